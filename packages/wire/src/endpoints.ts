@@ -1,0 +1,40 @@
+/** The three task metadata endpoint families; all share one payload model. */
+export type ApiVersion = 'v2' | 'v3' | 'v4';
+
+/**
+ * The version a base URL speaks, read from its path: `/v2…` is v2, `/v3/…` is v3 and
+ * anything else is v4 (contract.md, "Metadata URL resolution").
+ */
+export function apiVersionOf(baseUrl: string): ApiVersion {
+  const path = new URL(baseUrl).pathname;
+  if (/^\/v2(\/|$)/.test(path)) return 'v2';
+  if (/^\/v3(\/|$)/.test(path)) return 'v3';
+  return 'v4';
+}
+
+/** Paths relative to the base URL, per version (research/payloads.md §1). */
+export interface EndpointPaths {
+  readonly task: string;
+  readonly taskStats: string;
+  /** The calling container's metadata (v3/v4) or a container by id (v2). */
+  container(dockerId?: string): string;
+  containerStats(dockerId?: string): string;
+}
+
+const V2_PATHS: EndpointPaths = {
+  task: '/metadata',
+  taskStats: '/stats',
+  container: (dockerId) => `/metadata/${encodeURIComponent(dockerId ?? '')}`,
+  containerStats: (dockerId) => `/stats/${encodeURIComponent(dockerId ?? '')}`,
+};
+
+const V3_V4_PATHS: EndpointPaths = {
+  task: '/task',
+  taskStats: '/task/stats',
+  container: () => '',
+  containerStats: () => '/stats',
+};
+
+export function endpointPaths(version: ApiVersion): EndpointPaths {
+  return version === 'v2' ? V2_PATHS : V3_V4_PATHS;
+}

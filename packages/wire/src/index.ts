@@ -1,0 +1,19 @@
+export { type ApiVersion, apiVersionOf, type EndpointPaths, endpointPaths } from './endpoints.js';
+export { type WireErrorCode, WireSchemaError } from './errors.js';
+export { effectiveLimit, MIB, NO_LIMIT_THRESHOLD } from './limits.js';
+export {
+  isEmptyStats,
+  parseContainerMetadata,
+  parseContainerStats,
+  parseTaskMetadata,
+  parseTaskStats,
+} from './parse.js';
+export * from './schemas.js';
+export {
+  isSampleTime,
+  type PayloadTime,
+  parsePayloadTime,
+  payloadTimeToMs,
+  samePayloadTime,
+  secondsBetween,
+} from './time.js';
