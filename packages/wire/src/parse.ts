@@ -21,32 +21,35 @@ export function isEmptyStats(entry: unknown): boolean {
   return !('read' in entry) && !('cpu_stats' in entry);
 }
 
+/** Task metadata (`/v2/metadata`, `…/task`, `…/taskWithTags`); throws {@link WireSchemaError}. */
 export function parseTaskMetadata(payload: unknown): TaskMetadata {
   return parseWith(TaskMetadataSchema, payload, 'task metadata', []);
 }
 
+/** One container's metadata (`/v2/metadata/<id>`, the v3/v4 base URL); throws {@link WireSchemaError}. */
 export function parseContainerMetadata(payload: unknown): ContainerMetadata {
   return parseWith(ContainerMetadataSchema, payload, 'container metadata', []);
 }
 
-/** One container's stats (`…/stats`); `null` when the entry carries no sample. */
+/** One container's stats (`…/stats`); `null` when the entry carries no sample. Throws {@link WireSchemaError}. */
 export function parseContainerStats(payload: unknown): ContainerStats | null {
   if (isEmptyStats(payload)) return null;
   return parseWith(ContainerStatsSchema, payload, 'container stats', []);
 }
 
-/** The task stats map (`/v2/stats`, `…/task/stats`). */
+/** The task stats map (`/v2/stats`, `…/task/stats`); throws {@link WireSchemaError} naming the DockerId. */
 export function parseTaskStats(payload: unknown): TaskStats {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw schemaError('task stats', [], payload, 'an object mapping DockerId to stats', []);
   }
-  const out: TaskStats = {};
-  for (const [dockerId, entry] of Object.entries(payload)) {
-    out[dockerId] = isEmptyStats(entry)
-      ? null
-      : parseWith(ContainerStatsSchema, entry, 'task stats', [dockerId]);
-  }
-  return out;
+  // Object.fromEntries defines own properties, so even a key such as "__proto__" stays an
+  // entry of the map instead of replacing the result's prototype.
+  return Object.fromEntries(
+    Object.entries(payload).map(([dockerId, entry]) => [
+      dockerId,
+      isEmptyStats(entry) ? null : parseWith(ContainerStatsSchema, entry, 'task stats', [dockerId]),
+    ]),
+  );
 }
 
 function parseWith<T extends z.ZodType>(
@@ -60,8 +63,11 @@ function parseWith<T extends z.ZodType>(
   const issues = result.error.issues;
   const first = issues[0]!;
   const path = [...prefix, ...first.path];
-  const problems = issues.map((issue) => `${dotted([...prefix, ...issue.path])}: ${expectation(issue)}`);
-  throw schemaError(what, path, valueAt(payload, first.path), expectation(first), problems);
+  const problems = issues.map(
+    (issue) => `${dotted([...prefix, ...issue.path])}: ${expectation(issue, valueAt(payload, issue.path))}`,
+  );
+  const value = valueAt(payload, first.path);
+  throw schemaError(what, path, value, expectation(first, value), problems);
 }
 
 function schemaError(
@@ -83,9 +89,11 @@ function schemaError(
   );
 }
 
-function expectation(issue: z.core.$ZodIssue): string {
+function expectation(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
+      // JSON.parse turns an overlong literal such as 1e999 into Infinity, which zod rejects.
+      if (issue.expected === 'number' && typeof value === 'number') return 'a finite number';
       return issue.expected === 'object'
         ? 'an object'
         : issue.expected === 'array'
@@ -118,6 +126,6 @@ function kindOf(value: unknown): string {
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

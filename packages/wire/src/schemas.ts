@@ -64,6 +64,23 @@ export const TaskMetadataSchema = z.looseObject({
   LaunchType: optionalString,
   ServiceName: optionalString,
   EphemeralStorageMetrics: z.looseObject({ Utilized: optionalCount, Reserved: optionalCount }).nullish(),
+  // Only on `…WithTags`; Go map[string]string.
+  TaskTags: z.record(z.string(), z.string()).nullish(),
+  ContainerInstanceTags: z.record(z.string(), z.string()).nullish(),
+  // v4 `taskWithTags` answers 200 with this list when ECS ListTagsForResource failed
+  // (aws/amazon-ecs-agent issue #2728; v2.ErrorResponse in ecs-agent/tmds/handlers/v2/response.go).
+  Errors: z
+    .array(
+      z.looseObject({
+        ErrorField: optionalString,
+        ErrorCode: optionalString,
+        ErrorMessage: optionalString,
+        StatusCode: optionalCount,
+        RequestId: optionalString,
+        ResourceARN: optionalString,
+      }),
+    )
+    .nullish(),
 });
 
 const CpuUsageSchema = z.looseObject({
