@@ -1,0 +1,37 @@
+export {
+  type OtlpConfig,
+  OtlpConfigError,
+  readOtlpConfig,
+} from './otlp/config.js';
+export {
+  createOtlpExporter,
+  OTLP_SHUTDOWN_BUDGET_MS,
+  type OtlpExporter,
+  type OtlpExporterOptions,
+} from './otlp/exporter.js';
+export {
+  OTLP_METRICS,
+  OTLP_SCOPE,
+  type OtlpState,
+  type OtlpTemporality,
+  type OtlpTranslateOptions,
+  type OtlpTranslation,
+  taskResourceAttributes,
+  translateOtlp,
+} from './otlp/translate.js';
+export {
+  createPrometheusEndpoint,
+  type PrometheusEndpoint,
+  type PrometheusEndpointOptions,
+  type PrometheusScrape,
+} from './prometheus/endpoint.js';
+export { type ExpositionFormat, negotiateExposition } from './prometheus/negotiate.js';
+export { createSelfTelemetry, type SelfTelemetry } from './prometheus/self-telemetry.js';
+export {
+  PROMETHEUS_FAMILIES,
+  type PrometheusFamily,
+  type PrometheusSample,
+  type PrometheusTranslateOptions,
+  TASK_LABEL_NAMES,
+  translatePrometheus,
+} from './prometheus/translate.js';

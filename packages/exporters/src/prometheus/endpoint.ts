@@ -1,0 +1,125 @@
+import type { TaskMetrics } from '@taskscope/core';
+import { Counter, collectDefaultMetrics, Gauge, Registry, type RegistryContentType } from 'prom-client';
+import { negotiateExposition } from './negotiate.js';
+import { createSelfTelemetry, type SelfTelemetry } from './self-telemetry.js';
+import {
+  PROMETHEUS_FAMILIES,
+  type PrometheusFamily,
+  prometheusLabelNames,
+  translatePrometheus,
+} from './translate.js';
+
+/** Options of {@link createPrometheusEndpoint}. */
+export interface PrometheusEndpointOptions {
+  /** The latest computed snapshot; read once per scrape, never on a timer. */
+  readonly getSnapshot: () => TaskMetrics | undefined;
+  /** Add the task identity labels to every series (default false). */
+  readonly taskLabels?: boolean;
+  /** Include prom-client's process and Node.js runtime metrics (default true). */
+  readonly processMetrics?: boolean;
+}
+
+/** One rendered scrape. */
+export interface PrometheusScrape {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** What the agent's `/metrics` handler calls. */
+export interface PrometheusEndpoint {
+  readonly selfTelemetry: SelfTelemetry;
+  /** Render the latest snapshot in the format the `Accept` header asks for. */
+  scrape(acceptHeader?: string): Promise<PrometheusScrape>;
+}
+
+/**
+ * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges with a counter
+ * suffix, which `promtool check metrics` rejects. They are the sums of the `type`-labelled
+ * `nodejs_active_*` gauges that stay, so nothing is lost by dropping them.
+ */
+const MISNAMED_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+function buildRegistry(
+  contentType: RegistryContentType,
+  taskLabels: boolean,
+  processMetrics: boolean,
+  current: () => ReadonlyMap<string, PrometheusFamily>,
+): Registry<RegistryContentType> {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(contentType);
+  if (processMetrics) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+  }
+  for (const spec of PROMETHEUS_FAMILIES) {
+    const labelNames = prometheusLabelNames(spec, taskLabels);
+    if (spec.type === 'counter') {
+      new Counter({
+        name: spec.name,
+        help: spec.help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          // ECS counters are already cumulative: mirror the payload's value instead of
+          // accumulating, like ecs_exporter's const metrics.
+          this.reset();
+          if (labelNames.length === 0) this.remove();
+          for (const s of current().get(spec.name)?.samples ?? []) this.inc(s.labels, s.value);
+        },
+      });
+    } else {
+      new Gauge({
+        name: spec.name,
+        help: spec.help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          // reset() seeds an unlabelled metric with 0; remove() drops that seed so a value the
+          // payload does not have is absent, never an invented 0.
+          this.reset();
+          if (labelNames.length === 0) this.remove();
+          for (const s of current().get(spec.name)?.samples ?? []) this.set(s.labels, s.value);
+        },
+      });
+    }
+  }
+  return registry;
+}
+
+/**
+ * The Prometheus `/metrics` adapter: values are translated from `getSnapshot()` at scrape
+ * time. Text 0.0.4 by default; OpenMetrics 1.0.0 only when `Accept` prefers it. Each format has
+ * its own registry and metric objects, because prom-client strips `_total` from counter names
+ * in place when it renders OpenMetrics (prometheus/client_js PR #829).
+ */
+export function createPrometheusEndpoint(options: PrometheusEndpointOptions): PrometheusEndpoint {
+  const taskLabels = options.taskLabels ?? false;
+  const processMetrics = options.processMetrics ?? true;
+  let families: ReadonlyMap<string, PrometheusFamily> = new Map();
+  const current = (): ReadonlyMap<string, PrometheusFamily> => families;
+  const text = buildRegistry(Registry.PROMETHEUS_CONTENT_TYPE, taskLabels, processMetrics, current);
+  const openMetrics = buildRegistry(Registry.OPENMETRICS_CONTENT_TYPE, taskLabels, processMetrics, current);
+  const selfTelemetry = createSelfTelemetry([text, openMetrics]);
+  // Scrapes render one at a time: the translated families are shared by the collect()
+  // callbacks of one render and must not be swapped under it by a concurrent scrape.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const render = async (acceptHeader: string | undefined): Promise<PrometheusScrape> => {
+    families = new Map(translatePrometheus(options.getSnapshot(), { taskLabels }).map((f) => [f.name, f]));
+    const registry = negotiateExposition(acceptHeader) === 'openmetrics' ? openMetrics : text;
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  };
+
+  return {
+    selfTelemetry,
+    scrape(acceptHeader) {
+      const result = queue.then(() => render(acceptHeader));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,365 @@
+import { createServer } from 'node:net';
+import type { TaskMetrics } from '@taskscope/core';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OtlpConfigError, readOtlpConfig } from '../src/otlp/config.js';
+import { createOtlpExporter, OTLP_SHUTDOWN_BUDGET_MS, type OtlpExporter } from '../src/otlp/exporter.js';
+import { msToHrTime, translateOtlp } from '../src/otlp/translate.js';
+import { appContainer, fargateTask, nextSample, READ_AT_MS, STARTED_AT_MS } from './helpers/task-metrics.js';
+import { type DecodedExport, type DecodedMetric, startOtlpReceiver } from './otlp-receiver.js';
+
+const ns = (ms: number): bigint => BigInt(Math.round(ms)) * 1_000_000n;
+const metric = (e: DecodedExport, name: string): DecodedMetric | undefined =>
+  e.metrics.find((m) => m.name === name);
+const cpuTime = (e: DecodedExport) => metric(e, 'container.cpu.time')!.points[0]!;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup(env: Record<string, string>, snapshot: () => TaskMetrics | undefined) {
+  const receiver = await startOtlpReceiver();
+  const errors: Error[] = [];
+  const exporter = createOtlpExporter({
+    getSnapshot: snapshot,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env },
+    onError: (e) => errors.push(e),
+  });
+  cleanups.push(async () => {
+    await exporter.shutdown();
+    await receiver.close();
+  });
+  return { receiver, exporter, errors };
+}
+
+async function flush(exporter: OtlpExporter, receiver: Awaited<ReturnType<typeof startOtlpReceiver>>) {
+  const next = receiver.next();
+  await exporter.forceFlush();
+  return next;
+}
+
+describe('OTLP over http/protobuf (default)', () => {
+  it('sends the contract names, units, resource and start times, with the configured headers', async () => {
+    let snapshot = fargateTask();
+    const { receiver, exporter, errors } = await setup(
+      {
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=generic,x-tenant=a%20b',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-api-key=metrics',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,aws.ecs.task.id=spoofed',
+        OTEL_SERVICE_NAME: 'checkout-infra',
+      },
+      () => snapshot,
+    );
+    const request = await flush(exporter, receiver);
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/v1/metrics');
+    expect(request.headers['content-type']).toBe('application/x-protobuf');
+    expect(request.headers['x-api-key']).toBe('metrics');
+    expect(request.headers['x-tenant']).toBe('a b');
+    const [exported] = request.decoded;
+    expect(exported!.resource).toMatchObject({
+      'service.name': 'checkout-infra',
+      'deployment.environment.name': 'prod',
+      'cloud.provider': 'aws',
+      'cloud.platform': 'aws_ecs',
+      'cloud.region': 'us-east-1',
+      'cloud.account.id': '829490980523',
+      'cloud.availability_zone': 'us-east-1a',
+      'aws.ecs.cluster.arn': 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox',
+      'aws.ecs.task.arn':
+        'arn:aws:ecs:us-east-1:829490980523:task/prom-ecs-exporter-sandbox/bae32def0ab64f06818e8862e58f8d6d',
+      'aws.ecs.task.id': 'bae32def0ab64f06818e8862e58f8d6d',
+      'aws.ecs.task.family': 'prom-ecs-exporter-sandbox-main-fargate',
+      'aws.ecs.task.revision': '9',
+      'aws.ecs.launchtype': 'fargate',
+    });
+    expect(exported!.scope).toBe('@taskscope/exporters');
+    expect(exported!.metrics.map((m) => [m.name, m.unit, m.type, m.monotonic])).toEqual([
+      ['container.cpu.time', 's', 'sum', true],
+      ['container.cpu.usage', '{cpu}', 'gauge', undefined],
+      ['container.memory.usage', 'By', 'sum', false],
+      ['container.memory.working_set', 'By', 'sum', false],
+      ['container.memory.rss', 'By', 'sum', false],
+      ['container.disk.io', 'By', 'sum', true],
+      ['container.uptime', 's', 'gauge', undefined],
+      ['aws.ecs.task.network.io', 'By', 'sum', true],
+      ['aws.ecs.task.cpu.limit', '{cpu}', 'sum', false],
+      ['aws.ecs.task.cpu.limit.utilization', '1', 'gauge', undefined],
+      ['aws.ecs.task.memory.limit', 'By', 'sum', false],
+      ['aws.ecs.task.memory.limit.utilization', '1', 'gauge', undefined],
+    ]);
+    // Only the container with stats has points: the stopped one (null stats) has none.
+    expect(cpuTime(exported!)).toEqual({
+      attributes: {
+        'container.name': 'prometheus',
+        'container.id': 'bae32def0ab64f06818e8862e58f8d6d-2531612879',
+        'container.image.name': 'prom/prometheus',
+      },
+      startNs: ns(STARTED_AT_MS),
+      timeNs: ns(READ_AT_MS),
+      value: 0.932439492,
+    });
+    expect(metric(exported!, 'container.cpu.time')!.temporality).toBe(2);
+    expect(metric(exported!, 'aws.ecs.task.network.io')!.points.map((p) => [p.attributes, p.value])).toEqual([
+      [{ 'network.interface.name': 'eth1', 'network.io.direction': 'receive' }, 129_045_374],
+      [{ 'network.interface.name': 'eth1', 'network.io.direction': 'transmit' }, 3_170_520],
+    ]);
+    expect(metric(exported!, 'container.uptime')!.points[0]!.value).toBeCloseTo(
+      (READ_AT_MS - STARTED_AT_MS) / 1000,
+      9,
+    );
+
+    // A restart: the counter falls and its start time moves to the new StartedAt.
+    snapshot = nextSample(snapshot, { restart: true });
+    const restarted = (await flush(exporter, receiver)).decoded[0]!;
+    expect(cpuTime(restarted).value).toBe(0.05);
+    expect(cpuTime(restarted).startNs).toBe(ns(READ_AT_MS + 8_000));
+    expect(cpuTime(restarted).timeNs).toBe(ns(READ_AT_MS + 10_000));
+    // The task's network counters did not reset, so their start stays put.
+    const netStarts = (e: DecodedExport) =>
+      metric(e, 'aws.ecs.task.network.io')!.points.map((p) => p.startNs);
+    expect(netStarts(restarted)).toEqual(netStarts(exported!));
+    expect(errors).toEqual([]);
+  });
+
+  it('exports on the OTEL_METRIC_EXPORT_INTERVAL timer without being asked', async () => {
+    const { receiver } = await setup({ OTEL_METRIC_EXPORT_INTERVAL: '150' }, () => fargateTask());
+    const started = performance.now();
+    const request = await receiver.next();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(request.decoded[0]!.metrics.length).toBeGreaterThan(0);
+  });
+
+  it('sends nothing before the first snapshot', async () => {
+    const { receiver, exporter } = await setup({}, () => undefined);
+    await exporter.forceFlush();
+    expect(receiver.requests).toEqual([]);
+  });
+
+  it('gives a container with null stats no points at all', async () => {
+    const { receiver, exporter } = await setup({}, () =>
+      fargateTask({ containers: [fargateTask().containers[0]!] }),
+    );
+    const exported = (await flush(exporter, receiver)).decoded[0]!;
+    expect(exported.metrics.flatMap((m) => m.points).filter((p) => 'container.name' in p.attributes)).toEqual(
+      [],
+    );
+    expect(metric(exported, 'aws.ecs.task.cpu.limit')!.points[0]!.value).toBe(0.25);
+  });
+});
+
+describe('OTLP over http/json with delta temporality', () => {
+  it('uses the per-signal endpoint as is and sends deltas between distinct reads', async () => {
+    let snapshot = fargateTask();
+    const receiver0 = await startOtlpReceiver();
+    cleanups.push(() => receiver0.close());
+    const { receiver, exporter } = await setup(
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver0.url}/custom/metrics`,
+        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'Delta',
+      },
+      () => snapshot,
+    );
+    const first = await flush(exporter, receiver0);
+    expect(receiver.requests).toEqual([]);
+    expect(first.path).toBe('/custom/metrics');
+    expect(first.headers['content-type']).toBe('application/json');
+    // First sight of a counter: no interval known yet, so no delta point.
+    expect(metric(first.decoded[0]!, 'container.cpu.time')).toBeUndefined();
+    expect(metric(first.decoded[0]!, 'container.memory.usage')!.temporality).toBe(2);
+
+    snapshot = nextSample(snapshot);
+    const second = (await flush(exporter, receiver0)).decoded[0]!;
+    expect(metric(second, 'container.cpu.time')!.temporality).toBe(1);
+    expect(cpuTime(second).startNs).toBe(ns(READ_AT_MS));
+    expect(cpuTime(second).timeNs).toBe(ns(READ_AT_MS + 10_000));
+    expect(cpuTime(second).value).toBeCloseTo(0.2, 12);
+    expect(metric(second, 'aws.ecs.task.network.io')!.points.map((p) => p.value)).toEqual([20_000, 10_000]);
+
+    // A duplicate read: no new delta.
+    snapshot = nextSample(snapshot, { duplicate: true });
+    const third = (await flush(exporter, receiver0)).decoded[0]!;
+    expect(metric(third, 'container.cpu.time')).toBeUndefined();
+
+    // After a restart the delta is the whole value since the new start.
+    snapshot = nextSample(snapshot, { restart: true });
+    const fourth = (await flush(exporter, receiver0)).decoded[0]!;
+    expect(cpuTime(fourth)).toMatchObject({
+      startNs: ns(READ_AT_MS + 18_000),
+      timeNs: ns(READ_AT_MS + 20_000),
+      value: 0.05,
+    });
+  });
+});
+
+describe('bounded shutdown', () => {
+  it('finishes well within 5 s when the collector is unreachable, and reports the failure', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const errors: Error[] = [];
+    const exporter = createOtlpExporter({
+      getSnapshot: () => fargateTask(),
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      onError: (e) => errors.push(e),
+    });
+    const started = performance.now();
+    await exporter.shutdown();
+    const elapsedMs = performance.now() - started;
+    expect(elapsedMs).toBeLessThan(OTLP_SHUTDOWN_BUDGET_MS + 500);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('readOtlpConfig', () => {
+  it('applies the spec defaults', () => {
+    expect(readOtlpConfig({})).toEqual({
+      protocol: 'http/protobuf',
+      url: 'http://localhost:4318/v1/metrics',
+      headers: {},
+      temporality: 'cumulative',
+      temporalityPreference: 'cumulative',
+      exportIntervalMs: 60_000,
+      exportTimeoutMs: 30_000,
+      requestTimeoutMs: 10_000,
+      resourceAttributes: {},
+    });
+  });
+
+  it('clamps the default timeouts to a shorter interval, and lowmemory means cumulative for observed counters', () => {
+    const config = readOtlpConfig({
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4318/',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'LOWMEMORY',
+    });
+    expect(config).toMatchObject({
+      url: 'https://collector:4318/v1/metrics',
+      exportIntervalMs: 5_000,
+      exportTimeoutMs: 5_000,
+      requestTimeoutMs: 5_000,
+      temporality: 'cumulative',
+      temporalityPreference: 'lowmemory',
+    });
+  });
+
+  it.each([
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      'OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector\'s OTLP/HTTP port (4318) (got "grpc")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/xml' },
+      'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL must be http/protobuf (default) or http/json (got "http/xml")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'sometimes' },
+      'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE must be cumulative (default), delta or lowmemory (got "sometimes")',
+    ],
+    [
+      { OTEL_METRIC_EXPORT_INTERVAL: '10s' },
+      'OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds > 0 (got "10s")',
+    ],
+    [
+      { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '2000' },
+      'OTEL_METRIC_EXPORT_TIMEOUT must be at most OTEL_METRIC_EXPORT_INTERVAL (1000) (got "2000")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (got "collector:4318")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
+      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "novalue")',
+    ],
+  ])('rejects %j with one message naming the variable', (env, message) => {
+    expect(() => readOtlpConfig(env)).toThrow(new OtlpConfigError(message));
+  });
+});
+
+describe('translateOtlp invariants', () => {
+  // A counter's life: growth, duplicates (same read) and restarts (fall + new start).
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('grow' as const), by: fc.double({ min: 0, max: 1e6, noNaN: true }) }),
+    fc.record({ kind: fc.constant('duplicate' as const) }),
+    fc.record({ kind: fc.constant('restart' as const), to: fc.double({ min: 0, max: 10, noNaN: true }) }),
+  );
+
+  it('cumulative points never fall within one start time, and deltas are never negative', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        let total = 1;
+        let readAtMs = READ_AT_MS;
+        let startMs = STARTED_AT_MS;
+        const snapshots: TaskMetrics[] = [];
+        for (const s of [{ kind: 'grow' as const, by: 0 }, ...steps]) {
+          if (s.kind === 'grow') {
+            total += s.by;
+            readAtMs += 10_000;
+          } else if (s.kind === 'restart') {
+            readAtMs += 10_000;
+            startMs = readAtMs - 1_000;
+            total = Math.min(s.to, Math.max(total - 1e-9, 0));
+          }
+          const base = appContainer();
+          snapshots.push(
+            fargateTask({
+              containers: [
+                {
+                  ...base,
+                  counterStartMs: startMs,
+                  stats: { ...base.stats!, readAtMs, cpu: { totalSeconds: total } },
+                },
+              ],
+              networks: [],
+              sample: { kind: 'fresh', readAtMs },
+            }),
+          );
+        }
+        for (const temporality of ['cumulative', 'delta'] as const) {
+          let state: ReturnType<typeof translateOtlp>['state'] | undefined;
+          let last: { start: string; value: number; end: string } | undefined;
+          for (const snapshot of snapshots) {
+            const t = translateOtlp(snapshot, state, { temporality, nowMs: readAtMs });
+            state = t.state;
+            const cpu = t.scopeMetrics.metrics.find((m) => m.descriptor.name === 'container.cpu.time');
+            for (const p of cpu?.dataPoints ?? []) {
+              const value = p.value as number;
+              const start = String(p.startTime);
+              const end = String(p.endTime);
+              expect(hrLessOrEqual(p.startTime, p.endTime)).toBe(true);
+              if (temporality === 'delta') {
+                expect(value).toBeGreaterThanOrEqual(0);
+                // Delta intervals never overlap: each starts at or after the previous end.
+                if (last) expect(hrLessOrEqual(parseHr(last.end), p.startTime)).toBe(true);
+              } else if (last && last.start === start) {
+                expect(value).toBeGreaterThanOrEqual(last.value);
+              }
+              last = { start, value, end };
+            }
+          }
+        }
+      }),
+    );
+  });
+
+  it('converts fractional ms to [s, ns] exactly', () => {
+    expect(msToHrTime(1_740_632_789_613.123)).toEqual([1_740_632_789, 613_123_047]);
+    expect(msToHrTime(0)).toEqual([0, 0]);
+  });
+});
+
+function parseHr(s: string): [number, number] {
+  const [a, b] = s.split(',').map(Number);
+  return [a!, b!];
+}
+
+function hrLessOrEqual(a: readonly [number, number], b: readonly [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+}
