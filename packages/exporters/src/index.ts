@@ -1,3 +1,14 @@
+export { createEmfEmitter, EMF_NAMESPACE, type EmfEmitter, type EmfEmitterOptions } from './emf/emitter.js';
+export {
+  EMF_MAX_DIMENSION_KEYS,
+  EMF_MAX_LINE_BYTES,
+  EMF_MAX_METRICS_PER_DIRECTIVE,
+  type EmfEvent,
+  type EmfMetricDefinition,
+  type EmfTranslateOptions,
+  type EmfUnit,
+  translateEmf,
+} from './emf/translate.js';
 export {
   type OtlpConfig,
   OtlpConfigError,
