@@ -1,0 +1,224 @@
+import { createMetadataClient } from '@taskscope/client';
+import {
+  createEmfEmitter,
+  createOtlpExporter,
+  createPrometheusEndpoint,
+  type OtlpExporter,
+} from '@taskscope/exporters';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { type Clock, systemClock } from './clock.js';
+import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
+import type { AgentConfig } from './config.js';
+import { createAgentLogger } from './logger.js';
+import { createPoller, type Poller } from './poller.js';
+import { createAgentServer } from './server.js';
+import { type AgentSnapshot, SNAPSHOT_SCHEMA } from './snapshot.js';
+import { createSnapshotStore, type SnapshotStore } from './store.js';
+
+/** The whole shutdown (poll, OTLP flush, EMF, HTTP close) finishes within this. */
+export const SHUTDOWN_BUDGET_MS = 4_500;
+
+export interface StartAgentOptions {
+  /** Default: pino JSON on stderr at `config.logLevel`. */
+  readonly logger?: Logger;
+  /** Default: the system clock. The poller's timers run on it. */
+  readonly clock?: Clock;
+  /** Where EMF lines go; default `process.stdout`. */
+  readonly stdout?: (line: string) => void;
+  /** [0, 1) for backoff jitter; default Math.random. */
+  readonly random?: () => number;
+  /** An undici dispatcher for the metadata client (tests, proxies). */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** A running agent. */
+export interface RunningAgent {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:9780/` (a wildcard host is shown as loopback). */
+  readonly url: string;
+  readonly metricsUrl: string;
+  readonly store: SnapshotStore;
+  /** The `/api/v1/snapshot` document, now. */
+  snapshot(): AgentSnapshot;
+  /** Stops polling, flushes OTLP and EMF, closes the server; resolves within 5 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the agent in-process: metadata client, poller, exporters and HTTP server, from a
+ * config made by `loadAgentConfig`. The CLI's `agent` and `demo` commands and the e2e tests
+ * run it this way.
+ */
+export async function startAgent(
+  config: AgentConfig,
+  options: StartAgentOptions = {},
+): Promise<RunningAgent> {
+  const logger = options.logger ?? createAgentLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const writeStdout = options.stdout ?? ((line: string) => void process.stdout.write(line));
+  const store = createSnapshotStore();
+  const aborter = new AbortController();
+
+  const client = createMetadataClient({
+    metadataUrl: config.metadata.baseUrl,
+    timeoutMs: config.requestTimeoutMs,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  // Always built: it also carries the self-telemetry, which costs nothing until scraped.
+  const prometheus = createPrometheusEndpoint({
+    getSnapshot: store.latest,
+    taskLabels: config.prometheus.taskLabels,
+    processMetrics: true,
+  });
+  const emf = config.exporters.includes('emf')
+    ? createEmfEmitter({
+        namespace: config.emf.namespace,
+        containerMetrics: config.emf.containerMetrics,
+        write: writeStdout,
+      })
+    : undefined;
+  let otlp: OtlpExporter | undefined;
+  let lastOtlpError = '';
+  if (config.exporters.includes('otlp')) {
+    otlp = await createOtlpExporter({
+      getSnapshot: store.latest,
+      env: config.otelEnv,
+      onError: (error) => {
+        // An unreachable collector fails every export: warn when the reason changes.
+        const level = error.message === lastOtlpError ? 'debug' : 'warn';
+        lastOtlpError = error.message;
+        logger[level]({ err: error }, 'OTLP export failed');
+      },
+    });
+  }
+
+  let poller: Poller | undefined;
+  const collector = createCollector({
+    client,
+    clock,
+    store,
+    telemetry: prometheus.selfTelemetry,
+    logger,
+    signal: aborter.signal,
+    onFresh: (metrics) => {
+      try {
+        emf?.emit(metrics);
+      } catch (error) {
+        logger.error({ err: error }, 'EMF emit failed');
+      }
+    },
+    // At a 10 s cadence a 60 s refresh alone would cost 1/6 request per fresh sample; ten
+    // cadences keep the metadata overhead at 10 % whatever the cadence.
+    metadataMaxAgeMs: () => Math.max(METADATA_MAX_AGE_MS, 10 * (poller?.state().cadence?.cadenceMs ?? 0)),
+  });
+  poller = createPoller({
+    interval: config.interval,
+    clock,
+    poll: () => collector.collect(),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  const snapshot = (): AgentSnapshot => {
+    const cadence = poller?.state().cadence;
+    return {
+      schema: SNAPSHOT_SCHEMA,
+      generatedAt: new Date(clock.now()).toISOString(),
+      status: {
+        ...store.status(),
+        endpoint: { url: config.metadata.baseUrl, version: config.metadata.version },
+        interval: { ...config.interval, ...(cadence ? { cadence } : {}) },
+        exporters: config.exporters,
+      },
+      metrics: store.latest() ?? null,
+    };
+  };
+
+  const server = createAgentServer({
+    store,
+    snapshot,
+    prometheus: config.exporters.includes('prometheus') ? prometheus : undefined,
+    authToken: config.authToken,
+    logger,
+  });
+  let address: { address: string; port: number; family: string };
+  try {
+    address = await server.listen(config.listen.host, config.listen.port);
+  } catch (error) {
+    await Promise.allSettled([client.close(), otlp?.shutdown()]);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `cannot listen on ${config.listen.host}:${config.listen.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --listen)' : (error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const url = `http://${displayHost(address.address, address.family)}:${address.port}/`;
+  poller.start();
+  logger.info(
+    {
+      url,
+      metadataUrl: config.metadata.baseUrl,
+      apiVersion: config.metadata.version,
+      metadataUrlSource: config.metadata.source,
+      interval: config.interval.mode === 'auto' ? 'auto' : `${config.interval.intervalMs}ms`,
+      exporters: config.exporters,
+      auth: config.authToken !== undefined,
+    },
+    'agent started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const startedMs = performance.now();
+      const remainingMs = () => SHUTDOWN_BUDGET_MS - (performance.now() - startedMs);
+      logger.info('stopping: polling stops, exporters flush, server closes');
+      // Abort the request in flight: its answer would be thrown away anyway.
+      aborter.abort();
+      await bounded(poller.stop(), Math.min(500, remainingMs()));
+      const flushes: Promise<unknown>[] = [];
+      if (otlp) flushes.push(otlp.shutdown());
+      if (emf && !options.stdout) flushes.push(drainStdout());
+      // OTLP's own budget is 3 s; the bound here keeps the total under 5 s whatever happens.
+      const flushed = await bounded(Promise.allSettled(flushes), Math.min(3_200, remainingMs() - 600));
+      if (!flushed) logger.warn('exporters did not flush in time; the last export may be lost');
+      await bounded(server.close(), Math.max(100, remainingMs() - 200));
+      await bounded(client.close(), Math.max(50, remainingMs()));
+      logger.info({ durationMs: Math.round(performance.now() - startedMs) }, 'stopped');
+    })();
+    return stopping;
+  };
+
+  return { url, metricsUrl: `${url}metrics`, store, snapshot, stop };
+}
+
+/** Resolves true when `promise` settles within `timeoutMs`, false otherwise; never rejects. */
+async function bounded(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** EMF lines are plain stdout writes; on a pipe they may still sit in Node's buffer. */
+function drainStdout(): Promise<void> {
+  if (!process.stdout.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+}
+
+function displayHost(host: string, family: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return family === 'IPv6' ? `[${host}]` : host;
+}

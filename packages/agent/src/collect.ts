@@ -1,0 +1,211 @@
+import type { MetadataClient } from '@taskscope/client';
+import { type CoreState, computeTaskMetrics, type TaskMetrics } from '@taskscope/core';
+import type { SelfTelemetry } from '@taskscope/exporters';
+import {
+  isSampleTime,
+  parsePayloadTime,
+  payloadTimeToMs,
+  type TaskMetadata,
+  type TaskStats,
+} from '@taskscope/wire';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { PollResult } from './poller.js';
+import type { PolledEndpoint, SnapshotStore } from './store.js';
+
+/** Task metadata is re-read at least this often even when nothing points at a change. */
+export const METADATA_MAX_AGE_MS = 60_000;
+
+/** A reset re-reads the metadata (new StartedAt, RestartCount) unless it is younger than this. */
+const METADATA_RESET_REFRESH_MS = 5_000;
+
+export interface CollectorOptions {
+  readonly client: Pick<MetadataClient, 'taskMetadata' | 'taskStats'>;
+  readonly clock: Clock;
+  readonly store: SnapshotStore;
+  readonly telemetry: SelfTelemetry;
+  readonly logger: Logger;
+  /** Each fresh (or first) sample, once: EMF's cue. */
+  readonly onFresh?: (metrics: TaskMetrics) => void;
+  /** How old the task metadata may get; default max(60 s, 10 cadences) (see README, Polling). */
+  readonly metadataMaxAgeMs?: () => number;
+  /** Aborts the requests in flight on shutdown. */
+  readonly signal?: AbortSignal;
+}
+
+/** One poll: `/task/stats` always, `/task` only when needed, then compute and publish. */
+export interface Collector {
+  collect(): Promise<PollResult>;
+}
+
+class PollFailure extends Error {
+  constructor(
+    readonly endpoint: PolledEndpoint | 'compute',
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Creates the poll step. The task metadata is not fetched on every poll (that would double
+ * the requests per fresh sample): it is read at start, when the set of containers with
+ * stats changes, after a reset (new StartedAt or RestartCount live there), and otherwise when
+ * older than `metadataMaxAgeMs`. Every request is counted and timed in self-telemetry.
+ */
+export function createCollector(options: CollectorOptions): Collector {
+  const { client, clock, store, telemetry, logger, signal } = options;
+  const maxAgeMs = options.metadataMaxAgeMs ?? (() => METADATA_MAX_AGE_MS);
+  let metadata: TaskMetadata | undefined;
+  let metadataKey = '';
+  let metadataAtMs = Number.NEGATIVE_INFINITY;
+  let state: CoreState | undefined;
+  let failing: string | undefined;
+  let failedPolls = 0;
+  const schemaPathsLogged = new Set<string>();
+
+  const timed = async <T>(endpoint: PolledEndpoint, request: () => Promise<T>): Promise<T> => {
+    store.recordRequest(endpoint);
+    const startedMs = performance.now();
+    try {
+      return await request();
+    } catch (error) {
+      throw new PollFailure(endpoint, error);
+    } finally {
+      telemetry.observePoll(endpoint, (performance.now() - startedMs) / 1000);
+    }
+  };
+
+  const fetchMetadata = async (key: string): Promise<TaskMetadata> => {
+    const fetched = await timed('task', () => client.taskMetadata(signal ? { signal } : undefined));
+    metadata = fetched;
+    metadataKey = key;
+    metadataAtMs = clock.now();
+    return fetched;
+  };
+
+  const onFailure = (failure: PollFailure): PollResult => {
+    const error = failure.error as {
+      code?: unknown;
+      retryable?: unknown;
+      status?: unknown;
+      path?: unknown;
+      retryAfterMs?: unknown;
+    };
+    const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
+    const reason = reasonOf(code, error?.status);
+    const retryable = error?.retryable === true;
+    telemetry.countPollError(failure.endpoint, reason);
+    store.recordFailure(
+      { code, message: failure.message, endpoint: failure.endpoint, at: new Date(clock.now()).toISOString() },
+      clock.now(),
+    );
+    failedPolls += 1;
+    const details = { endpoint: failure.endpoint, code, reason, consecutiveFailures: failedPolls };
+    if (code === 'TMDS_SCHEMA') {
+      // AWS changes /task/stats without versioning (ecs_exporter README): say so once per
+      // field, not once per poll.
+      const path = typeof error.path === 'string' ? error.path : '';
+      const first = !schemaPathsLogged.has(path);
+      schemaPathsLogged.add(path);
+      logger[first ? 'warn' : 'debug'](
+        { ...details, err: failure.error },
+        'payload does not match the schema; keeping the last good sample',
+      );
+    } else if (failing !== code) {
+      logger[code === 'UNKNOWN' ? 'error' : 'warn'](
+        { ...details, err: failure.error },
+        'poll failed; keeping the last good sample',
+      );
+    } else {
+      logger.debug(details, 'poll failed again');
+    }
+    failing = code;
+    const retryAfterMs = typeof error?.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+    return { ok: false, retryable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  };
+
+  return {
+    async collect() {
+      try {
+        const stats = await timed('task_stats', () => client.taskStats(signal ? { signal } : undefined));
+        const key = statsKey(stats);
+        let fetchedNow = false;
+        let current = metadata;
+        if (current === undefined || key !== metadataKey || clock.now() - metadataAtMs >= maxAgeMs()) {
+          current = await fetchMetadata(key);
+          fetchedNow = true;
+        }
+        let result = compute(current, stats, state);
+        if (
+          !fetchedNow &&
+          result.metrics.containers.some((c) => c.reset) &&
+          clock.now() - metadataAtMs >= METADATA_RESET_REFRESH_MS
+        ) {
+          // A restart moves StartedAt and RestartCount, which only the metadata carries; recompute
+          // from the same previous state so the new run starts at the right time.
+          current = await fetchMetadata(key);
+          result = compute(current, stats, state);
+        }
+        state = result.state;
+        const { metrics } = result;
+        const kind = metrics.sample.kind;
+        telemetry.countSample(kind === 'duplicate' ? 'duplicate' : 'fresh');
+        store.recordSample(metrics, kind, clock.now());
+        if (kind !== 'duplicate') options.onFresh?.(metrics);
+        if (failing !== undefined) {
+          logger.info({ failedPolls }, 'metadata endpoint answering again');
+          failing = undefined;
+        }
+        failedPolls = 0;
+        return { ok: true, ...newestRead(stats) };
+      } catch (error) {
+        if (signal?.aborted) return { ok: false, retryable: false };
+        return onFailure(error instanceof PollFailure ? error : new PollFailure('compute', error));
+      }
+    },
+  };
+}
+
+function compute(metadata: TaskMetadata, stats: TaskStats, previous: CoreState | undefined) {
+  try {
+    return computeTaskMetrics({ metadata, stats, previous });
+  } catch (error) {
+    throw new PollFailure('compute', error);
+  }
+}
+
+/** Which containers have a sample: a change means a container started, stopped or was replaced. */
+function statsKey(stats: TaskStats): string {
+  return Object.keys(stats)
+    .sort()
+    .map((id) => `${id}:${stats[id] === null ? 0 : 1}`)
+    .join(',');
+}
+
+/** The newest `read` and its `preread`, for the cadence learner. */
+export function newestRead(stats: TaskStats): { newestReadMs?: number; newestPrereadMs?: number } {
+  let newestReadMs: number | undefined;
+  let newestPrereadMs: number | undefined;
+  for (const entry of Object.values(stats)) {
+    if (entry === null) continue;
+    const read = parsePayloadTime(entry.read);
+    if (!isSampleTime(read)) continue;
+    const readMs = payloadTimeToMs(read);
+    if (newestReadMs !== undefined && readMs <= newestReadMs) continue;
+    newestReadMs = readMs;
+    const preread = entry.preread ? parsePayloadTime(entry.preread) : undefined;
+    newestPrereadMs = isSampleTime(preread) ? payloadTimeToMs(preread) : undefined;
+  }
+  return {
+    ...(newestReadMs !== undefined ? { newestReadMs } : {}),
+    ...(newestPrereadMs !== undefined ? { newestPrereadMs } : {}),
+  };
+}
+
+/** A short stable `reason` label: `timeout`, `throttled`, `http_503`, `schema`… */
+function reasonOf(code: string, status: unknown): string {
+  if (code === 'TMDS_HTTP_STATUS' && typeof status === 'number') return `http_${status}`;
+  if (code === 'UNKNOWN') return 'compute';
+  return code.replace(/^TMDS_/, '').toLowerCase();
+}

@@ -1,0 +1,50 @@
+export { type RunningAgent, SHUTDOWN_BUDGET_MS, type StartAgentOptions, startAgent } from './agent.js';
+export { type BackoffOptions, backoffDelayMs } from './backoff.js';
+export {
+  type CadenceEstimator,
+  type CadenceOptions,
+  type CadenceState,
+  createCadenceEstimator,
+  type ObservationKind,
+  type PollObservation,
+} from './cadence.js';
+export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
+export {
+  type Collector,
+  type CollectorOptions,
+  createCollector,
+  METADATA_MAX_AGE_MS,
+  newestRead,
+} from './collect.js';
+export {
+  type AgentConfig,
+  type AgentFlags,
+  agentEnvNameOf,
+  EXPORTER_NAMES,
+  type ExporterName,
+  LOG_LEVELS,
+  type LoadAgentConfigOptions,
+  type LogLevel,
+  loadAgentConfig,
+  MIN_INTERVAL_MS,
+  type PollInterval,
+  parseDurationMs,
+} from './config.js';
+export { AgentConfigError, type AgentErrorCode } from './errors.js';
+export { createAgentLogger } from './logger.js';
+export {
+  createPoller,
+  type Poller,
+  type PollerOptions,
+  type PollerState,
+  type PollResult,
+} from './poller.js';
+export { type AgentServer, type AgentServerOptions, createAgentServer } from './server.js';
+export { type AgentSnapshot, SNAPSHOT_SCHEMA } from './snapshot.js';
+export {
+  createSnapshotStore,
+  type PollError,
+  type PolledEndpoint,
+  type PollStatus,
+  type SnapshotStore,
+} from './store.js';
