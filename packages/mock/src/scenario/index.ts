@@ -1,0 +1,20 @@
+/**
+ * The scenario engine: scenario files and built-ins, and a payload source that serves
+ * them with the real endpoint's shapes, cadence and ground truth.
+ */
+export { builtInScenario, builtInScenarioNames } from './built-ins.js';
+export { ScenarioError, type ScenarioErrorCode } from './errors.js';
+export { loadScenario, parseScenarioText, validateScenarioValue } from './load.js';
+export type { Profile, ProfileShape } from './profile.js';
+export type {
+  CgroupFlavour,
+  ContainerState,
+  LaunchType,
+  Scenario,
+  ScenarioContainer,
+  ScenarioEvent,
+  ScenarioLoad,
+  ScenarioNetworkMode,
+  ScenarioTask,
+} from './schema.js';
+export { createScenarioSource, type ScenarioSource, type ScenarioSourceOptions } from './source.js';

@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import { builtInScenario, builtInScenarioNames } from './built-ins.js';
+import { ScenarioError } from './errors.js';
+import { type Scenario, validateScenarioDocument } from './schema.js';
+
+/**
+ * Parses and validates a scenario document. `origin` (a file name) starts every error
+ * message, and its base name is the scenario's name when the document has none.
+ */
+export function parseScenarioText(text: string, format: 'json' | 'yaml', origin = 'scenario'): Scenario {
+  const document = format === 'json' ? parseJson(text, origin) : parseYaml(text, origin);
+  return validateScenarioValue(document, origin);
+}
+
+/** Validates an already-parsed document (for built-ins and programmatic use). */
+export function validateScenarioValue(document: unknown, origin = 'scenario'): Scenario {
+  const fallbackName = basename(origin, extname(origin)) || 'scenario';
+  const result = validateScenarioDocument(document, fallbackName);
+  if (result.ok) return result.scenario;
+  const { path, allowed } = result.problem;
+  const field = path.join('.');
+  const value = valueAt(document, path);
+  const found = value === undefined ? 'missing' : `${preview(value)}`;
+  const where = field === '' ? 'the document' : `field "${field}"`;
+  return fail(`scenario ${origin}: ${where} is ${found}; allowed: ${allowed}`, field, value, allowed);
+}
+
+/**
+ * A built-in scenario by name, else a `.json`, `.yaml` or `.yml` file. Errors are
+ * {@link ScenarioError}s naming the built-ins and the file formats allowed.
+ */
+export async function loadScenario(nameOrFilePath: string): Promise<Scenario> {
+  if (builtInScenarioNames.includes(nameOrFilePath)) return builtInScenario(nameOrFilePath);
+  const extension = extname(nameOrFilePath).toLowerCase();
+  const allowed = `a built-in (${builtInScenarioNames.join(', ')}) or a .json, .yaml or .yml file`;
+  if (!['.json', '.yaml', '.yml'].includes(extension)) {
+    return fail(`scenario "${nameOrFilePath}" is not one; allowed: ${allowed}`, '', nameOrFilePath, allowed);
+  }
+  let text: string;
+  try {
+    text = await readFile(nameOrFilePath, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    return fail(
+      `scenario "${nameOrFilePath}" cannot be read (${reason}); allowed: ${allowed}`,
+      '',
+      nameOrFilePath,
+      allowed,
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseScenarioText(text, extension === '.json' ? 'json' : 'yaml', nameOrFilePath);
+}
+
+function parseJson(text: string, origin: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const allowed = 'a JSON document (see SCENARIOS.md)';
+    return fail(
+      `scenario ${origin}: not valid JSON (${(error as Error).message}); allowed: ${allowed}`,
+      '',
+      text,
+      allowed,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function parseYaml(text: string, origin: string): unknown {
+  const document = parseDocument(text, { uniqueKeys: true });
+  const error = document.errors[0];
+  if (error) {
+    const where = error.linePos?.[0]
+      ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+      : '';
+    const allowed = 'a YAML document (see SCENARIOS.md)';
+    const reason = error.message.split('\n')[0];
+    return fail(
+      `scenario ${origin}: not valid YAML${where} (${reason}); allowed: ${allowed}`,
+      '',
+      text,
+      allowed,
+      {
+        cause: error,
+      },
+    );
+  }
+  return document.toJS();
+}
+
+function fail(message: string, path: string, value: unknown, allowed: string, options?: ErrorOptions): never {
+  throw new ScenarioError(message, path, value, allowed, options);
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
