@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
+import { registerMockCommand } from './mock.js';
+import { registerRecordCommand } from './record.js';
 
 /** Each command lives in its own module and registers itself here. */
-export function registerCommands(_program: Command, _io: CliIo): void {}
+export function registerCommands(program: Command, io: CliIo): void {
+  registerMockCommand(program, io);
+  registerRecordCommand(program, io);
+}

@@ -1,0 +1,216 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFixture } from '@taskscope/fixtures';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliIo, main } from '../main.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+async function get(url: string): Promise<{ status: number; text: string }> {
+  const response = await request(url);
+  return { status: response.statusCode, text: await response.body.text() };
+}
+
+/** Waits until the mock printed its three URL lines. */
+async function printedUrls(stdout: () => string, timeoutMs = 5000): Promise<Record<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  while (stdout().split('\n').length < 4 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
+  return Object.fromEntries(
+    stdout()
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ') as [string, string]),
+  );
+}
+
+const fargateMetadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
+const fargateStats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
+
+afterEach(() => {
+  delete process.env['TASKSCOPE_FAULT'];
+  delete process.env['TASKSCOPE_SEED'];
+});
+
+describe('taskscope mock (in process)', () => {
+  it('prints the v2, v3 and v4 URLs, serves until SIGTERM, then exits 0', async () => {
+    const { io, stdout, stderr } = captureIo();
+    const exit = main(['mock', '--listen', '127.0.0.1:0', '--scenario', 'ec2-bridge', '--no-throttle'], io);
+    const urls = await printedUrls(stdout);
+    expect(Object.keys(urls)).toEqual(['v2', 'v3', 'v4']);
+    expect(urls['v2']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
+    expect(urls['v4']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v4\/[0-9a-f-]+$/);
+    const task = await get(`${urls['v4']}/task`);
+    expect(task.status).toBe(200);
+    expect(JSON.parse(task.text)).toHaveProperty('LaunchType', 'EC2');
+    expect((await get(`${urls['v3']}/task/stats`)).status).toBe(200);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr()).toBe('');
+  });
+
+  it('serves captured payloads byte for byte with --task-metadata and --task-stats, faults from the env', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-mock-'));
+    await writeFile(join(dir, 'task.json'), fargateMetadata.text);
+    await writeFile(join(dir, 'stats.json'), fargateStats.text);
+    process.env['TASKSCOPE_FAULT'] = '503:/v2/**';
+    const { io, stdout } = captureIo();
+    const exit = main(
+      ['mock', '--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
+      io,
+    );
+    const urls = await printedUrls(stdout);
+    expect(urls['v4']).toMatch(/\/v4\/bae32def0ab64f06818e8862e58f8d6d-1585788040$/);
+    expect((await get(`${urls['v4']}/task/stats`)).text).toBe(fargateStats.text);
+    expect((await get(`${urls['v4']}/task`)).status).toBe(200);
+    expect((await get(`${urls['v2']}/metadata`)).status).toBe(503);
+    process.emit('SIGINT', 'SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it('rejects bad flags and inputs with exit 2 and one message naming the flag, value and what is allowed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-mock-'));
+    await writeFile(join(dir, 'bad.yaml'), 'containers: 3\n');
+    await writeFile(
+      join(dir, 'bad.jsonl'),
+      '{"format":"taskscope-recording","version":2,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}\n',
+    );
+    await writeFile(join(dir, 'task.json'), '{"Cluster": 1}');
+    await writeFile(join(dir, 'notjson.json'), 'nope');
+    await writeFile(join(dir, 'stats.json'), fargateStats.text);
+    const cases: Array<[string[], string]> = [
+      [
+        ['--fault', 'boom'],
+        `option '--fault <spec>' argument 'boom' is invalid. fault "boom": kind "boom" is not allowed; expected 500, 503`,
+      ],
+      [['--fault', '500@2'], 'probability "2" is not allowed; expected a number from 0 to 1'],
+      [
+        ['--listen', 'nowhere'],
+        `option '--listen <host:port>' argument 'nowhere' is invalid. expected HOST:PORT`,
+      ],
+      [
+        ['--cadence', 'fast'],
+        `option '--cadence <duration>' argument 'fast' is invalid. expected a duration such as 500ms, 10s or 1m`,
+      ],
+      [
+        ['--start-time', 'yesterday'],
+        `option '--start-time <iso>' argument 'yesterday' is invalid. expected an ISO 8601 date-time`,
+      ],
+      [['--seed', '-1'], `option '--seed <n>' argument '-1' is invalid`],
+      [
+        ['--replay-mode', 'fast'],
+        `option '--replay-mode <mode>' argument 'fast' is invalid. Allowed choices are time, request.`,
+      ],
+      [
+        ['--scenario', 'nope'],
+        'scenario "nope" is not one; allowed: a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
+      ],
+      [['--scenario', join(dir, 'bad.yaml')], `scenario ${join(dir, 'bad.yaml')}: field "task" is missing`],
+      [
+        ['--task-metadata', join(dir, 'task.json')],
+        '--task-metadata needs --task-stats: captured payloads are served as a pair',
+      ],
+      [
+        ['--scenario', 'fargate-web', '--replay', join(dir, 'bad.jsonl')],
+        '--scenario and --replay cannot be combined',
+      ],
+      [
+        ['--replay', join(dir, 'bad.jsonl')],
+        `--replay ${join(dir, 'bad.jsonl')} line 1: header field "version" is 2 (number); expected one of 1`,
+      ],
+      [
+        ['--replay', join(dir, 'missing.jsonl')],
+        `--replay ${join(dir, 'missing.jsonl')}: cannot be read (ENOENT); expected a readable file`,
+      ],
+      [
+        ['--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'notjson.json')],
+        `--task-stats ${join(dir, 'notjson.json')}: not JSON`,
+      ],
+      [
+        ['--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
+        `--task-metadata ${join(dir, 'task.json')}: task metadata: field "Cluster" is 1 (number); expected a string`,
+      ],
+      [['--bogus'], `error: unknown option '--bogus'`],
+    ];
+    for (const [args, message] of cases) {
+      const { io, stderr, stdout } = captureIo();
+      const code = await main(['mock', ...args], io);
+      expect([args.join(' '), code]).toEqual([args.join(' '), 2]);
+      expect(stderr()).toContain(message);
+      expect(stderr().trim().split('\n')).toHaveLength(1);
+      expect(stdout()).toBe('');
+    }
+  });
+
+  it('reports an address in use as a bad --listen value', async () => {
+    const first = captureIo();
+    const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
+    const port = new URL((await printedUrls(first.stdout))['v2']!).port;
+    const { io, stderr } = captureIo();
+    expect(await main(['mock', '--listen', `127.0.0.1:${port}`], io)).toBe(2);
+    expect(stderr()).toContain(
+      `option '--listen <host:port>' argument '127.0.0.1:${port}' cannot be used (EADDRINUSE)`,
+    );
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
+  });
+
+  it('prints --help with every flag and its environment variable', async () => {
+    const { io, stdout } = captureIo();
+    expect(await main(['mock', '--help'], io)).toBe(0);
+    for (const flag of [
+      '--listen',
+      '--scenario',
+      '--task-metadata',
+      '--task-stats',
+      '--replay',
+      '--replay-mode',
+      '--fault',
+      '--cadence',
+      '--start-time',
+      '--no-throttle',
+      '--seed',
+    ]) {
+      expect(stdout()).toContain(flag);
+    }
+    expect(stdout()).toContain('TASKSCOPE_REPLAY_MODE');
+  });
+});
+
+describe('taskscope mock (child process)', () => {
+  it('runs as a real process, serves, and exits 0 on SIGTERM', async () => {
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@taskscope/source',
+        '--import',
+        './packages/mock/bench/register-ts.mjs',
+        'packages/cli/src/bin.ts',
+        'mock',
+        '--seed',
+        '7',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const urls = await printedUrls(() => out, 20_000);
+    expect((await get(`${urls['v4']}/task`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+  }, 30_000);
+});

@@ -1,0 +1,232 @@
+import { readFile } from 'node:fs/promises';
+import {
+  builtInScenarioNames,
+  DEFAULT_SCENARIO,
+  MockInputError,
+  type MockServer,
+  parseFault,
+  parseRecording,
+  type Recording,
+  ScenarioError,
+  type StartMockOptions,
+  startMock,
+} from '@taskscope/mock';
+import { WireSchemaError } from '@taskscope/wire';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { CliIo } from '../main.js';
+import {
+  type HostPort,
+  option,
+  parseDurationMs,
+  parseHostPort,
+  parseNonNegativeInteger,
+  UsageError,
+} from '../options.js';
+
+/** Resolves with the signal's name when the command should stop; injectable for tests. */
+export type WaitForStop = () => Promise<string>;
+
+interface MockFlags {
+  readonly listen: HostPort;
+  readonly scenario?: string;
+  readonly taskMetadata?: string;
+  readonly taskStats?: string;
+  readonly replay?: string;
+  readonly replayMode: 'time' | 'request';
+  readonly fault: string[];
+  readonly cadence?: number;
+  readonly startTime?: number;
+  readonly throttle: boolean;
+  readonly seed: number;
+}
+
+/** `taskscope mock` (contract.md, "taskscope mock"). */
+export function registerMockCommand(
+  program: Command,
+  io: CliIo,
+  waitForStop: WaitForStop = waitForSignal,
+): void {
+  program
+    .command('mock')
+    .description('the mock task metadata server: v2, v3 and v4 on one port, with faults and the ground truth')
+    .addOption(
+      option('--listen <host:port>', 'where to listen; port 0 picks a free port')
+        .default(parseHostPort('127.0.0.1:0'), '127.0.0.1:0')
+        .argParser(parseHostPort),
+    )
+    .addOption(
+      option(
+        '--scenario <name|file>',
+        `a built-in (${builtInScenarioNames.join(', ')}) or a .json/.yaml scenario file (default ${DEFAULT_SCENARIO})`,
+      ),
+    )
+    .addOption(
+      option('--task-metadata <file>', 'serve this captured task metadata as it is (with --task-stats)'),
+    )
+    .addOption(
+      option('--task-stats <file>', 'serve this captured task stats as it is (with --task-metadata)'),
+    )
+    .addOption(option('--replay <file>', 'serve a recording made by `taskscope record`'))
+    .addOption(
+      option('--replay-mode <mode>', 'time: frames by elapsed time; request: one frame per request of a path')
+        .choices(['time', 'request'])
+        .default('time'),
+    )
+    .addOption(
+      option('--fault <spec>', 'inject a fault, KIND[:PATH_GLOB][@PROBABILITY]; repeatable')
+        .argParser(collectFault)
+        .default([], 'none'),
+    )
+    .addOption(
+      option(
+        '--cadence <duration>',
+        "stats refresh cadence, e.g. 1s or 10s (default: the scenario's)",
+      ).argParser(parseDurationMs),
+    )
+    .addOption(
+      option(
+        '--start-time <iso>',
+        'the scenario clock origin, an ISO 8601 date-time (default now)',
+      ).argParser(parseIsoMs),
+    )
+    .addOption(option('--no-throttle', 'turn off the 40/s, burst 60 throttling (for load tests)'))
+    .addOption(
+      option('--seed <n>', 'seeds all randomness: same seed and start time, same bytes')
+        .default(1)
+        .argParser(parseNonNegativeInteger),
+    )
+    .action(async (flags: MockFlags) => {
+      const mock = await startFromFlags(flags);
+      const first = mock.endpoints[0];
+      const v3 = first === undefined ? `${mock.url}/v3` : mock.v3Urls[first.containerName];
+      const v4 = first === undefined ? `${mock.url}/v4` : mock.v4Urls[first.containerName];
+      io.stdout(`v2 ${mock.v2Url}\nv3 ${v3}\nv4 ${v4}\n`);
+      await waitForStop();
+      await mock.close();
+    });
+}
+
+async function startFromFlags(flags: MockFlags): Promise<MockServer> {
+  const chosen = [
+    flags.scenario !== undefined && '--scenario',
+    (flags.taskMetadata !== undefined || flags.taskStats !== undefined) && '--task-metadata/--task-stats',
+    flags.replay !== undefined && '--replay',
+  ].filter((flag): flag is string => typeof flag === 'string');
+  if (chosen.length > 1) {
+    throw new UsageError(
+      `${chosen.join(' and ')} cannot be combined; choose one of --scenario, --task-metadata with --task-stats, --replay`,
+    );
+  }
+  if ((flags.taskMetadata === undefined) !== (flags.taskStats === undefined)) {
+    const [given, missing] =
+      flags.taskMetadata === undefined
+        ? ['--task-stats', '--task-metadata']
+        : ['--task-metadata', '--task-stats'];
+    throw new UsageError(`${given} needs ${missing}: captured payloads are served as a pair`);
+  }
+
+  const options: StartMockOptions = {
+    listen: flags.listen,
+    throttle: flags.throttle,
+    faults: flags.fault,
+    seed: flags.seed,
+    ...(flags.startTime === undefined ? {} : { startTime: flags.startTime }),
+    ...(flags.cadence === undefined ? {} : { cadenceMs: flags.cadence }),
+    ...(flags.scenario === undefined ? {} : { scenario: flags.scenario }),
+    ...(flags.taskMetadata !== undefined && flags.taskStats !== undefined
+      ? {
+          taskMetadata: await readJsonFile('--task-metadata', flags.taskMetadata),
+          taskStats: await readJsonFile('--task-stats', flags.taskStats),
+        }
+      : {}),
+    ...(flags.replay === undefined
+      ? {}
+      : { replay: await readRecording(flags.replay), replayMode: flags.replayMode }),
+  };
+  try {
+    return await startMock(options);
+  } catch (error) {
+    if (error instanceof ScenarioError || error instanceof MockInputError)
+      throw new UsageError(error.message);
+    if (error instanceof WireSchemaError) {
+      const flag = error.message.startsWith('task metadata') ? '--task-metadata' : '--task-stats';
+      throw new UsageError(
+        `${flag} ${flag === '--task-metadata' ? flags.taskMetadata : flags.taskStats}: ${error.message}`,
+      );
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new UsageError(
+        `option '--listen <host:port>' argument '${flags.listen.host}:${flags.listen.port}' cannot be used (${code}); expected a free local address`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function readText(flag: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${flag} ${file}: cannot be read (${reason}); expected a readable file`);
+  }
+}
+
+/** The file's text, kept as is so values above 2^53 are served byte for byte. */
+async function readJsonFile(flag: string, file: string): Promise<string> {
+  const text = await readText(flag, file);
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `${flag} ${file}: not JSON (${(error as Error).message}); expected a captured payload`,
+    );
+  }
+  return text;
+}
+
+async function readRecording(file: string): Promise<Recording> {
+  const text = await readText('--replay', file);
+  try {
+    return parseRecording(text, `--replay ${file}`);
+  } catch (error) {
+    if (error instanceof MockInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Commander collects repeated `--fault`s; TASKSCOPE_FAULT may hold several separated by spaces. */
+function collectFault(value: string, previous: string[]): string[] {
+  const specs = value.split(/\s+/).filter((spec) => spec !== '');
+  for (const spec of specs) {
+    try {
+      parseFault(spec);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  }
+  return [...previous, ...specs];
+}
+
+function parseIsoMs(text: string): number {
+  const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text.trim())
+    ? Date.parse(text)
+    : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError('expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z');
+  return ms;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (contract.md: serve until stopped, exit 0). */
+export function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFixture } from '@taskscope/fixtures';
+import { createReplaySource, parseRecording, startMock } from '@taskscope/mock';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { type CliIo, main } from '../main.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+const metadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
+const stats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
+const callerId = 'bae32def0ab64f06818e8862e58f8d6d-1819985369';
+
+describe('taskscope record', () => {
+  it('records a running mock over loopback, scrubs account ids, and the replay serves the same bodies', async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const out = join(await mkdtemp(join(tmpdir(), 'taskscope-record-')), 'rec.jsonl');
+    const { io, stdout, stderr } = captureIo();
+    const code = await main(
+      ['record', '--from', source.v4Urls['prometheus']!, '--out', out, '--count', '2', '--interval', '20ms'],
+      io,
+    );
+    expect([code, stderr()]).toEqual([0, '']);
+    expect(stdout()).toBe(`recorded 8 responses from ${source.v4Urls['prometheus']} to ${out}\n`);
+
+    const text = await readFile(out, 'utf8');
+    const recording = parseRecording(text);
+    expect(recording.header.api).toBe('v4');
+    expect(recording.frames.map((f) => f.path)).toEqual([
+      '',
+      '/task',
+      '/stats',
+      '/task/stats',
+      '',
+      '/task',
+      '/stats',
+      '/task/stats',
+    ]);
+    expect(recording.frames[4]!.offsetMs).toBeGreaterThanOrEqual(20);
+    expect(text).not.toContain('829490980523');
+    expect(text).toContain(
+      'arn:aws:ecs:us-east-1:000000000001:task/prom-ecs-exporter-sandbox/bae32def0ab64f06818e8862e58f8d6d',
+    );
+    expect(text).toContain('9223372036854771712');
+
+    const replay = await startMock({ replay: text, replayMode: 'request' });
+    for (const path of ['', '/task', '/stats', '/task/stats']) {
+      const [recorded, replayed] = await Promise.all([
+        request(`${source.url}/v4/${callerId}${path}`).then((r) => r.body.text()),
+        request(`${replay.url}/v4/${callerId}${path}`).then((r) => r.body.text()),
+      ]);
+      // The replay answers the scrubbed body; undo the scrub to compare with the source.
+      expect(JSON.parse(replayed.replaceAll('000000000001', '829490980523'))).toEqual(JSON.parse(recorded));
+    }
+    expect(
+      createReplaySource(text)
+        .endpoints()
+        .map((e) => e.containerName),
+    ).toEqual(['nonessential', 'prometheus', 'ecs-exporter']);
+    await Promise.all([source.close(), replay.close()]);
+  });
+
+  it('keeps account ids with --keep-ids and captures each container by id on v2', async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const out = join(await mkdtemp(join(tmpdir(), 'taskscope-record-')), 'rec.jsonl');
+    const { io } = captureIo();
+    expect(
+      await main(['record', '--from', source.v2Url, '--out', out, '--count', '1', '--keep-ids'], io),
+    ).toBe(0);
+    const text = await readFile(out, 'utf8');
+    expect(text).toContain('829490980523');
+    const recording = parseRecording(text);
+    expect(recording.header.api).toBe('v2');
+    expect(recording.frames.map((f) => `${f.path} ${f.status}`)).toEqual([
+      '/metadata 200',
+      '/stats 200',
+      '/metadata/bae32def0ab64f06818e8862e58f8d6d-1585788040 200',
+      '/stats/bae32def0ab64f06818e8862e58f8d6d-1585788040 400',
+      '/metadata/bae32def0ab64f06818e8862e58f8d6d-1819985369 200',
+      '/stats/bae32def0ab64f06818e8862e58f8d6d-1819985369 200',
+      '/metadata/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
+      '/stats/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
+    ]);
+    await source.close();
+  });
+
+  it('rejects bad flags with exit 2, and an unreachable endpoint with exit 1 and one line', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--out', '/tmp/x.jsonl'], `error: required option '--from <url>' not specified`],
+      [
+        ['--from', 'not a url', '--out', '/tmp/x.jsonl'],
+        `option '--from <url>' argument 'not a url' is invalid. expected an http URL`,
+      ],
+      [
+        ['--from', 'http://127.0.0.1:1/v4/x', '--out', '/tmp/x.jsonl', '--count', '0'],
+        `option '--count <n>' argument '0' is invalid. expected a whole number ≥ 1`,
+      ],
+      [
+        ['--from', 'http://127.0.0.1:1/v4/x', '--out', '/tmp/x.jsonl', '--interval', 'often'],
+        `option '--interval <duration>' argument 'often' is invalid`,
+      ],
+      [
+        ['--from', 'http://127.0.0.1:1/v4/x', '--out', '/nonexistent-dir/x.jsonl'],
+        '--out /nonexistent-dir/x.jsonl: cannot be written (ENOENT)',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { io, stderr } = captureIo();
+      expect(await main(['record', ...args], io)).toBe(2);
+      expect(stderr()).toContain(message);
+    }
+    const out = join(await mkdtemp(join(tmpdir(), 'taskscope-record-')), 'rec.jsonl');
+    const { io, stderr } = captureIo();
+    expect(
+      await main(['record', '--from', 'http://127.0.0.1:59999/v4/x', '--out', out, '--count', '1'], io),
+    ).toBe(1);
+    expect(stderr()).toMatch(/^taskscope: record: http:\/\/127\.0\.0\.1:59999\/v4\/x: .*\n$/);
+  });
+});

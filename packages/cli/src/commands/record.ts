@@ -1,0 +1,127 @@
+import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createMetadataClient, MetadataClientError } from '@taskscope/client';
+import {
+  createAccountScrubber,
+  formatRecordingHeader,
+  formatRecordingLine,
+  recordedPaths,
+} from '@taskscope/mock';
+import { apiVersionOf } from '@taskscope/wire';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { CliIo } from '../main.js';
+import { option, parseDurationMs, UsageError } from '../options.js';
+
+interface RecordFlags {
+  readonly from: string;
+  readonly out: string;
+  readonly count: number;
+  readonly interval: number;
+  readonly keepIds?: boolean;
+}
+
+/** A runtime failure shown as one line, without a stack (exit code 1). */
+class RecordFailure extends Error {
+  override readonly name = 'RecordFailure';
+  constructor(message: string) {
+    super(message);
+    this.stack = message;
+  }
+}
+
+/** `taskscope record --from URL --out FILE [--count N] [--interval DUR] [--keep-ids]`. */
+export function registerRecordCommand(program: Command, io: CliIo): void {
+  program
+    .command('record')
+    .description('capture a task metadata endpoint into a recording that `taskscope mock --replay` serves')
+    .addOption(
+      option('--from <url>', 'base URL of the endpoint: http://…/v2, ECS_CONTAINER_METADATA_URI or …_URI_V4')
+        .argParser(parseBaseUrl)
+        .makeOptionMandatory(),
+    )
+    .addOption(option('--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
+    .addOption(option('--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
+    .addOption(
+      option('--interval <duration>', 'time between samples')
+        .default(10_000, '10s')
+        .argParser(parseDurationMs),
+    )
+    .addOption(option('--keep-ids', 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)'))
+    .action(async (flags: RecordFlags) => {
+      const lines = await record(flags);
+      io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
+    });
+}
+
+async function record(flags: RecordFlags): Promise<number> {
+  const api = apiVersionOf(flags.from);
+  const scrub = flags.keepIds ? (text: string) => text : createAccountScrubber();
+  const client = createMetadataClient({ metadataUrl: flags.from.replace(/\/+$/, ''), timeoutMs: 5000 });
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(flags.out, 'w');
+  } catch (error) {
+    await client.close();
+    throw new UsageError(
+      `--out ${flags.out}: cannot be written (${(error as NodeJS.ErrnoException).code ?? error}); expected a writable file`,
+    );
+  }
+  let written = 0;
+  try {
+    await file.write(`${formatRecordingHeader(api, new Date())}\n`);
+    const startedMs = performance.now();
+    const capture = async (path: string) => {
+      const response = await client.request(path).catch((error: unknown) => {
+        const reason = error instanceof MetadataClientError ? error.message : String(error);
+        throw new RecordFailure(`record: ${flags.from}${path}: ${reason}`);
+      });
+      const offsetMs = performance.now() - startedMs;
+      await file.write(
+        `${formatRecordingLine({ offsetMs, path, status: response.status, text: scrub(response.text) })}\n`,
+      );
+      written++;
+      return response;
+    };
+    for (let sample = 0; sample < flags.count; sample++) {
+      const dueMs = startedMs + sample * flags.interval;
+      if (dueMs > performance.now()) await sleep(dueMs - performance.now());
+      if (api !== 'v2') {
+        for (const path of recordedPaths(api)) await capture(path);
+        continue;
+      }
+      // v2 has no calling container: each container is captured by id, as /metadata lists them.
+      const task = await capture('/metadata');
+      await capture('/stats');
+      for (const path of recordedPaths('v2', dockerIdsOf(task.json)).slice(2)) await capture(path);
+    }
+  } finally {
+    await file.close();
+    await client.close();
+  }
+  return written;
+}
+
+function dockerIdsOf(task: unknown): string[] {
+  const containers = (task as { Containers?: unknown } | undefined)?.Containers;
+  if (!Array.isArray(containers)) return [];
+  return containers
+    .map((container) => (container as { DockerId?: unknown }).DockerId)
+    .filter((id): id is string => typeof id === 'string');
+}
+
+function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError('expected an http URL such as http://169.254.170.2/v4/<id>');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http or https URL');
+  return text;
+}
+
+function parsePositiveInteger(text: string): number {
+  if (!/^[1-9]\d*$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return Number(text);
+}
