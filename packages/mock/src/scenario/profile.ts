@@ -188,7 +188,7 @@ function createSpikesFunction(shape: Extract<ProfileShape, { kind: 'spikes' }>):
       const low = Math.min(shape.base, shape.peak);
       if (high === low) return high;
       // Any spike window [offset + n·every, + duration) overlapping [a, b]?
-      const touches = spikeSeconds(b) > spikeSeconds(a) || inSpike(a);
+      const touches = spikeSeconds(b) > spikeSeconds(a) || inSpike(a) || inSpike(b);
       return touches ? shape.peak : shape.base;
     },
   };

@@ -165,10 +165,12 @@ export function createTimeline(model: TaskModel): Timeline {
     const run = runAt(c, t);
     if (!run) return { kind: 'none' };
     const k = latestIndex(c, t);
+    // After a restart the agent keeps serving the last sample until the next refresh.
     const sample = k >= 0 ? sampleAt(c, k) : null;
-    if (!sample || sample.runStartNs !== run.startNs) return { kind: 'pending' };
+    if (!sample) return { kind: 'pending' };
     const before = k > 0 ? sampleAt(c, k - 1) : null;
-    if (before && before.runStartNs === run.startNs) return { kind: 'sample', sample, previous: before };
+    if (before && before.runStartNs === sample.runStartNs)
+      return { kind: 'sample', sample, previous: before };
     return { kind: 'sample', sample };
   };
 

@@ -1,0 +1,290 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import {
+  builtInScenario,
+  builtInScenarioNames,
+  loadScenario,
+  parseScenarioText,
+  ScenarioError,
+} from '../../src/scenario/index.js';
+
+const MINIMAL_YAML = `
+task:
+  cluster: prod
+  family: web
+  revision: 3
+  region: us-east-1
+  accountId: "123456789012"
+  launchType: FARGATE
+  cpu: 0.5
+  memory: 1024
+containers:
+  - name: app
+    image: nginx:1.27
+`;
+
+/** The message of the ScenarioError that parsing `text` throws. */
+function problemOf(text: string, format: 'json' | 'yaml' = 'yaml'): ScenarioError {
+  try {
+    parseScenarioText(text, format, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).code).toBe('SCENARIO_INVALID');
+    return error as ScenarioError;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+/** The minimal document with one container field set (YAML lines under the container). */
+function withContainer(lines: string): string {
+  return `${MINIMAL_YAML}${lines
+    .trim()
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')}\n`;
+}
+
+test('a minimal Fargate file gets every default', () => {
+  const scenario = parseScenarioText(MINIMAL_YAML, 'yaml', 'scenarios/minimal.yaml');
+  expect(scenario).toMatchObject({
+    name: 'minimal',
+    networkMode: 'awsvpc',
+    cgroup: 'v1',
+    cadenceMs: 10_000,
+    host: { onlineCpus: 2 },
+    network: { interfaceName: 'eth1', subnetCidrBlock: '10.0.0.0/17', ipv6: false },
+    task: {
+      revision: '3',
+      availabilityZone: 'us-east-1a',
+      platformVersion: '1.4.0',
+      cpuVcpus: 0.5,
+      memoryMiB: 1024,
+      ephemeralStorage: { sizeGiB: 20, utilizedMiB: 200 },
+    },
+  });
+  const [app] = scenario.containers;
+  expect(app).toMatchObject({
+    name: 'app',
+    cpuUnits: 0,
+    essential: true,
+    state: 'RUNNING',
+    restartPolicy: false,
+  });
+  expect(app!.load.cpuCores).toEqual({ shape: { kind: 'constant', value: 0.05 }, noise: 0 });
+  expect(app!.load.memoryWorkingSetBytes.shape).toEqual({ kind: 'constant', value: 64 * 1024 ** 2 });
+});
+
+test('JSON and YAML of the same document give the same scenario', () => {
+  const yaml = withContainer(`
+load:
+  cpuCores: { sine: { mean: 0.3, amplitude: 0.1, period: 5m, phase: 30s }, noise: 0.02 }
+  memoryWorkingSetBytes: 200MiB
+  networkRxBytesPerSecond: { spikes: { base: 1KiB, peak: 2MB, every: 1m, duration: 5s } }
+events:
+  - { at: 10m, action: restart }
+  - { at: 20m, action: stop, exitCode: 137 }`);
+  const fromYaml = parseScenarioText(yaml, 'yaml', 'same.yaml');
+  const json = JSON.stringify({
+    task: {
+      cluster: 'prod',
+      family: 'web',
+      revision: '3',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      launchType: 'FARGATE',
+      cpu: 0.5,
+      memory: 1024,
+    },
+    containers: [
+      {
+        name: 'app',
+        image: 'nginx:1.27',
+        load: {
+          cpuCores: { sine: { mean: 0.3, amplitude: 0.1, period: 300_000, phase: '30s' }, noise: 0.02 },
+          memoryWorkingSetBytes: 200 * 1024 ** 2,
+          networkRxBytesPerSecond: { spikes: { base: 1024, peak: '2MB', every: '1m', duration: '5s' } },
+        },
+        events: [
+          { at: '10m', action: 'restart' },
+          { at: 1_200_000, action: 'stop', exitCode: 137 },
+        ],
+      },
+    ],
+  });
+  expect(parseScenarioText(json, 'json', 'same.json')).toEqual(fromYaml);
+  expect(fromYaml.containers[0]!.load.networkRxBytesPerSecond.shape).toEqual({
+    kind: 'spikes',
+    base: 1024,
+    peak: 2_000_000,
+    everyMs: 60_000,
+    durationMs: 5000,
+    offsetMs: 0,
+  });
+  expect(fromYaml.containers[0]!.events).toEqual([
+    { atMs: 600_000, action: 'restart' },
+    { atMs: 1_200_000, action: 'stop', exitCode: 137 },
+  ]);
+});
+
+describe('one message naming the field, the value and what is allowed', () => {
+  test.each([
+    [
+      'an unknown field',
+      withContainer('lod: {}'),
+      'scenario test.yaml: field "containers.0.lod" is {}; allowed: no such field (check the spelling against SCENARIOS.md)',
+    ],
+    [
+      'a bad launch type',
+      MINIMAL_YAML.replace('FARGATE', 'LAMBDA'),
+      'scenario test.yaml: field "task.launchType" is "LAMBDA"; allowed: FARGATE or EC2',
+    ],
+    [
+      'a Fargate CPU/memory pair that does not exist',
+      MINIMAL_YAML.replace('memory: 1024', 'memory: 8192'),
+      'scenario test.yaml: field "task.memory" is 8192; allowed: with 0.5 vCPU on Fargate, 1024 to 4096 MiB in steps of 1024',
+    ],
+    [
+      'bridge on Fargate',
+      `networkMode: bridge\n${MINIMAL_YAML}`,
+      'scenario test.yaml: field "networkMode" is "bridge"; allowed: awsvpc (the only network mode on Fargate)',
+    ],
+    [
+      'a duration without a unit it knows',
+      withContainer('load: { cpuCores: { sine: { mean: 0.2, amplitude: 0.1, period: 5 minutes } } }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores.sine.period" is "5 minutes"; allowed: a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
+    ],
+    [
+      'a sine that goes below zero',
+      withContainer('load: { cpuCores: { sine: { mean: 0.2, amplitude: 0.3, period: 1m } } }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores.sine.amplitude" is 0.3; allowed: at most the mean 0.2 (a load never goes below 0)',
+    ],
+    [
+      'a size it cannot read',
+      withContainer('load: { memoryWorkingSetBytes: 12 parsecs }'),
+      'scenario test.yaml: field "containers.0.load.memoryWorkingSetBytes" is "12 parsecs"; allowed: a size in bytes: a number or a string such as "64MiB", "1.5GB"',
+    ],
+    [
+      'a CPU load above the task',
+      withContainer('load: { cpuCores: 0.9 }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores" is 0.9; allowed: a load whose peak (0.9) is at most the task\'s 0.5 vCPU',
+    ],
+    [
+      'steps out of order',
+      withContainer('load: { cpuCores: { steps: [{ at: 0s, value: 0.1 }, { at: 0s, value: 0.2 }] } }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores.steps.1.at" is "0s"; allowed: a time after the previous step\'s 0ms',
+    ],
+    [
+      'noise larger than the profile allows',
+      withContainer('load: { cpuCores: { constant: 0.1, noise: 0.2 } }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores.noise" is 0.2; allowed: at most the profile\'s minimum 0.1 (a load never goes below 0)',
+    ],
+    [
+      'an event after a stop',
+      withContainer('events: [{ at: 1m, action: stop }, { at: 2m, action: restart }]'),
+      'scenario test.yaml: field "containers.0.events.1" is {"at":"2m","action":"restart"}; allowed: no event after a stop',
+    ],
+    [
+      'an exit code on a running container',
+      withContainer('exitCode: 1'),
+      'scenario test.yaml: field "containers.0.exitCode" is 1; allowed: nothing unless state is STOPPED',
+    ],
+    [
+      'a missing required field',
+      MINIMAL_YAML.replace('  family: web\n', ''),
+      'scenario test.yaml: field "task.family" is missing; allowed: a value (required): a task definition family name',
+    ],
+    [
+      'an account ID that YAML would mangle',
+      MINIMAL_YAML.replace('"123456789012"', '12345'),
+      'scenario test.yaml: field "task.accountId" is 12345; allowed: a 12-digit account ID (quote it in YAML)',
+    ],
+  ])('%s', (_what, text, message) => {
+    expect(problemOf(text).message).toBe(message);
+  });
+
+  test('eleven containers', () => {
+    const containers = Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, image: 'busybox' }));
+    const text = JSON.stringify({ task: JSON.parse(JSON.stringify(builtInTask())), containers });
+    const error = problemOf(text, 'json');
+    expect(error.path).toBe('containers');
+    expect(error.message).toMatch(
+      /field "containers" is \[\{"name":"c0".*; allowed: a list of 1 to 10 containers$/,
+    );
+  });
+
+  test('two containers with one name', () => {
+    const error = problemOf(withContainer('cpu: 128').concat('  - name: app\n    image: busybox\n'));
+    expect(error.message).toBe(
+      'scenario test.yaml: field "containers.1.name" is "app"; allowed: a name no other container of the task has',
+    );
+  });
+
+  test('YAML that does not parse names the line', () => {
+    expect(problemOf('task: [unclosed').message).toMatch(
+      /^scenario test\.yaml: not valid YAML at line 1, column \d+ \(.+\); allowed: a YAML document \(see SCENARIOS\.md\)$/,
+    );
+  });
+});
+
+function builtInTask() {
+  return {
+    cluster: 'prod',
+    family: 'web',
+    revision: 1,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    launchType: 'FARGATE',
+    cpu: 4,
+    memory: 8192,
+  };
+}
+
+test('loadScenario reads built-ins, .json, .yaml and .yml files', async () => {
+  expect(await loadScenario('ec2-bridge')).toBe(builtInScenario('ec2-bridge'));
+  const dir = await mkdtemp(join(tmpdir(), 'taskscope-scenario-'));
+  await writeFile(join(dir, 'a.yml'), MINIMAL_YAML);
+  await writeFile(
+    join(dir, 'b.json'),
+    JSON.stringify({ name: 'bee', task: builtInTask(), containers: [{ name: 'x', image: 'y' }] }),
+  );
+  expect((await loadScenario(join(dir, 'a.yml'))).name).toBe('a');
+  expect((await loadScenario(join(dir, 'b.json'))).name).toBe('bee');
+  await expect(loadScenario(join(dir, 'missing.yaml'))).rejects.toThrow(
+    /^scenario ".*missing\.yaml" cannot be read \(ENOENT\); allowed: a built-in \(fargate-web, .*\) or a \.json, \.yaml or \.yml file$/,
+  );
+  await expect(loadScenario('fargate-webb')).rejects.toThrow(
+    'scenario "fargate-webb" is not one; allowed: a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
+  );
+});
+
+test('the six built-ins are what the contract lists', () => {
+  expect(builtInScenarioNames).toEqual([
+    'fargate-web',
+    'fargate-10',
+    'ec2-bridge',
+    'ec2-cgroup2',
+    'fargate-windows',
+    'stopped-container',
+  ]);
+  const summary = Object.fromEntries(
+    builtInScenarioNames.map((name) => {
+      const s = builtInScenario(name);
+      return [
+        name,
+        `${s.task.launchType} ${s.networkMode} ${s.cgroup} ${s.cadenceMs}ms ${s.containers.map((c) => `${c.name}:${c.state}`).join(',')}`,
+      ];
+    }),
+  );
+  expect(summary).toEqual({
+    'fargate-web': 'FARGATE awsvpc v1 10000ms app:RUNNING,worker:RUNNING,taskscope:RUNNING',
+    'fargate-10':
+      'FARGATE awsvpc v1 10000ms frontend:RUNNING,api:RUNNING,cart:RUNNING,search:RUNNING,worker:RUNNING,envoy:RUNNING,log-router:RUNNING,xray-daemon:RUNNING,cloudwatch-agent:RUNNING,taskscope:RUNNING',
+    'ec2-bridge': 'EC2 bridge v1 1000ms web:RUNNING,api:RUNNING,taskscope:RUNNING',
+    'ec2-cgroup2': 'EC2 awsvpc v2 1000ms orders:RUNNING,taskscope:RUNNING',
+    'fargate-windows': 'FARGATE awsvpc windows 10000ms iis:RUNNING,worker:RUNNING',
+    'stopped-container':
+      'EC2 bridge v2 1000ms app:RUNNING,migrate:STOPPED,report-builder:PULLED,warmup:RUNNING',
+  });
+});
