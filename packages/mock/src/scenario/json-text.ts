@@ -6,10 +6,20 @@
  * digit.
  */
 
+// A JsonInteger travels through the native serializer as a string holding NUL, which no
+// payload string contains, and is then unquoted: native JSON.stringify is several times
+// faster than a hand-written walk (JSON.rawJSON would do this, but not on Node 20).
+const MARK = '\u0000int:';
+
 /** An integer written verbatim, for values a `number` cannot hold exactly. */
 export class JsonInteger {
   constructor(readonly digits: string) {
     if (!/^-?\d+$/.test(digits)) throw new TypeError(`not an integer: ${digits}`);
+  }
+
+  /** What the native serializer writes before {@link toJsonText} unquotes it. */
+  toJSON(): string {
+    return `${MARK}${this.digits}`;
   }
 }
 
@@ -28,31 +38,10 @@ export type JsonValue =
   | readonly JsonValue[]
   | { readonly [key: string]: JsonValue | undefined };
 
+const MARKED = /"\\u0000int:(-?\d+)"/g;
+
 /** Compact JSON text, as Go's `encoding/json` writes it; `undefined` members are skipped. */
 export function toJsonText(value: JsonValue): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`not a JSON number: ${value}`);
-      return String(value);
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-  }
-  if (value instanceof JsonInteger) return value.digits;
-  if (Array.isArray(value)) return `[${value.map((item) => toJsonText(item)).join(',')}]`;
-  let out = '';
-  for (const [key, member] of Object.entries(value as Record<string, JsonValue | undefined>)) {
-    if (member === undefined) continue;
-    out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${toJsonText(member)}`;
-  }
-  return `{${out}}`;
-}
-
-/** Whether the value holds a {@link JsonInteger} (then it cannot travel as a plain value). */
-export function hasJsonInteger(value: JsonValue): boolean {
-  if (value instanceof JsonInteger) return true;
-  if (value === null || typeof value !== 'object') return false;
-  return Object.values(value).some((member) => member !== undefined && hasJsonInteger(member));
+  const text = JSON.stringify(value);
+  return text.includes('\\u0000int:') ? text.replace(MARKED, '$1') : text;
 }
