@@ -1,0 +1,3 @@
+import { runComputeBench } from './compute.js';
+
+runComputeBench();
