@@ -75,6 +75,11 @@ describe('msw handlers share the server behaviour', () => {
     expect((await fetch('http://metadata.test/__taskscope/truth')).status).toBe(404);
   });
 
+  it('is the package export @taskscope/mock/msw', async () => {
+    const viaExport = await import('@taskscope/mock/msw');
+    expect(viaExport.createMetadataHandlers).toBe(createMetadataHandlers);
+  });
+
   it('rejects a scenario file path, which needs loading first', () => {
     expect(() => createMetadataHandlers({ scenario: './my.yaml' })).toThrow(
       'scenario "./my.yaml" is not a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container); for a file, pass await loadScenario(file)',
