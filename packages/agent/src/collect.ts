@@ -16,9 +16,6 @@ import type { PolledEndpoint, SnapshotStore } from './store.js';
 /** Task metadata is re-read at least this often even when nothing points at a change. */
 export const METADATA_MAX_AGE_MS = 60_000;
 
-/** A reset re-reads the metadata (new StartedAt, RestartCount) unless it is younger than this. */
-const METADATA_RESET_REFRESH_MS = 5_000;
-
 export interface CollectorOptions {
   readonly client: Pick<MetadataClient, 'taskMetadata' | 'taskStats'>;
   readonly clock: Clock;
@@ -60,6 +57,9 @@ export function createCollector(options: CollectorOptions): Collector {
   let metadataKey = '';
   let metadataAtMs = Number.NEGATIVE_INFINITY;
   let state: CoreState | undefined;
+  // Set while polls keep reporting the reset that already re-read the metadata, so a
+  // container that flaps cannot turn every poll into two requests.
+  let resetHandled = false;
   let failing: string | undefined;
   let failedPolls = 0;
   const schemaPathsLogged = new Set<string>();
@@ -137,16 +137,14 @@ export function createCollector(options: CollectorOptions): Collector {
           fetchedNow = true;
         }
         let result = compute(current, stats, state);
-        if (
-          !fetchedNow &&
-          result.metrics.containers.some((c) => c.reset) &&
-          clock.now() - metadataAtMs >= METADATA_RESET_REFRESH_MS
-        ) {
+        const reset = result.metrics.containers.some((c) => c.reset);
+        if (reset && !fetchedNow && !resetHandled) {
           // A restart moves StartedAt and RestartCount, which only the metadata carries; recompute
           // from the same previous state so the new run starts at the right time.
           current = await fetchMetadata(key);
           result = compute(current, stats, state);
         }
+        resetHandled = reset;
         state = result.state;
         const { metrics } = result;
         const kind = metrics.sample.kind;
