@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startMock } from '@taskscope/mock';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliIo, main } from '../main.js';
+import { registerDemoCommand } from './demo.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+afterEach(() => {
+  delete process.env['TASKSCOPE_LOG_LEVEL'];
+});
+
+describe('taskscope agent', () => {
+  it('exits 2 with every bad flag and variable in one message', async () => {
+    process.env['TASKSCOPE_LOG_LEVEL'] = 'loud';
+    const { io, stderr } = captureIo();
+    const code = await main(['agent', '--interval', '5ms', '--exporters', 'prometheus,statsd'], io);
+    expect(code).toBe(2);
+    expect(stderr()).toBe(
+      'taskscope: invalid agent configuration (3 problems):\n' +
+        '  --interval "5ms": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n' +
+        '  --exporters "prometheus,statsd": "statsd" is not an exporter; expected a comma list of prometheus, otlp, emf\n' +
+        '  TASKSCOPE_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent\n',
+    );
+  });
+
+  it('runs as a real process, logs JSON on stderr only, and exits 0 within 5 s of SIGTERM with OTLP unreachable', async () => {
+    const mock = await startMock({ scenario: 'fargate-web', cadenceMs: 500 });
+    const sockets = new Set<Socket>();
+    const blackhole = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const collector = `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@taskscope/source',
+        '--import',
+        './packages/mock/bench/register-ts.mjs',
+        'packages/cli/src/bin.ts',
+        'agent',
+        '--listen',
+        '127.0.0.1:0',
+        '--exporters',
+        'prometheus,otlp',
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          ECS_CONTAINER_METADATA_URI_V4: mock.v4Urls.taskscope,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+          OTEL_METRIC_EXPORT_INTERVAL: '300',
+        },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    try {
+      await expect.poll(() => err.includes('"msg":"agent started"'), { timeout: 20_000 }).toBe(true);
+      const started = JSON.parse(err.split('\n').find((line) => line.includes('agent started'))!) as {
+        url: string;
+        metadataUrlSource: string;
+        level: string;
+      };
+      expect(started).toMatchObject({ level: 'info', metadataUrlSource: 'ECS_CONTAINER_METADATA_URI_V4' });
+      await expect
+        .poll(async () => (await fetch(`${started.url}readyz`)).status, { timeout: 5000 })
+        .toBe(200);
+      // Exports are now hanging on the collector that never answers.
+      await expect.poll(() => sockets.size, { timeout: 3000 }).toBeGreaterThan(0);
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const killedMs = performance.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(performance.now() - killedMs).toBeLessThan(5000);
+      // EMF owns stdout: nothing else may be written there.
+      expect(out).toBe('');
+      for (const line of err.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+      for (const socket of sockets) socket.destroy();
+      blackhole.close();
+      await mock.close();
+    }
+  }, 40_000);
+});
+
+describe('taskscope demo', () => {
+  it('starts the mock and the agent on free ports, prints the URLs, and stops both', async () => {
+    const { io, stdout } = captureIo();
+    let stop: (signal: string) => void = () => {};
+    const stopped = new Promise<string>((resolve) => {
+      stop = resolve;
+    });
+    const program = new Command('taskscope').exitOverride();
+    registerDemoCommand(program, io, () => stopped);
+    const running = program.parseAsync(['demo'], { from: 'user' });
+    await expect.poll(() => stdout().includes('metrics'), { timeout: 10_000 }).toBe(true);
+    const lines = Object.fromEntries(
+      stdout()
+        .split('\n')
+        .filter((line) => /^(dashboard|metrics|snapshot) /.test(line))
+        .map((line) => line.split(/\s+/) as [string, string]),
+    );
+    expect(lines['dashboard']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(lines['metrics']).toBe(`${lines['dashboard']}metrics`);
+    await expect
+      .poll(async () => (await (await fetch(lines['metrics']!)).text()).includes('ecs_task_metadata_info{'), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    const page = await fetch(lines['dashboard']!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<td>app</td>');
+    stop('SIGINT');
+    await running;
+    await expect(fetch(lines['dashboard']!)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  AgentConfigError,
+  type AgentFlags,
+  loadAgentConfig,
+  type RunningAgent,
+  SHUTDOWN_BUDGET_MS,
+  startAgent,
+} from '@taskscope/agent';
+import type { Command } from 'commander';
+import type { CliIo } from '../main.js';
+import { option, UsageError } from '../options.js';
+import { type WaitForStop, waitForSignal } from './mock.js';
+
+/** What the agent command needs from its surroundings; injectable for tests. */
+export interface AgentCommandDeps {
+  readonly waitForStop: WaitForStop;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Called once the agent runs (tests read its URL). */
+  readonly onStarted?: (agent: RunningAgent) => void;
+  /** Exit 0 even if shutdown hangs, and at once on a second signal; only for a real process. */
+  readonly forceExit: boolean;
+}
+
+const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
+  'metadataUrl',
+  'listen',
+  'interval',
+  'exporters',
+  'emfNamespace',
+  'emfContainerMetrics',
+  'taskLabels',
+  'authToken',
+  'logLevel',
+  'requestTimeout',
+];
+
+/** `taskscope agent` (contract.md, "taskscope agent"). */
+export function registerAgentCommand(
+  program: Command,
+  _io: CliIo,
+  deps: AgentCommandDeps = { waitForStop: waitForSignal, env: process.env, forceExit: true },
+): void {
+  program
+    .command('agent')
+    .description(
+      'the sidecar: poll the task metadata endpoint, compute, export (logs on stderr, EMF on stdout)',
+    )
+    .addOption(
+      option(
+        '--metadata-url <url>',
+        'base URL of the task metadata endpoint (default: ECS_CONTAINER_METADATA_URI_V4, then ECS_CONTAINER_METADATA_URI, then http://169.254.170.2/v2)',
+      ),
+    )
+    .addOption(
+      option('--listen <host:port>', 'HTTP server for /metrics, the API and the page (default 0.0.0.0:9780)'),
+    )
+    .addOption(
+      option(
+        '--interval <duration|auto>',
+        'poll period, ≥ 100ms; auto learns the refresh cadence (default auto)',
+      ),
+    )
+    .addOption(option('--exporters <list>', 'comma list of prometheus, otlp, emf (default prometheus)'))
+    .addOption(
+      option('--emf-namespace <ns>', 'CloudWatch namespace of the EMF lines (default ECS/Taskscope)'),
+    )
+    .addOption(option('--emf-container-metrics', 'also write per-container EMF events'))
+    .addOption(option('--task-labels', 'add task identity labels to the Prometheus series'))
+    .addOption(
+      option('--auth-token <token>', 'require Authorization: Bearer <token> on every path but /healthz'),
+    )
+    .addOption(
+      option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'),
+    )
+    .addOption(option('--request-timeout <duration>', 'per-request timeout to the endpoint (default 2s)'))
+    .action(async (_options: unknown, command: Command) => {
+      // Only what was typed is passed as a flag: loadAgentConfig reads TASKSCOPE_* itself, so
+      // a bad value is reported under the name the user actually set.
+      const flags: Record<string, unknown> = {};
+      const values = command.opts<Record<string, unknown>>();
+      for (const key of FLAG_KEYS) {
+        if (command.getOptionValueSource(key) === 'cli') flags[key] = values[key];
+      }
+      let agent: RunningAgent;
+      try {
+        agent = await startAgent(loadAgentConfig({ flags: flags as AgentFlags, env: deps.env }));
+      } catch (error) {
+        if (error instanceof AgentConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      deps.onStarted?.(agent);
+      const signal = await deps.waitForStop();
+      if (deps.forceExit) {
+        // The contract: exit 0 within 5 s of SIGTERM/SIGINT, whatever hangs; a second signal
+        // means "now".
+        const guard = setTimeout(() => process.exit(0), SHUTDOWN_BUDGET_MS + 300);
+        guard.unref();
+        process.once(signal as NodeJS.Signals, () => process.exit(0));
+        await agent.stop();
+        clearTimeout(guard);
+        return;
+      }
+      await agent.stop();
+    });
+}

@@ -1,0 +1,43 @@
+import { loadAgentConfig, type RunningAgent, startAgent } from '@taskscope/agent';
+import { type MockServer, startMock } from '@taskscope/mock';
+import type { Command } from 'commander';
+import type { CliIo } from '../main.js';
+import { type WaitForStop, waitForSignal } from './mock.js';
+
+/** The mock's container that plays the sidecar: the agent asks with its v4 URL, as in a task. */
+const SIDECAR_CONTAINER = 'taskscope';
+
+/** `taskscope demo` (contract.md, "taskscope demo"): the mock and the agent in one process. */
+export function registerDemoCommand(
+  program: Command,
+  io: CliIo,
+  waitForStop: WaitForStop = waitForSignal,
+): void {
+  program
+    .command('demo')
+    .description(
+      "the mock's fargate-web scenario and the agent in one process, on free ports; Ctrl-C stops both",
+    )
+    .action(async () => {
+      const mock: MockServer = await startMock({ scenario: 'fargate-web', listen: '127.0.0.1:0' });
+      let agent: RunningAgent;
+      try {
+        const metadataUrl = mock.v4Urls[SIDECAR_CONTAINER] ?? Object.values(mock.v4Urls)[0];
+        // Warnings only: the terminal is for the URLs.
+        const config = loadAgentConfig({
+          flags: { metadataUrl, listen: '127.0.0.1:0', logLevel: 'warn' },
+          env: {},
+        });
+        agent = await startAgent(config);
+      } catch (error) {
+        await mock.close();
+        throw error;
+      }
+      io.stdout(
+        `dashboard ${agent.url}\nmetrics   ${agent.metricsUrl}\nsnapshot  ${agent.url}api/v1/snapshot\nmock      ${mock.url} (fargate-web; the sidecar's v4 URL ${agent.snapshot().status.endpoint.url})\nCtrl-C stops both.\n`,
+      );
+      await waitForStop();
+      await agent.stop();
+      await mock.close();
+    });
+}
