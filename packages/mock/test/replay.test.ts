@@ -151,6 +151,48 @@ describe('replay', () => {
     ]);
   });
 
+  it('replays a v2 recording: containers by id, and 404-style answers for what was never recorded', () => {
+    const v2 = [
+      formatRecordingHeader('v2', new Date(0)),
+      formatRecordingLine({ offsetMs: 0, path: '/metadata', status: 200, text: fargate.metadata.text }),
+      formatRecordingLine({
+        offsetMs: 0,
+        path: `/stats/${id}`,
+        status: 200,
+        text: '{"read":"2025-01-01T00:00:00Z","cpu_stats":{}}',
+      }),
+      formatRecordingLine({
+        offsetMs: 0,
+        path: `/stats/${fargate.stoppedId}`,
+        status: 400,
+        text: `"Unable to get container stats for: ${fargate.stoppedId}"`,
+      }),
+    ].join('\n');
+    const handler = createRequestHandler({ source: createReplaySource(v2), throttle: false });
+    const get = (path: string) => {
+      const result = handler.handle({ method: 'GET', url: path, remoteAddress: '10.0.0.5' });
+      return result.type === 'response' ? [result.status, result.headers['Content-Type'], result.body] : [];
+    };
+    expect(get(`/v2/stats/${id}`)).toEqual([
+      200,
+      'application/json',
+      '{"read":"2025-01-01T00:00:00Z","cpu_stats":{}}',
+    ]);
+    expect(get(`/v2/stats/${fargate.stoppedId}`)).toEqual([
+      400,
+      'application/json',
+      JSON.stringify(`Unable to get container stats for: ${fargate.stoppedId}`),
+    ]);
+    expect(JSON.parse(get(`/v4/${id}`)[2] as string)).toEqual(JSON.parse(container));
+    // No task stats were recorded: the v2 task-level error, naming the caller's IP.
+    expect(get('/v2/stats')).toEqual([
+      400,
+      'application/json',
+      JSON.stringify("Unable to get task arn from request: unable to associate '10.0.0.5' with task"),
+    ]);
+    expect(get(`/v4/${id}/task/stats`)[0]).toBe(404);
+  });
+
   describe('over HTTP', () => {
     let mock: MockServer;
     beforeAll(async () => {

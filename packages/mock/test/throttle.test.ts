@@ -75,6 +75,25 @@ describe('throttling like tollbooth (40/s steady, burst 60, per client IP and pa
     ).toBe(true);
   });
 
+  it('forgets full buckets when there are many clients, without changing answers', () => {
+    const limiter = createRateLimiter({ steadyPerSecond: 40, burst: 2 });
+    expect([limiter.allow('a', 0), limiter.allow('a', 0), limiter.allow('a', 0)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    for (let i = 0; i < 5000; i++) limiter.allow(`client-${i}`, 1000);
+    // 'a' refilled long ago; whether swept or not, it has its full burst again.
+    expect([limiter.allow('a', 1000), limiter.allow('a', 1000), limiter.allow('a', 1000)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(() => createRateLimiter({ steadyPerSecond: 0 })).toThrow(
+      'rate limit: steadyPerSecond must be > 0',
+    );
+  });
+
   it('never lets more than burst + rate × elapsed requests through', () => {
     const limiter = createRateLimiter();
     let nowMs = 0;
