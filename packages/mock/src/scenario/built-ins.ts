@@ -428,9 +428,3 @@ export function builtInScenario(name: string): Scenario {
   }
   return scenario;
 }
-
-/** The document a built-in is written as (for SCENARIOS.md and `--scenario` examples). */
-export function builtInScenarioDocument(name: string): Readonly<Record<string, unknown>> | undefined {
-  const document = DOCUMENTS[name];
-  return document ? { name, ...document } : undefined;
-}

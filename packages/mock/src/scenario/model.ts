@@ -138,6 +138,14 @@ export function compileScenario(
   const vpcId = fargate ? undefined : (task.vpcId ?? `vpc-${taskRandom.hex(17)}`);
   const clockErrorBoundBaseMs = taskRandom.between(0.25, 0.4);
 
+  // Each container samples in its own slot of the window's second half, slots at least the
+  // jitter apart, so the order of reads within a refresh never changes between refreshes
+  // (which container reads last is stable, as it is on a real host).
+  const slotOrder = scenario.containers
+    .map((c, index) => ({ index, key: createRandom(seed, 'slot', taskId, c.name).next() }))
+    .sort((a, b) => a.key - b.key)
+    .map((entry) => entry.index);
+  const slotNs = (windowNs / 2 - jitterNs) / scenario.containers.length;
   const partial = scenario.containers.map((spec, index) => {
     const random = createRandom(seed, 'container', taskId, spec.name);
     const dockerId = fargate ? `${taskId}-${random.integer(1_000_000_000, 4_294_967_295)}` : random.hex(64);
@@ -148,7 +156,8 @@ export function compileScenario(
     const containerArn = `${arnPrefix}:container/${task.cluster}/${taskId}/${random.uuid()}`;
     const imageId = `sha256:${createRandom(seed, 'image', spec.image).hex(64)}`;
     const startNs = Math.floor(random.between(0, windowNs / 2));
-    const sampleOffsetNs = Math.floor(random.between(windowNs / 2, windowNs - jitterNs));
+    const slotStartNs = windowNs / 2 + slotOrder.indexOf(index) * slotNs;
+    const sampleOffsetNs = Math.floor(slotStartNs + random.between(0, slotNs - jitterNs));
     const load = compileLoad(spec, seed);
     const shape = compileShape(scenario, random, index);
     const runs: Run[] = [];

@@ -200,7 +200,9 @@ function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
   const bridge = scenario.networkMode === 'bridge';
   const containers: ContainerTruth[] = [];
   const networks: InterfaceTruth[] = [];
-  let newest: { sample: Sample; fromNs: number; rx: number; tx: number } | undefined;
+  type Reading = { sample: Sample; fromNs: number; rx: number; tx: number };
+  let newest: Reading | undefined;
+  let newestPair: Reading | undefined;
   for (const c of model.containers) {
     const served = timeline.served(c, tNs);
     if (served.kind !== 'sample') continue;
@@ -233,13 +235,17 @@ function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
       });
     }
     if (!newest || sample.readNs > newest.sample.readNs) newest = { sample, fromNs, rx, tx };
+    // The task interface outlives container restarts: only a container's two successive
+    // samples measure it, never a first sample's counters over its own run.
+    if (previous && (!newestPair || sample.readNs > newestPair.sample.readNs))
+      newestPair = { sample, fromNs, rx, tx };
   }
-  if (!bridge && newest) {
-    // awsvpc: the task's interface, measured over the reads of the newest sample.
+  if (!bridge && newestPair) {
+    // awsvpc: the task's interface, measured over the newest pair of successive samples.
     networks.push({
       interface: scenario.network.interfaceName,
-      rxBytesPerSecond: newest.rx,
-      txBytesPerSecond: newest.tx,
+      rxBytesPerSecond: newestPair.rx,
+      txBytesPerSecond: newestPair.tx,
     });
   }
   return {

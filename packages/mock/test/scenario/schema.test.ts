@@ -221,6 +221,18 @@ describe('one message naming the field, the value and what is allowed', () => {
     );
   });
 
+  test('JSON that does not parse says so', () => {
+    expect(problemOf('{"task": ', 'json').message).toMatch(
+      /^scenario test\.yaml: not valid JSON \(.+\); allowed: a JSON document \(see SCENARIOS\.md\)$/,
+    );
+  });
+
+  test('an unknown built-in lists the built-ins', () => {
+    expect(() => builtInScenario('fargate')).toThrow(
+      'scenario "fargate" is not a built-in; allowed: fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container',
+    );
+  });
+
   test('YAML that does not parse names the line', () => {
     expect(problemOf('task: [unclosed').message).toMatch(
       /^scenario test\.yaml: not valid YAML at line 1, column \d+ \(.+\); allowed: a YAML document \(see SCENARIOS\.md\)$/,

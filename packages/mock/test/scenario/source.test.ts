@@ -73,7 +73,8 @@ test('between refreshes the same read repeats; preread is the previous read', ()
   const reads = (nowMs: number) => Object.values(statsMap(s, nowMs)).map((e) => [e!.read, e!.preread]);
   const atRefresh = reads(ORIGIN_MS + 30_600);
   expect(reads(ORIGIN_MS + 35_000)).toEqual(atRefresh);
-  expect(reads(ORIGIN_MS + 40_400)).toEqual(atRefresh);
+  // Containers are sampled 250 to 500 ms into each 10 s refresh.
+  expect(reads(ORIGIN_MS + 40_240)).toEqual(atRefresh);
   const next = reads(ORIGIN_MS + 40_600);
   for (const [i, [read, preread]] of next.entries()) {
     expect(preread).toBe(atRefresh[i]![0]);
@@ -385,4 +386,32 @@ test('metadata bodies are frozen plain values, shared until something changes', 
   const b = ask(s, 'v4', { kind: 'task', withTags: false }, ORIGIN_MS + 5500);
   expect(a && 'body' in a && b && 'body' in b && a.body === b.body).toBe(true);
   expect(Object.isFrozen((a as { body: Metadata }).body.Containers[0])).toBe(true);
+});
+
+test('awsvpc truth measures the task interface over two samples, even right after a restart', () => {
+  const s = source('fargate-web');
+  const t = ORIGIN_MS + 100_700;
+  expect(s.restartContainer('taskscope', t)).toBe(true);
+  // At t + 10 s the sidecar's first new sample may be the newest read; the interface is
+  // still measured over a container's two successive samples.
+  const truth = s.truth(t + 10_000);
+  const pairs = Object.values(statsMap(s, t + 10_000)).filter((e) => e!.preread !== '0001-01-01T00:00:00Z');
+  const newest = pairs.sort((a, b) => (a!.read < b!.read ? 1 : -1))[0]!;
+  const seconds = secondsBetween(parsePayloadTime(newest.preread)!, parsePayloadTime(newest.read)!);
+  expect(truth.networks).toHaveLength(1);
+  expect(truth.networks[0]!.rxBytesPerSecond).toBeCloseTo(newest.network_rate_stats.rx_bytes_per_sec, 6);
+  expect(seconds).toBeGreaterThan(9.99);
+});
+
+test('the order of reads within a refresh is the same at every refresh', () => {
+  for (const name of ['fargate-10', 'ec2-bridge']) {
+    const s = source(name, 3);
+    const cadenceMs = builtInScenario(name).cadenceMs;
+    const order = (nowMs: number) =>
+      Object.entries(statsMap(s, nowMs))
+        .sort(([, a], [, b]) => (a!.read < b!.read ? -1 : 1))
+        .map(([id]) => id);
+    const first = order(ORIGIN_MS + 3 * cadenceMs + 600);
+    for (let k = 4; k < 40; k++) expect(order(ORIGIN_MS + k * cadenceMs + 600)).toEqual(first);
+  }
 });

@@ -24,53 +24,61 @@ function expectClose(actual: number | undefined, expected: number, what: string)
   expect(Math.abs(actual! - expected) / scale, `${what}: ${actual} vs ${expected}`).toBeLessThan(1e-6);
 }
 
-test.each(builtInScenarioNames)('%s: core computes the truth from the served payloads', (name) => {
-  const scenario = builtInScenario(name);
-  const source = createScenarioSource(scenario, { startTimeMs: ORIGIN_MS, seed: 7 });
-  // Two successive refreshes, well after every container's first sample.
-  const first = ORIGIN_MS + 4 * scenario.cadenceMs + 600;
-  const second = first + scenario.cadenceMs;
-  const before = computeTaskMetrics(poll(source, first));
-  const { metrics } = computeTaskMetrics({ ...poll(source, second), previous: before.state });
-  const truth = source.truth(second);
+// Early (the first intervals) and late (past fargate-web's scheduled restart at 30 min).
+const CASES = builtInScenarioNames.flatMap((name) =>
+  [1, 7, 1234].flatMap((seed) => [0, 31 * 60_000].map((laterMs) => ({ name, seed, laterMs }))),
+);
 
-  expect(metrics.sample.kind).toBe('fresh');
-  expect(metrics.sample.readAtMs).toBeCloseTo(truth.readAtMs, 6);
-  expect(truth.containers.length).toBeGreaterThan(0);
-  for (const expected of truth.containers) {
-    const container = metrics.containers.find((c) => c.name === expected.name);
-    const stats = container?.stats;
-    expect(stats, expected.name).toBeDefined();
-    expectClose(stats!.cpu.cores, expected.cpuCores, `${name} ${expected.name} cpu cores`);
-    expect(stats!.memory.workingSetBytes, `${expected.name} working set`).toBe(
-      expected.memoryWorkingSetBytes,
-    );
-    expect(stats!.memory.usageBytes, `${expected.name} usage`).toBe(expected.memoryUsageBytes);
-    expectClose(
-      stats!.blockIo?.readBytesPerSecond,
-      expected.blockIoReadBytesPerSecond,
-      `${expected.name} disk read`,
-    );
-    expectClose(
-      stats!.blockIo?.writeBytesPerSecond,
-      expected.blockIoWriteBytesPerSecond,
-      `${expected.name} disk write`,
-    );
-  }
-  // Containers with no stats (stopped, PULLED) have no truth and get identity only.
-  const withStats = metrics.containers.filter((c) => c.stats).map((c) => c.name);
-  expect(withStats.sort()).toEqual(truth.containers.map((c) => c.name).sort());
+test.each(CASES)(
+  '$name, seed $seed, +$laterMs ms: core computes the truth from the served payloads',
+  ({ name, seed, laterMs }) => {
+    const scenario = builtInScenario(name);
+    const source = createScenarioSource(scenario, { startTimeMs: ORIGIN_MS, seed });
+    // Two successive refreshes, well after every container's first sample.
+    const first = ORIGIN_MS + laterMs + 4 * scenario.cadenceMs + 600;
+    const second = first + scenario.cadenceMs;
+    const before = computeTaskMetrics(poll(source, first));
+    const { metrics } = computeTaskMetrics({ ...poll(source, second), previous: before.state });
+    const truth = source.truth(second);
 
-  expect(metrics.networks.length).toBe(truth.networks.length);
-  for (const expected of truth.networks) {
-    const found = metrics.networks.find(
-      (n) => n.interface === expected.interface && n.containerName === expected.containerName,
-    );
-    expect(found, `${expected.interface} ${expected.containerName ?? 'task'}`).toBeDefined();
-    expectClose(found!.rxBytesPerSecond, expected.rxBytesPerSecond, `${name} ${expected.interface} rx`);
-    expectClose(found!.txBytesPerSecond, expected.txBytesPerSecond, `${name} ${expected.interface} tx`);
-  }
-});
+    expect(metrics.sample.kind).toBe('fresh');
+    expect(metrics.sample.readAtMs).toBeCloseTo(truth.readAtMs, 6);
+    expect(truth.containers.length).toBeGreaterThan(0);
+    for (const expected of truth.containers) {
+      const container = metrics.containers.find((c) => c.name === expected.name);
+      const stats = container?.stats;
+      expect(stats, expected.name).toBeDefined();
+      expectClose(stats!.cpu.cores, expected.cpuCores, `${name} ${expected.name} cpu cores`);
+      expect(stats!.memory.workingSetBytes, `${expected.name} working set`).toBe(
+        expected.memoryWorkingSetBytes,
+      );
+      expect(stats!.memory.usageBytes, `${expected.name} usage`).toBe(expected.memoryUsageBytes);
+      expectClose(
+        stats!.blockIo?.readBytesPerSecond,
+        expected.blockIoReadBytesPerSecond,
+        `${expected.name} disk read`,
+      );
+      expectClose(
+        stats!.blockIo?.writeBytesPerSecond,
+        expected.blockIoWriteBytesPerSecond,
+        `${expected.name} disk write`,
+      );
+    }
+    // Containers with no stats (stopped, PULLED) have no truth and get identity only.
+    const withStats = metrics.containers.filter((c) => c.stats).map((c) => c.name);
+    expect(withStats.sort()).toEqual(truth.containers.map((c) => c.name).sort());
+
+    expect(metrics.networks.length).toBe(truth.networks.length);
+    for (const expected of truth.networks) {
+      const found = metrics.networks.find(
+        (n) => n.interface === expected.interface && n.containerName === expected.containerName,
+      );
+      expect(found, `${expected.interface} ${expected.containerName ?? 'task'}`).toBeDefined();
+      expectClose(found!.rxBytesPerSecond, expected.rxBytesPerSecond, `${name} ${expected.interface} rx`);
+      expectClose(found!.txBytesPerSecond, expected.txBytesPerSecond, `${name} ${expected.interface} tx`);
+    }
+  },
+);
 
 test('after a restart core sees a reset, then matches the truth again', () => {
   const scenario = builtInScenario('ec2-bridge');
