@@ -1,0 +1,84 @@
+import { type MockServer, startMock } from '@taskscope/mock';
+import { afterEach, expect, test } from 'vitest';
+import { type CliProcess, spawnCli, stopWith } from './helpers/cli.js';
+import { getJson, getText, parseExposition, select } from './helpers/http.js';
+import { freePort } from './helpers/prometheus.js';
+import type { Snapshot } from './helpers/stack.js';
+import { waitFor } from './helpers/wait.js';
+
+/*
+ * The built `taskscope` binary, once end to end: `demo` prints working URLs and stops
+ * cleanly on Ctrl-C; `agent` with an OTLP collector that does not exist still stops within
+ * the 5 s the contract promises on SIGTERM (an unreachable collector held the OTel SDK's
+ * shutdown for 9.2 s with default timeouts: research/toolchain.md §1.6).
+ */
+
+const EXIT_BUDGET_MS = 5_000;
+
+let cli: CliProcess | undefined;
+let mock: MockServer | undefined;
+afterEach(async () => {
+  cli?.kill();
+  await mock?.close();
+  cli = undefined;
+  mock = undefined;
+});
+
+test('taskscope demo prints its URLs, serves /metrics and the snapshot, and exits 0 on SIGINT', async () => {
+  cli = spawnCli(['demo']);
+  const metricsLine = await cli.waitForLine(/^metrics\s+http:\/\//);
+  const snapshotLine = await cli.waitForLine(/^snapshot\s+http:\/\//);
+  await cli.waitForLine(/^dashboard\s+http:\/\//);
+  const metricsUrl = metricsLine.split(/\s+/)[1]!;
+  const snapshotUrl = snapshotLine.split(/\s+/)[1]!;
+
+  // A just-started Fargate container has no stats for about a second (the mock models it).
+  const snapshot = await waitFor('a sample with the app container stats', async () => {
+    const s = await getJson<Snapshot>(snapshotUrl);
+    return s.metrics?.containers.find((c) => c.name === 'app')?.stats !== undefined ? s : undefined;
+  });
+  expect(snapshot.metrics!.identity.family).toBe('web');
+  expect(snapshot.metrics!.containers.map((c) => c.name)).toEqual(expect.arrayContaining(['app', 'worker']));
+  const exposition = parseExposition(await getText(metricsUrl));
+  expect(select(exposition, 'ecs_task_metadata_info')).toHaveLength(1);
+  expect(
+    select(exposition, 'ecs_container_memory_working_set_bytes', { container_name: 'app' }),
+  ).toHaveLength(1);
+
+  const { code, ms } = await stopWith(cli, 'SIGINT');
+  expect(code).toBe(0);
+  expect(ms).toBeLessThan(EXIT_BUDGET_MS);
+});
+
+test('taskscope agent with an unreachable OTLP collector exits 0 within 5 s of SIGTERM', async () => {
+  mock = await startMock({ scenario: 'fargate-web', cadenceMs: 1000, throttle: false });
+  // A port nobody listens on: every export fails with ECONNREFUSED and is retried.
+  const deadPort = await freePort();
+  cli = spawnCli(
+    [
+      'agent',
+      '--metadata-url',
+      mock.v4Urls.app!,
+      '--listen',
+      '127.0.0.1:0',
+      '--exporters',
+      'prometheus,otlp',
+      '--interval',
+      '500ms',
+    ],
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${deadPort}`,
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    },
+  );
+  const started = JSON.parse(await cli.waitForLine(/"msg":"agent started"/)) as { url: string };
+  await waitFor('readiness', async () =>
+    (await fetch(`${started.url}readyz`)).status === 200 ? true : undefined,
+  );
+  // At least one export has failed before the signal, so shutdown meets a retrying exporter.
+  await cli.waitForLine(/OTLP export failed/, 10_000);
+
+  const { code, ms } = await stopWith(cli, 'SIGTERM');
+  expect(code).toBe(0);
+  expect(ms).toBeLessThan(EXIT_BUDGET_MS);
+});
