@@ -5,8 +5,10 @@ export { parseTaskArn, type TaskArnParts, taskIdentityOf } from './identity.js';
 export { memoryMetrics } from './memory.js';
 export { normalizeSnapshot, normalizeStats, taskLimitsOf } from './normalize.js';
 export type {
+  ContainerIdentity,
   ContainerSnapshot,
   CpuSample,
+  InterfaceReading,
   InterfaceSample,
   StatsSample,
   TaskSnapshot,

@@ -5,7 +5,6 @@ import {
   isSampleTime,
   MIB,
   type PayloadTime,
-  parsePayloadTime,
   payloadTimeToMs,
   secondsBetween,
   type TaskMetadata,
@@ -14,7 +13,15 @@ import {
 import { detectCgroup, detectNetworkMode, isPauseContainer } from './detect.js';
 import { taskIdentityOf } from './identity.js';
 import { memoryMetrics } from './memory.js';
-import type { ContainerSnapshot, CpuSample, InterfaceSample, StatsSample, TaskSnapshot } from './snapshot.js';
+import type {
+  ContainerIdentity,
+  ContainerSnapshot,
+  CpuSample,
+  InterfaceSample,
+  StatsSample,
+  TaskSnapshot,
+} from './snapshot.js';
+import { payloadTime } from './time.js';
 import type { NetworkCounters, NetworkMode, TaskLimits, TaskMetrics } from './types.js';
 import { finite, isLater, type Mutable } from './util.js';
 
@@ -45,8 +52,8 @@ export function normalizeSnapshot(metadata: TaskMetadata, stats: TaskStats): Tas
     // The pause container feeds the task's interfaces (above) but is not a user container.
     if (isPauseContainer(container)) continue;
     const snapshot = containerSnapshot(container, sample, limits);
-    if (snapshot.cpuShares !== undefined) {
-      unitsSum += snapshot.cpuShares;
+    if (snapshot.identity.cpuShares !== undefined) {
+      unitsSum += snapshot.identity.cpuShares;
       unitsKnown = true;
     }
     containers.push(snapshot);
@@ -104,34 +111,33 @@ function containerSnapshot(
   stats: StatsSample | undefined,
   limits: TaskLimits,
 ): ContainerSnapshot {
-  const out: Mutable<ContainerSnapshot> = { name: container.Name, dockerId: container.DockerId };
-  if (container.DockerName) out.dockerName = container.DockerName;
-  if (container.Image) out.image = container.Image;
-  if (container.ImageID) out.imageId = container.ImageID;
-  if (container.KnownStatus) out.knownStatus = container.KnownStatus;
-  if (container.DesiredStatus) out.desiredStatus = container.DesiredStatus;
-  if (container.Type) out.type = container.Type;
+  const identity: Mutable<ContainerIdentity> = { name: container.Name, dockerId: container.DockerId };
+  if (container.DockerName) identity.dockerName = container.DockerName;
+  if (container.Image) identity.image = container.Image;
+  if (container.ImageID) identity.imageId = container.ImageID;
+  if (container.KnownStatus) identity.knownStatus = container.KnownStatus;
+  if (container.DesiredStatus) identity.desiredStatus = container.DesiredStatus;
+  if (container.Type) identity.type = container.Type;
   const createdAtMs = timeMs(container.CreatedAt);
-  if (createdAtMs !== undefined) out.createdAtMs = createdAtMs;
+  if (createdAtMs !== undefined) identity.createdAtMs = createdAtMs;
   const startedAtMs = timeMs(container.StartedAt);
-  if (startedAtMs !== undefined) {
-    out.startedAt = container.StartedAt!;
-    out.startedAtMs = startedAtMs;
-  }
+  if (startedAtMs !== undefined) identity.startedAtMs = startedAtMs;
   const finishedAtMs = timeMs(container.FinishedAt);
-  if (finishedAtMs !== undefined) out.finishedAtMs = finishedAtMs;
+  if (finishedAtMs !== undefined) identity.finishedAtMs = finishedAtMs;
   if (typeof container.ExitCode === 'number' && Number.isFinite(container.ExitCode)) {
-    out.exitCode = container.ExitCode;
+    identity.exitCode = container.ExitCode;
   }
   const restartCount = finite(container.RestartCount);
-  if (restartCount !== undefined) out.restartCount = restartCount;
+  if (restartCount !== undefined) identity.restartCount = restartCount;
   // Container CPU is a weight (shares), not a cap: Fargate turns 0 into 2 and nothing
   // divides by it (aws-observability/aws-otel-collector#1368).
   const cpuShares = effectiveLimit(container.Limits?.CPU);
-  if (cpuShares !== undefined) out.cpuShares = cpuShares;
+  if (cpuShares !== undefined) identity.cpuShares = cpuShares;
   const memoryMiB = effectiveLimit(container.Limits?.Memory);
   const memoryLimitBytes = memoryMiB !== undefined ? memoryMiB * MIB : limits.memoryBytes;
-  if (memoryLimitBytes !== undefined) out.memoryLimitBytes = memoryLimitBytes;
+  if (memoryLimitBytes !== undefined) identity.memoryLimitBytes = memoryLimitBytes;
+  const out: Mutable<ContainerSnapshot> = { identity };
+  if (startedAtMs !== undefined) out.startedAt = container.StartedAt!;
   if (stats) out.stats = stats;
   return out;
 }
@@ -141,7 +147,7 @@ function containerSnapshot(
  * is not a timestamp, or a `total_usage` that no cgroup can produce).
  */
 export function normalizeStats(entry: ContainerStats): StatsSample | undefined {
-  const read = parsePayloadTime(entry.read);
+  const read = payloadTime(entry.read);
   if (!read) return undefined;
   const cgroup = detectCgroup(entry);
   // Windows reports CPU in 100 ns units (docker/cli calculateCPUPercentWindows; the ECS
@@ -157,7 +163,7 @@ export function normalizeStats(entry: ContainerStats): StatsSample | undefined {
   if (system !== undefined) cpu.systemNs = system * scale;
 
   const out: Mutable<StatsSample> = { read, cgroup, cpu, memory: memoryMetrics(entry.memory_stats, cgroup) };
-  const preread = entry.preread ? parsePayloadTime(entry.preread) : undefined;
+  const preread = entry.preread ? payloadTime(entry.preread) : undefined;
   const preTotal = finite(entry.precpu_stats?.cpu_usage?.total_usage);
   // precpu_stats is a baseline only when it was really sampled: Docker sends Go's zero
   // time and zeroed counters before its second sample, Fargate PV 1.4 has sent zeroed
@@ -225,9 +231,10 @@ function pidsOf(entry: ContainerStats, cgroup: StatsSample['cgroup']): number | 
 
 /**
  * Adds one container's interfaces. awsvpc: the namespace is the task's and the agent
- * copies its counters into every container (aws/amazon-ecs-agent#2482), so each
- * interface is kept once, from the newest `read`. Bridge (and unknown): one namespace
- * per container. Host: the host's interfaces are not the task's; none are kept.
+ * copies its counters into every container (aws/amazon-ecs-agent#2482), so readings of
+ * an interface are grouped under one task-level key for diffSnapshot to pick from.
+ * Bridge (and unknown): one namespace per container. Host: the host's interfaces are
+ * not the task's; none are kept.
  */
 function collectInterfaces(
   into: Map<string, InterfaceSample>,
@@ -240,11 +247,6 @@ function collectInterfaces(
   const taskLevel = mode === 'awsvpc';
   for (const name in entry.networks) {
     const stats = entry.networks[name]!;
-    const key = taskLevel ? `task/${name}` : `container/${containerName}/${name}`;
-    if (taskLevel) {
-      const seen = into.get(key);
-      if (seen && !isLater(read, seen.read)) continue;
-    }
     const counters: NetworkCounters = {
       // Docker on Windows omits rx_errors/tx_errors and TMDS re-marshals them as 0
       // (research/payloads.md §5), so an absent counter is the agent's own 0.
@@ -257,18 +259,18 @@ function collectInterfaces(
       txErrors: finite(stats.tx_errors) ?? 0,
       txDropped: finite(stats.tx_dropped) ?? 0,
     };
-    into.set(
-      key,
-      taskLevel
-        ? { key, interface: name, read, counters }
-        : { key, interface: name, containerName, read, counters },
-    );
+    const reading = { source: containerName, read, counters };
+    const key = taskLevel ? `task/${name}` : `container/${containerName}/${name}`;
+    const seen = into.get(key);
+    if (seen) (seen.readings as (typeof reading)[]).push(reading);
+    else if (taskLevel) into.set(key, { key, interface: name, readings: [reading] });
+    else into.set(key, { key, interface: name, containerName, readings: [reading] });
   }
 }
 
 /** A metadata timestamp in ms since the epoch; absent for a missing or zero (Go) time. */
 function timeMs(text: string | null | undefined): number | undefined {
   if (!text) return undefined;
-  const time = parsePayloadTime(text);
+  const time = payloadTime(text);
   return isSampleTime(time) ? payloadTimeToMs(time) : undefined;
 }

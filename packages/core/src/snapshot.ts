@@ -1,6 +1,7 @@
 import type { PayloadTime } from '@taskscope/wire';
 import type {
   CgroupVersion,
+  ContainerMetrics,
   MemoryMetrics,
   NetworkCounters,
   NetworkMode,
@@ -37,39 +38,39 @@ export interface StatsSample {
   readonly pids?: number;
 }
 
+/** The identity fields of ContainerMetrics, already in output form. */
+export type ContainerIdentity = Omit<ContainerMetrics, 'counterStartMs' | 'reset' | 'stats'>;
+
 /** A container as the metadata describes it, with its normalised stats. */
 export interface ContainerSnapshot {
-  readonly name: string;
-  readonly dockerId: string;
-  readonly dockerName?: string;
-  readonly image?: string;
-  readonly imageId?: string;
-  readonly knownStatus?: string;
-  readonly desiredStatus?: string;
-  readonly type?: string;
-  readonly createdAtMs?: number;
+  readonly identity: ContainerIdentity;
   /** `StartedAt` exactly as the payload gives it: a changed string is a restart. */
   readonly startedAt?: string;
-  readonly startedAtMs?: number;
-  readonly finishedAtMs?: number;
-  readonly exitCode?: number;
-  readonly restartCount?: number;
-  readonly cpuShares?: number;
-  readonly memoryLimitBytes?: number;
   /** Absent when the stats entry is `null`, `{}` or missing. */
   readonly stats?: StatsSample;
 }
 
-/** One interface's counters as one container's stats entry reports them. */
+/** One container's reading of an interface's counters. */
+export interface InterfaceReading {
+  /** The container (metadata Name) whose stats entry carried it; may be the pause container. */
+  readonly source: string;
+  /** The `read` of that stats entry. */
+  readonly read: PayloadTime;
+  readonly counters: NetworkCounters;
+}
+
+/** One interface of the task (awsvpc) or of one container (bridge). */
 export interface InterfaceSample {
   /** State key: `task/<iface>` (awsvpc) or `container/<name>/<iface>` (bridge). */
   readonly key: string;
   readonly interface: string;
   /** Bridge only: the container whose namespace this is. */
   readonly containerName?: string;
-  /** The `read` of the stats entry the counters come from. */
-  readonly read: PayloadTime;
-  readonly counters: NetworkCounters;
+  /**
+   * Every reading, in metadata order: on awsvpc each container carries a copy of the
+   * task's counters (diffSnapshot picks one source); on bridge there is exactly one.
+   */
+  readonly readings: readonly InterfaceReading[];
 }
 
 /** Everything diffSnapshot needs from one poll. */

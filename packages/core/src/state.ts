@@ -48,6 +48,8 @@ export interface InterfaceRates {
 }
 
 export interface InterfaceState {
+  /** The container whose readings the rates follow (see diffSnapshot). */
+  readonly source: string;
   readonly read: PayloadTime;
   readonly counters: NetworkCounters;
   readonly rates: InterfaceRates;

@@ -128,10 +128,14 @@ export function shiftTime(text: string, seconds: number): string {
   const time = parsePayloadTime(text)!;
   const totalNanos =
     BigInt(time.epochSeconds) * 1_000_000_000n + BigInt(time.nanos) + BigInt(Math.round(seconds * 1e9));
-  return formatPayloadTime({
-    epochSeconds: Number(totalNanos / 1_000_000_000n),
-    nanos: Number(totalNanos % 1_000_000_000n),
-  });
+  // Floor division, so times before the epoch (the agent's 1969 test read) stay valid.
+  let epochSeconds = totalNanos / 1_000_000_000n;
+  let nanos = totalNanos % 1_000_000_000n;
+  if (nanos < 0n) {
+    epochSeconds -= 1n;
+    nanos += 1_000_000_000n;
+  }
+  return formatPayloadTime({ epochSeconds: Number(epochSeconds), nanos: Number(nanos) });
 }
 
 /** What one container's counters do between two polls. */

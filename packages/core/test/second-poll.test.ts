@@ -266,21 +266,34 @@ test('awsvpc interface counters going down: no rate that interval, no container 
   expect(poll(FARGATE.metadata, later, state).metrics.networks[0]!.rxBytesPerSecond).toBe(200);
 });
 
-test('awsvpc: the newest read wins even when the other container reports the interface', () => {
-  // Only prometheus' read advances, so its eth1 counters are the newest. Its t0 counters
-  // trail ecs-exporter's (sampled 0.22 s later) by rx 919 B / 5 packets, tx 384 B / 6
-  // packets; the step makes up for that plus rx 1_000 B, tx 500 B.
-  const stats = advanceStats(FARGATE.stats, 10, {
-    [FARGATE_IDS.prometheus]: { rxBytes: 919 + 1_000, txBytes: 384 + 500, rxPackets: 5, txPackets: 6 },
-  });
+test('awsvpc: rates follow one source container while it reports the interface', () => {
+  // t0 took eth1 from ecs-exporter (newest read). At t1 only prometheus refreshed: its
+  // copy is newer, but ecs-exporter still reports eth1, so the interface stays with it
+  // and its unchanged read is a duplicate, not a 9.78 s interval across two containers.
+  const stats = advanceStats(FARGATE.stats, 10, { [FARGATE_IDS.prometheus]: { rxBytes: 5_000 } });
   stats[FARGATE_IDS.ecsExporter] = (FARGATE.stats as Record<string, unknown>)[FARGATE_IDS.ecsExporter];
-  const { metrics } = poll(FARGATE.metadata, stats, t0.state);
-  // prometheus t0 rx 129_045_374 + 1_919 = 129_047_293 at 05:22:59.186680233;
-  // baseline ecs-exporter 129_046_293 at 05:22:49.406170373: 1_000 B over 9.78050986 s
-  expect(metrics.networks[0]!.counters.rxBytes).toBe(129_047_293);
-  expect(metrics.networks[0]!.rxBytesPerSecond).toBeCloseTo(1_000 / 9.78050986, 9);
-  expect(metrics.networks[0]!.txBytesPerSecond).toBeCloseTo(500 / 9.78050986, 9);
-  expect(metrics.networks[0]!.rxPacketsPerSecond).toBe(0);
+  const stalled = poll(FARGATE.metadata, stats, t0.state);
+  expect(stalled.metrics.networks[0]!.counters.rxBytes).toBe(129_046_293);
+  expect(stalled.metrics.networks[0]!.rxBytesPerSecond).toBeUndefined();
+  expect(stalled.state.interfaces['task/eth1']!.source).toBe('ecs-exporter');
+  expect(stalled.metrics.sample.kind).toBe('fresh'); // prometheus' own read advanced
+  // When ecs-exporter refreshes, the interval is its own 10 s.
+  const both = poll(FARGATE.metadata, stats1, stalled.state);
+  expect(both.metrics.networks[0]!.rxBytesPerSecond).toBe(1_000);
+});
+
+test('awsvpc: when the source container stops reporting, the next one starts a new baseline', () => {
+  // ecs-exporter's entry goes null; prometheus' copy of eth1 (read 0.22 s before
+  // ecs-exporter's t0 read + 10 s) takes over. Pairing it with ecs-exporter's t0 read
+  // would mix two containers' sample instants, so that interval has no rate.
+  const stats = { ...stats1, [FARGATE_IDS.ecsExporter]: null };
+  const switched = poll(FARGATE.metadata, stats, t0.state);
+  expect(switched.metrics.networks[0]!.counters.rxBytes).toBe(129_045_374 + 10_000);
+  expect(switched.metrics.networks[0]!.rxBytesPerSecond).toBeUndefined();
+  expect(switched.state.interfaces['task/eth1']!.source).toBe('prometheus');
+  expect(switched.metrics.sample.kind).toBe('fresh');
+  const next = advanceStats(stats, 10, { [FARGATE_IDS.prometheus]: { rxBytes: 3_000 } });
+  expect(poll(FARGATE.metadata, next, switched.state).metrics.networks[0]!.rxBytesPerSecond).toBe(300);
 });
 
 test('a read that goes back in time gives no interval and no reset', () => {

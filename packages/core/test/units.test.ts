@@ -426,8 +426,9 @@ describe('normalizeSnapshot', () => {
       }),
       stats,
     );
-    const { stats: sample, ...rest } = snapshot.containers[0]!;
-    expect(rest).toEqual({ name: 'bare', dockerId: FARGATE_IDS.prometheus });
+    const { identity, startedAt, stats: sample } = snapshot.containers[0]!;
+    expect(identity).toEqual({ name: 'bare', dockerId: FARGATE_IDS.prometheus });
+    expect(startedAt).toBeUndefined();
     expect(sample?.cgroup).toBe('v1');
   });
 
@@ -457,7 +458,7 @@ describe('normalizeSnapshot', () => {
     const raw = clone(FARGATE.stats) as Json;
     raw[FARGATE_IDS.prometheus].networks = { eth9: {} };
     const snapshot = normalizeSnapshot(parseTaskMetadata(FARGATE.metadata), parseTaskStats(raw));
-    expect(snapshot.interfaces.find((each) => each.interface === 'eth9')!.counters).toEqual({
+    expect(snapshot.interfaces.find((each) => each.interface === 'eth9')!.readings[0]!.counters).toEqual({
       rxBytes: 0,
       rxPackets: 0,
       rxErrors: 0,
