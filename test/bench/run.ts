@@ -1,3 +1,10 @@
+import { runAgentBench } from './agent.js';
 import { runComputeBench } from './compute.js';
 
+/*
+ * `npm run bench` (turbo's bench task builds the packages first): the compute benchmark of
+ * issue #2, then the agent benchmark of issue #4. Each prints its own table with its baseline
+ * measured in the same run.
+ */
 runComputeBench();
+await runAgentBench();

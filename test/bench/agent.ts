@@ -1,0 +1,261 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { fixed, table } from './measure.js';
+import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
+
+/*
+ * Issue #4's benchmark: the built agent (a child process, as in a task) polls a mock task
+ * (`fargate-10`, refreshing every second, in another process) for 60 s with all three
+ * exporters on, next to two baselines measured in the same run: a bare node:http server and
+ * a loop that fetches and parses the same stats payload every second. Goals: agent CPU
+ * ≤ 0.5 % of one core; RSS ≤ 1.5× the bare server's; each fresh sample seen ≤ 1 s after its
+ * refresh; ≤ 1.2 requests per fresh sample with `--interval auto`.
+ */
+
+const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const WARMUP_MS = 12_000;
+const MEASURE_MS = Number(process.env['TASKSCOPE_BENCH_SECONDS'] ?? 60) * 1000;
+const SCRAPE_EVERY_MS = 10_000;
+
+const GOALS = { cpuPercent: 0.5, rssRatio: 1.5, freshnessMs: 1000, requestsPerFresh: 1.2 };
+
+interface Status {
+  requests: Record<string, number>;
+  samples: { fresh: number; duplicate: number };
+}
+
+async function statusOf(agentUrl: string): Promise<Status> {
+  const response = await fetch(`${agentUrl}api/v1/snapshot`);
+  return ((await response.json()) as { status: Status }).status;
+}
+
+/** Arrival time and the sample's `read` of each `/api/v1/stream` event. */
+async function followStream(url: string, onEvent: (readAtMs: number, receivedAtMs: number) => void) {
+  const aborter = new AbortController();
+  const response = await fetch(url, { signal: aborter.signal, headers: { accept: 'text/event-stream' } });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const receivedAtMs = Date.now();
+        buffer += decoder.decode(value, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5).trim())
+            .join('\n');
+          if (data) {
+            const readAtMs = (JSON.parse(data) as { metrics?: { sample?: { readAtMs?: number } } }).metrics
+              ?.sample?.readAtMs;
+            if (readAtMs !== undefined) onEvent(readAtMs, receivedAtMs);
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return () => aborter.abort();
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+/** Runs the agent benchmark (about 75 s) and prints its table. */
+export async function runAgentBench(log: (line: string) => void = console.log): Promise<void> {
+  const children: Child[] = [];
+  // An OTLP collector that accepts and discards, so the OTLP exporter does its real work.
+  let otlpRequests = 0;
+  const collector = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      otlpRequests += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  let stopStream = () => {};
+  try {
+    const mock = startChild('mock', [
+      CLI,
+      'mock',
+      '--scenario',
+      'fargate-10',
+      '--cadence',
+      '1s',
+      '--no-throttle',
+    ]);
+    children.push(mock);
+    const v4 = (await mock.waitForLine(/^v4 (\S+)/))[1]!;
+
+    const server = startChild('bare server', [`${HERE}baseline-server.js`]);
+    const poller = startChild('fetch+parse loop', [`${HERE}baseline-poller.js`, `${v4}/task/stats`]);
+    const agent = startChild(
+      'agent',
+      [
+        CLI,
+        'agent',
+        '--metadata-url',
+        v4,
+        '--listen',
+        '127.0.0.1:0',
+        '--exporters',
+        'prometheus,otlp,emf',
+        '--interval',
+        'auto',
+        '--log-level',
+        'info',
+      ],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_METRIC_EXPORT_INTERVAL: '10000' },
+    );
+    children.push(server, poller, agent);
+    await server.waitForLine(/^listening (\d+)/);
+    // The agent logs to stderr (stdout is EMF): find its URL through its snapshot port instead.
+    const agentUrl = await agentUrlOf(agent);
+
+    // Warm-up: start-up costs are not steady state, and `auto` learns the cadence first.
+    const scrape = setInterval(
+      () => void fetch(`${agentUrl}metrics`).then((r) => r.arrayBuffer()),
+      SCRAPE_EVERY_MS,
+    );
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+
+    const measured = [agent, server, poller];
+    const cpuStart = measured.map((c) => cpuSeconds(c.pid));
+    const rss: number[][] = measured.map(() => []);
+    const statusStart = await statusOf(agentUrl);
+    const emfStart = agent.lines.length;
+    const freshness: number[] = [];
+    const reads = new Set<number>();
+    stopStream = await followStream(`${agentUrl}api/v1/stream`, (readAtMs, receivedAtMs) => {
+      if (reads.has(readAtMs)) return;
+      reads.add(readAtMs);
+      freshness.push(receivedAtMs - readAtMs);
+    });
+    const startedAt = performance.now();
+    const sampler = setInterval(() => measured.forEach((c, i) => rss[i]!.push(rssBytes(c.pid))), 1000);
+    await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+    clearInterval(sampler);
+    clearInterval(scrape);
+    const elapsedS = (performance.now() - startedAt) / 1000;
+    const cpuPercent = measured.map((c, i) => ((cpuSeconds(c.pid) - cpuStart[i]!) / elapsedS) * 100);
+    const statusEnd = await statusOf(agentUrl);
+    stopStream();
+
+    const requests =
+      statusEnd.requests['task']! +
+      statusEnd.requests['task_stats']! -
+      statusStart.requests['task']! -
+      statusStart.requests['task_stats']!;
+    const fresh = statusEnd.samples.fresh - statusStart.samples.fresh;
+    const duplicates = statusEnd.samples.duplicate - statusStart.samples.duplicate;
+    const rssMedian = rss.map(median);
+    const sortedFreshness = [...freshness].sort((a, b) => a - b);
+    const emfLines = agent.lines.length - emfStart;
+
+    log(`\nIssue #4: the agent on fargate-10 (1 s refresh), prometheus + otlp + emf, --interval auto`);
+    log(
+      `Node ${process.version}; ${fixed(elapsedS, 0)} s measured after ${WARMUP_MS / 1000} s warm-up; processes are children of this bench\n`,
+    );
+    log(
+      table(
+        ['process', 'CPU % of one core', 'RSS median MB', 'RSS max MB'],
+        measured.map((c, i) => [
+          c.name,
+          fixed(cpuPercent[i]!, 2),
+          fixed(rssMedian[i]! / 2 ** 20),
+          fixed(Math.max(...rss[i]!) / 2 ** 20),
+        ]),
+      ),
+    );
+    const rssRatio = rssMedian[0]! / rssMedian[1]!;
+    const p50 = percentile(sortedFreshness, 50);
+    const p95 = percentile(sortedFreshness, 95);
+    const worst = sortedFreshness.at(-1) ?? Number.NaN;
+    const late = freshness.filter((ms) => ms > GOALS.freshnessMs).length;
+    const perFresh = requests / Math.max(1, fresh);
+    const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    log('');
+    log(
+      table(
+        ['figure', 'value', 'goal', ''],
+        [
+          [
+            'agent CPU, % of one core',
+            fixed(cpuPercent[0]!, 2),
+            `≤ ${GOALS.cpuPercent}`,
+            verdict(cpuPercent[0]! <= GOALS.cpuPercent),
+          ],
+          ['agent CPU / fetch+parse loop CPU', `${fixed(cpuPercent[0]! / cpuPercent[2]!, 2)}×`, '', ''],
+          [
+            'agent RSS / bare server RSS',
+            `${fixed(rssRatio, 2)}×`,
+            `≤ ${GOALS.rssRatio}×`,
+            verdict(rssRatio <= GOALS.rssRatio),
+          ],
+          [
+            'freshness p50 / p95 / max, ms',
+            `${fixed(p50, 0)} / ${fixed(p95, 0)} / ${fixed(worst, 0)}`,
+            `≤ ${GOALS.freshnessMs}`,
+            verdict(worst <= GOALS.freshnessMs),
+          ],
+          ['fresh samples seen (stream) / refreshes', `${reads.size} / ${Math.round(elapsedS)}`, '', ''],
+          ['samples later than 1 s', String(late), '0', ''],
+          [
+            'requests per fresh sample',
+            `${fixed(perFresh, 2)} (${requests} / ${fresh}; ${duplicates} duplicates)`,
+            `≤ ${GOALS.requestsPerFresh}`,
+            verdict(perFresh <= GOALS.requestsPerFresh),
+          ],
+          ['EMF lines written', String(emfLines), '', ''],
+          ['OTLP exports received (whole run)', String(otlpRequests), '', ''],
+        ],
+      ),
+    );
+  } finally {
+    stopStream();
+    await Promise.all(children.map((c) => c.stop()));
+    await new Promise<void>((resolve) => {
+      collector.close(() => resolve());
+      collector.closeAllConnections();
+    });
+  }
+}
+
+/** The agent's base URL, from its `agent started` log line (pino JSON on stderr). */
+async function agentUrlOf(agent: Child): Promise<string> {
+  let stderr = '';
+  agent.process.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const match =
+      /"msg":"agent started"[^\n]*/.exec(stderr) ??
+      /^\{[^\n]*"url":"[^"]+"[^\n]*"agent started"[^\n]*$/m.exec(stderr);
+    const line = match ? stderr.slice(stderr.lastIndexOf('\n', match.index) + 1).split('\n')[0]! : undefined;
+    if (line) return (JSON.parse(line) as { url: string }).url;
+    if (agent.process.exitCode !== null) throw new Error(`agent exited ${agent.process.exitCode}: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`agent did not log "agent started": ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
