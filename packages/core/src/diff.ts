@@ -38,7 +38,6 @@ export function diffSnapshot(
   previous: CoreState | undefined,
 ): { metrics: TaskMetrics; state: CoreState } {
   const prior = previous ?? EMPTY_STATE;
-  const bridge = snapshot.networkMode !== 'awsvpc';
 
   // Pass 1: resets a container's own fields show (identity or a CPU/block I/O decrease).
   const judged = snapshot.containers.map((container) =>
@@ -79,12 +78,13 @@ export function diffSnapshot(
     }
   }
 
-  // Pass 3: containers, now that bridge interface decreases are known.
+  // Pass 3: containers, now that bridge interface decreases are known (only bridge
+  // interfaces have an owner: awsvpc counters are the task's and reset no container).
   const containers: ContainerMetrics[] = [];
   const containerStates: Record<string, ContainerState> = {};
   let containersFresh = false;
   for (const verdict of judged) {
-    const reset = verdict.reset || (bridge && decreasedNames.has(verdict.container.identity.name));
+    const reset = verdict.reset || decreasedNames.has(verdict.container.identity.name);
     const { metrics, state } = diffContainer(verdict.container, verdict.before, reset);
     if (reset || metrics.stats?.sample === 'fresh' || (previous && metrics.stats?.sample === 'first')) {
       containersFresh = true;
@@ -192,8 +192,8 @@ function diffContainer(
     : baseline;
   if (nextBaseline) state.baseline = nextBaseline;
 
-  // One copy of the ready-made identity. (An object spread here measured 7× slower on
-  // Node 20 than Object.assign; bench/compute.bench.ts.)
+  // One copy of the ready-made identity: Object.assign, because an object spread here
+  // made the whole diff 7× slower on Node 20 (bench/compute.bench.ts).
   const metrics = Object.assign({}, container.identity) as Mutable<ContainerMetrics>;
   if (counterStartMs !== undefined) metrics.counterStartMs = counterStartMs;
   metrics.reset = reset;

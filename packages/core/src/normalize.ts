@@ -47,8 +47,9 @@ export function normalizeSnapshot(metadata: TaskMetadata, stats: TaskStats): Tas
     if (sample && isSampleTime(sample.read) && (!newestRead || isLater(sample.read, newestRead))) {
       newestRead = sample.read;
     }
-    if (sample && entry?.networks)
+    if (sample && entry?.networks) {
       collectInterfaces(interfaces, networkMode, container.Name, sample.read, entry);
+    }
     // The pause container feeds the task's interfaces (above) but is not a user container.
     if (isPauseContainer(container)) continue;
     const snapshot = containerSnapshot(container, sample, limits);
