@@ -152,7 +152,9 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       freshness.push(receivedAtMs - readAtMs);
     });
     const startedAt = performance.now();
-    const sampler = setInterval(() => measured.forEach((c, i) => rss[i]!.push(rssBytes(c.pid))), 1000);
+    const sampler = setInterval(() => {
+      for (const [i, c] of measured.entries()) rss[i]!.push(rssBytes(c.pid));
+    }, 1000);
     await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
     clearInterval(sampler);
     clearInterval(scrape);
