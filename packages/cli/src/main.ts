@@ -13,13 +13,14 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function createProgram(io: CliIo = processIo): Command {
+/** The program with the command `argv` names registered (every command when it names none). */
+export async function createProgram(argv: readonly string[] = [], io: CliIo = processIo): Promise<Command> {
   const program = new Command('taskscope')
     .description('Observability for ECS and Fargate tasks, from the task metadata endpoint')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerCommands(program, io);
+  await registerCommands(program, io, argv);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
@@ -31,7 +32,7 @@ export function createProgram(io: CliIo = processIo): Command {
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await createProgram(io).parseAsync([...argv], { from: 'user' });
+    await (await createProgram(argv, io)).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

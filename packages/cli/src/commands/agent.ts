@@ -9,7 +9,7 @@ import {
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
 import { option, UsageError } from '../options.js';
-import { type WaitForStop, waitForSignal } from './mock.js';
+import { type WaitForStop, waitForSignal } from './signals.js';
 
 /** What the agent command needs from its surroundings; injectable for tests. */
 export interface AgentCommandDeps {

@@ -2,7 +2,7 @@ import { loadAgentConfig, type RunningAgent, startAgent } from '@taskscope/agent
 import { type MockServer, startMock } from '@taskscope/mock';
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
-import { type WaitForStop, waitForSignal } from './mock.js';
+import { type WaitForStop, waitForSignal } from './signals.js';
 
 /** The mock's container that plays the sidecar: the agent asks with its v4 URL, as in a task. */
 const SIDECAR_CONTAINER = 'taskscope';

@@ -1,14 +1,26 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
-import { registerAgentCommand } from './agent.js';
-import { registerDemoCommand } from './demo.js';
-import { registerMockCommand } from './mock.js';
-import { registerRecordCommand } from './record.js';
 
-/** Each command lives in its own module and registers itself here. */
-export function registerCommands(program: Command, io: CliIo): void {
-  registerAgentCommand(program, io);
-  registerDemoCommand(program, io);
-  registerMockCommand(program, io);
-  registerRecordCommand(program, io);
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command, loaded on demand: `taskscope agent` must not load the mock, its scenario
+ * engine and YAML parser (measured: 4 MB of a sidecar's RSS), nor `taskscope mock` the
+ * OpenTelemetry SDK.
+ */
+export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
+  agent: async () => (await import('./agent.js')).registerAgentCommand,
+  demo: async () => (await import('./demo.js')).registerDemoCommand,
+  mock: async () => (await import('./mock.js')).registerMockCommand,
+  record: async () => (await import('./record.js')).registerRecordCommand,
+};
+
+/**
+ * Registers the command `argv` names, or every command when it names none (top-level
+ * `--help`, a typo: commander then lists them all or suggests the closest).
+ */
+export async function registerCommands(program: Command, io: CliIo, argv: readonly string[]): Promise<void> {
+  const first = argv[0];
+  const names = first !== undefined && first in COMMAND_LOADERS ? [first] : Object.keys(COMMAND_LOADERS);
+  for (const name of names) (await COMMAND_LOADERS[name]!())(program, io);
 }

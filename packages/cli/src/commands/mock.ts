@@ -22,9 +22,7 @@ import {
   parseNonNegativeInteger,
   UsageError,
 } from '../options.js';
-
-/** Resolves with the signal's name when the command should stop; injectable for tests. */
-export type WaitForStop = () => Promise<string>;
+import { type WaitForStop, waitForSignal } from './signals.js';
 
 interface MockFlags {
   readonly listen: HostPort;
@@ -216,17 +214,4 @@ function parseIsoMs(text: string): number {
   if (!Number.isFinite(ms))
     throw new InvalidArgumentError('expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z');
   return ms;
-}
-
-/** Resolves on the first SIGINT or SIGTERM (contract.md: serve until stopped, exit 0). */
-export function waitForSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
