@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { expect, test } from 'vitest';
+import { describeFound, summarizeIssues } from '../src/index.js';
+
+function summary(schema: v.GenericSchema, input: unknown, prefix: readonly PropertyKey[] = []) {
+  const result = v.safeParse(schema, input);
+  if (result.success) throw new Error('expected the parse to fail');
+  return summarizeIssues(result.issues, input, prefix, schema);
+}
+
+const Config = v.looseObject({
+  name: v.string(),
+  port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+  ratio: v.nullish(v.pipe(v.number(), v.finite())),
+  mode: v.optional(v.picklist(['fast', 'safe'])),
+  level: v.optional(v.union([v.number(), v.literal('auto')])),
+  id: v.optional(v.union([v.string(), v.number()])),
+  tags: v.optional(v.array(v.looseObject({ key: v.string(), value: v.nullable(v.string()) }))),
+  url: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((text) => text.startsWith('http'), 'expected an http:// URL'),
+    ),
+  ),
+});
+
+test('type, missing field, nested missing field and wrapper schemas are named in words', () => {
+  expect(summary(Config, { name: 7, port: 80 })).toEqual({
+    path: 'name',
+    value: 7,
+    expected: 'a string',
+    problems: ['name: a string'],
+  });
+  expect(summary(Config, { port: 80 })).toMatchObject({
+    path: 'name',
+    value: undefined,
+    expected: 'a string',
+  });
+  const nested = summary(Config, { name: 'a', port: 1, tags: [{ key: 'k', value: 'v' }, { key: 'k' }] });
+  expect(nested).toMatchObject({ path: 'tags.1.value', value: undefined, expected: 'a string or null' });
+  expect(summary(Config, 'text')).toMatchObject({ path: '', value: 'text', expected: 'an object' });
+  expect(summary(Config, { name: 'a', port: 1, tags: {} })).toMatchObject({
+    path: 'tags',
+    expected: 'an array',
+  });
+});
+
+test('without the schema a missing field still gets a path and a generic expectation', () => {
+  const result = v.safeParse(Config, { port: 80 });
+  expect(result.success).toBe(false);
+  expect(summarizeIssues(result.issues!, { port: 80 })).toMatchObject({ path: 'name', expected: 'a value' });
+});
+
+test('validations, picklists, literal unions, plain unions and custom messages', () => {
+  expect(summary(Config, { name: 'a', port: 0 })).toMatchObject({ value: 0, expected: 'a value ≥ 1' });
+  expect(summary(Config, { name: 'a', port: 1.5 })).toMatchObject({ expected: 'an integer' });
+  expect(summary(Config, { name: 'a', port: 1, ratio: Number.POSITIVE_INFINITY }).expected).toBe(
+    'a finite number',
+  );
+  expect(summary(Config, { name: 'a', port: 1, mode: 'slow' }).expected).toBe('one of: fast, safe');
+  expect(summary(Config, { name: 'a', port: 1, level: 'max' }).expected).toBe('a number or "auto"');
+  expect(summary(Config, { name: 'a', port: 1, id: true }).expected).toBe('a string or a number');
+  // A check's own message is the expectation, without a leading "expected".
+  expect(summary(Config, { name: 'a', port: 1, url: 'ftp://x' }).expected).toBe('an http:// URL');
+  expect(summary(v.strictObject({ a: v.number() }), { a: 1, b: 2 })).toMatchObject({
+    path: 'b',
+    value: 2,
+    expected: 'no such field',
+  });
+});
+
+test('a union that reaches inside one option reports that option’s field', () => {
+  const schema = v.union([
+    v.looseObject({ kind: v.literal('a'), size: v.number() }),
+    v.looseObject({ kind: v.literal('b') }),
+  ]);
+  expect(summary(schema, { kind: 'a', size: 'big' }, ['entry'])).toMatchObject({
+    path: 'entry.size',
+    value: 'big',
+    expected: 'a number',
+  });
+});
+
+test('every problem is listed with the prefix, first problem first', () => {
+  const result = summary(Config, { name: 1, port: 'x' }, ['cfg', 0]);
+  expect(result.path).toBe('cfg.0.name');
+  expect(result.problems).toEqual(['cfg.0.name: a string', 'cfg.0.port: a number']);
+});
+
+test('describeFound previews values with their kind and shortens long ones', () => {
+  expect(describeFound('12')).toBe('"12" (string)');
+  expect(describeFound(null)).toBe('null (null)');
+  expect(describeFound(undefined)).toBe('missing');
+  expect(describeFound(Number.POSITIVE_INFINITY)).toBe('Infinity (number)');
+  expect(describeFound([1])).toBe('[1] (array)');
+  expect(describeFound(10n)).toBe('10 (bigint)');
+  expect(describeFound('y'.repeat(80))).toBe(`"${'y'.repeat(56)}... (string)`);
+  const circular: Record<string, unknown> = {};
+  circular['self'] = circular;
+  expect(describeFound(circular)).toBe('[object Object] (object)');
+});
+
+test('property: any failing input gives a path, an expectation and one problem per issue', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (input) => {
+      const result = v.safeParse(Config, input);
+      if (result.success) return;
+      const summary = summarizeIssues(result.issues, input, ['x'], Config);
+      expect(summary.path.startsWith('x')).toBe(true);
+      expect(summary.expected.length).toBeGreaterThan(0);
+      expect(summary.problems).toHaveLength(result.issues.length);
+      expect(describeFound(summary.value).length).toBeGreaterThan(0);
+    }),
+    { numRuns: 300 },
+  );
+});
