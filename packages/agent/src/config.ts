@@ -1,7 +1,7 @@
 import { resolveMetadataEndpoint } from '@taskscope/client';
 import { EMF_NAMESPACE, readOtlpConfig } from '@taskscope/exporters';
-import type { ApiVersion } from '@taskscope/wire';
-import { z } from 'zod';
+import { type ApiVersion, describeFound, summarizeIssues } from '@taskscope/wire';
+import * as v from 'valibot';
 import { AgentConfigError } from './errors.js';
 
 /** The exporters `--exporters` accepts (contract.md, "taskscope agent"). */
@@ -95,116 +95,140 @@ export function parseDurationMs(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
 
+// Each check's message says what is allowed; `describe` puts "expected" in front of it.
 function duration(minMs: number, maxMs: number, allowed: string) {
-  return z.string().transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === undefined || ms < minMs || ms > maxMs) {
-      ctx.addIssue({ code: 'custom', message: allowed });
-      return z.NEVER;
-    }
-    return ms;
-  });
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const ms = parseDurationMs(dataset.value);
+      if (ms === undefined || ms < minMs || ms > maxMs) {
+        addIssue({ message: allowed });
+        return NEVER;
+      }
+      return ms;
+    }),
+  );
+}
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 
 const httpUrl = (example: string) =>
-  z.string().refine(
-    (text) => {
-      try {
-        const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-      } catch {
-        return false;
-      }
-    },
-    { message: `expected an http:// or https:// URL such as ${example}` },
-  );
+  v.pipe(v.string(), v.check(isHttpUrl, `an http:// or https:// URL such as ${example}`));
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off', '']);
-const bool = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'boolean') return value;
-  const word = value.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  ctx.addIssue({ code: 'custom', message: 'expected true or false (also 1/0, yes/no, on/off)' });
-  return z.NEVER;
-});
+// Switches arrive as booleans from commander and as words from TASKSCOPE_* variables.
+const bool = v.pipe(
+  v.union([v.boolean(), v.string()]),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const value = dataset.value;
+    if (typeof value === 'boolean') return value;
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+    addIssue({ message: 'true or false (also 1/0, yes/no, on/off)' });
+    return NEVER;
+  }),
+);
 
-const listen = z.string().transform((text, ctx) => {
-  // IPv6 hosts in brackets, as in URLs: [::]:9780.
-  const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match || port > 65_535) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535',
-    });
-    return z.NEVER;
-  }
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
-});
+const listen = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    // IPv6 hosts in brackets, as in URLs: [::]:9780.
+    const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(dataset.value.trim());
+    const port = match ? Number(match[2]) : Number.NaN;
+    if (!match || port > 65_535) {
+      addIssue({ message: 'HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535' });
+      return NEVER;
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+  }),
+);
 
-const interval = z.string().transform((text, ctx): PollInterval => {
-  if (text.trim().toLowerCase() === 'auto') return { mode: 'auto' };
-  const ms = parseDurationMs(text);
-  if (ms === undefined || ms < MIN_INTERVAL_MS || ms > 3_600_000) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected auto or a duration from ${MIN_INTERVAL_MS}ms to 1h, such as 500ms, 10s or 1m`,
-    });
-    return z.NEVER;
-  }
-  return { mode: 'fixed', intervalMs: ms };
-});
+const interval = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): PollInterval => {
+    const text = dataset.value;
+    if (text.trim().toLowerCase() === 'auto') return { mode: 'auto' };
+    const ms = parseDurationMs(text);
+    if (ms === undefined || ms < MIN_INTERVAL_MS || ms > 3_600_000) {
+      addIssue({
+        message: `auto or a duration from ${MIN_INTERVAL_MS}ms to 1h, such as 500ms, 10s or 1m`,
+      });
+      return NEVER;
+    }
+    return { mode: 'fixed', intervalMs: ms };
+  }),
+);
 
-const exporters = z.string().transform((text, ctx) => {
-  const names = text
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
-  const unknown = names.filter((name) => !(EXPORTER_NAMES as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) {
-    const what = unknown.length > 0 ? `${unknown.map((n) => `"${n}"`).join(', ')} is not an exporter; ` : '';
-    ctx.addIssue({ code: 'custom', message: `${what}expected a comma list of ${EXPORTER_NAMES.join(', ')}` });
-    return z.NEVER;
-  }
-  return [...new Set(names)] as ExporterName[];
-});
+const exporters = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): ExporterName[] => {
+    const names = dataset.value
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== '');
+    const unknown = names.filter((name) => !(EXPORTER_NAMES as readonly string[]).includes(name));
+    if (names.length === 0 || unknown.length > 0) {
+      const allowed = `a comma list of ${EXPORTER_NAMES.join(', ')}`;
+      // Naming the stranger first says which part of a long list to fix.
+      addIssue({
+        message:
+          unknown.length > 0
+            ? `${unknown.map((n) => `"${n}"`).join(', ')} is not an exporter; expected ${allowed}`
+            : allowed,
+      });
+      return NEVER;
+    }
+    return [...new Set(names)] as ExporterName[];
+  }),
+);
 
 // CloudWatch's namespace rules (the EMF emitter's own schema); CloudWatch Logs drops EMF
 // lines that break them without a word, so they are refused at start instead.
-const emfNamespace = z.string().refine((ns) => EMF_NAMESPACE.safeParse(ns).success, {
-  message:
-    'expected 1 to 255 characters from A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/ (reserved)',
-});
+const emfNamespace = v.pipe(
+  v.string(),
+  v.check(
+    (ns) => v.is(EMF_NAMESPACE, ns),
+    '1 to 255 characters from A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/ (reserved)',
+  ),
+);
 
 // RFC 6750 b64token: what can travel in `Authorization: Bearer …` unquoted.
-const authToken = z.string().refine((token) => /^[A-Za-z0-9\-._~+/]+=*$/.test(token), {
-  message: 'expected a non-empty token of A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)',
-});
+const authToken = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'a non-empty token of A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)'),
+);
 
-const logLevel = z
-  .string()
-  .transform((level) => level.trim().toLowerCase())
-  .refine((level): level is LogLevel => (LOG_LEVELS as readonly string[]).includes(level), {
-    message: `expected one of ${LOG_LEVELS.join(', ')}`,
-  })
-  .transform((level) => level as LogLevel);
+const logLevel = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.picklist(LOG_LEVELS, `one of ${LOG_LEVELS.join(', ')}`),
+);
 
+// valibot runs a default through its schema, so defaults are written as a user would type them.
 const SETTINGS = {
-  metadataUrl: httpUrl('http://169.254.170.2/v4/<container-id>').optional(),
-  listen: listen.default({ host: '0.0.0.0', port: 9780 }),
-  interval: interval.default({ mode: 'auto' }),
-  exporters: exporters.default(['prometheus']),
-  emfNamespace: emfNamespace.default('ECS/Taskscope'),
-  emfContainerMetrics: bool.default(false),
-  taskLabels: bool.default(false),
-  authToken: authToken.optional(),
-  logLevel: logLevel.default('info'),
-  requestTimeout: duration(100, 60_000, 'expected a duration from 100ms to 60s, such as 500ms or 2s').default(
-    2000,
+  metadataUrl: v.optional(httpUrl('http://169.254.170.2/v4/<container-id>')),
+  listen: v.optional(listen, '0.0.0.0:9780'),
+  interval: v.optional(interval, 'auto'),
+  exporters: v.optional(exporters, 'prometheus'),
+  emfNamespace: v.optional(emfNamespace, 'ECS/Taskscope'),
+  emfContainerMetrics: v.optional(bool, false),
+  taskLabels: v.optional(bool, false),
+  authToken: v.optional(authToken),
+  logLevel: v.optional(logLevel, 'info'),
+  requestTimeout: v.optional(
+    duration(100, 60_000, 'a duration from 100ms to 60s, such as 500ms or 2s'),
+    '2s',
   ),
-} satisfies Record<FlagKey, z.ZodType>;
+} satisfies Record<FlagKey, v.GenericSchema>;
+
+type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
 
 /**
  * Validates flags, `TASKSCOPE_*`, `ECS_CONTAINER_METADATA_URI*` and `OTEL_*` once, at start.
@@ -212,6 +236,7 @@ const SETTINGS = {
  */
 export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Readonly<AgentConfig> {
   const problems: string[] = [];
+  // Filled key by key below; complete (but for the optional ones) once `problems` is empty.
   const values: Partial<Record<FlagKey, unknown>> = {};
   const failed = new Set<FlagKey>();
 
@@ -221,15 +246,16 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
     const fromFlag = flags[key];
     const raw = fromFlag !== undefined ? fromFlag : env[envName];
     const label = fromFlag !== undefined ? flag : envName;
-    const result = SETTINGS[key].safeParse(raw);
-    if (result.success) values[key] = result.data;
+    const result = v.safeParse(SETTINGS[key], raw);
+    if (result.success) values[key] = result.output;
     else {
       failed.add(key);
-      problems.push(describe(label, raw, result.error));
+      problems.push(describe(label, raw, result.issues));
     }
   }
+  const settings = values as Partial<Settings>;
 
-  const exporterNames = (values.exporters as ExporterName[] | undefined) ?? [];
+  const exporterNames = settings.exporters ?? [];
   const otelEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith('OTEL_') && value !== undefined) otelEnv[name] = value;
@@ -250,7 +276,7 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
     }
   }
 
-  const metadataUrl = values.metadataUrl as string | undefined;
+  const metadataUrl = settings.metadataUrl;
   let metadata: AgentConfig['metadata'] | undefined;
   // The client's resolver checks ECS_CONTAINER_METADATA_URI_V4 / _URI and names them itself;
   // after a bad --metadata-url it would fall back to them, which would only confuse.
@@ -270,20 +296,18 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
 
   if (problems.length > 0 || metadata === undefined) throw new AgentConfigError(problems);
 
-  const token = values.authToken as string | undefined;
+  // No problems: every setting parsed, so only the optional ones can be undefined.
+  const { authToken: token, ...ok } = settings as Settings;
   const config: AgentConfig = {
     metadata,
-    listen: values.listen as AgentConfig['listen'],
-    interval: values.interval as PollInterval,
-    requestTimeoutMs: values.requestTimeout as number,
+    listen: ok.listen,
+    interval: ok.interval,
+    requestTimeoutMs: ok.requestTimeout,
     exporters: exporterNames,
-    emf: {
-      namespace: values.emfNamespace as string,
-      containerMetrics: values.emfContainerMetrics as boolean,
-    },
-    prometheus: { taskLabels: values.taskLabels as boolean },
+    emf: { namespace: ok.emfNamespace, containerMetrics: ok.emfContainerMetrics },
+    prometheus: { taskLabels: ok.taskLabels },
     ...(token !== undefined ? { authToken: token } : {}),
-    logLevel: values.logLevel as LogLevel,
+    logLevel: ok.logLevel,
     otelEnv,
   };
   return deepFreeze(config);
@@ -298,11 +322,18 @@ function otlpProblem(env: Record<string, string>): string | undefined {
   }
 }
 
-function describe(label: string, raw: unknown, error: z.ZodError): string {
-  const message = error.issues[0]?.message ?? 'invalid value';
-  // Never echo a secret back into logs or terminals.
-  const shown = /AUTH_TOKEN|auth-token|HEADERS/.test(label) ? '"…"' : JSON.stringify(raw);
-  return `${label} ${shown}: ${message}`;
+function describe(label: string, raw: unknown, issues: readonly v.BaseIssue<unknown>[]): string {
+  const { expected } = summarizeIssues(issues, raw);
+  // Never echo a secret back into logs or terminals. Values from flags and variables are
+  // strings (or switches), shown as typed; anything else came from a JS caller.
+  const shown = /AUTH_TOKEN|auth-token/.test(label)
+    ? '"…"'
+    : typeof raw === 'string' || typeof raw === 'boolean'
+      ? JSON.stringify(raw)
+      : describeFound(raw);
+  // The summary drops a leading "expected"; a message that explains the value before saying
+  // what is allowed (`"statsd" is not an exporter; expected …`) keeps its own.
+  return `${label} ${shown}: ${/\bexpected\b/.test(expected) ? expected : `expected ${expected}`}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, loadAgentConfig } from '../src/index.js';
+import { AgentConfigError, type AgentFlags, loadAgentConfig } from '../src/index.js';
 
 const V4 = 'http://169.254.170.2/v4/abc-123';
 
@@ -151,5 +152,71 @@ describe('loadAgentConfig', () => {
     );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('OTEL_METRIC_EXPORT_TIMEOUT');
+  });
+
+  it('names the type when a JS caller passes a flag that is not text', () => {
+    const flags = { interval: 5, taskLabels: 1, listen: null } as unknown as AgentFlags;
+    expect(problemsOf(() => loadAgentConfig({ flags, env: {} }))).toEqual([
+      '--listen null (null): expected a string',
+      '--interval 5 (number): expected a string',
+      '--task-labels 1 (number): expected a boolean or a string',
+    ]);
+  });
+
+  it('never echoes an OTLP header value, even when the list is malformed', () => {
+    const problems = problemsOf(() =>
+      loadAgentConfig({
+        flags: { exporters: 'otlp' },
+        env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr3t-value,s3cr3t-bare' },
+      }),
+    );
+    expect(problems).toEqual([
+      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "x-api-key=…,…")',
+    ]);
+  });
+
+  it('rejects ports above 65535 and durations outside their range', () => {
+    expect(
+      problemsOf(() =>
+        loadAgentConfig({
+          flags: { listen: '127.0.0.1:65536', requestTimeout: '61s', interval: '2h' },
+          env: {},
+        }),
+      ),
+    ).toEqual([
+      '--listen "127.0.0.1:65536": expected HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535',
+      '--interval "2h": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
+      '--request-timeout "61s": expected a duration from 100ms to 60s, such as 500ms or 2s',
+    ]);
+  });
+
+  it('reads every switch word in any case and padding, from the flag or the variable', () => {
+    const word = fc.constantFrom('true', '1', 'yes', 'on', 'false', '0', 'no', 'off');
+    const casing = fc.constantFrom(
+      (w: string) => w,
+      (w: string) => w.toUpperCase(),
+      (w: string) => ` ${w[0]!.toUpperCase()}${w.slice(1)}\t`,
+    );
+    fc.assert(
+      fc.property(word, casing, fc.boolean(), (w, cased, asFlag) => {
+        const text = cased(w);
+        const config = asFlag
+          ? loadAgentConfig({ flags: { taskLabels: text }, env: {} })
+          : loadAgentConfig({ env: { TASKSCOPE_TASK_LABELS: text } });
+        expect(config.prometheus.taskLabels).toBe(['true', '1', 'yes', 'on'].includes(w));
+      }),
+    );
+  });
+
+  it('turns every duration in range into the same milliseconds, whatever the unit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 60_000 }), (ms) => {
+        const variants = [`${ms}ms`, `${ms / 1000}s`];
+        if (ms % 60_000 === 0) variants.push(`${ms / 60_000}m`);
+        for (const text of variants) {
+          expect(loadAgentConfig({ flags: { requestTimeout: text }, env: {} }).requestTimeoutMs).toBe(ms);
+        }
+      }),
+    );
   });
 });

@@ -264,4 +264,21 @@ describe('createEmfEmitter', () => {
       );
     },
   );
+
+  it('rejects a namespace that is not a string, saying what it got', () => {
+    const namespace = 42 as unknown as string;
+    expect(() => createEmfEmitter({ namespace, containerMetrics: false, write: () => {} })).toThrow(
+      new TypeError('EMF namespace must be a string (got 42 (number))'),
+    );
+  });
+
+  it('accepts every namespace CloudWatch does, up to 255 characters', () => {
+    for (const namespace of ['ECS/Taskscope', 'a', 'Team Web:prod/#1_x-y.z', 'x'.repeat(255)]) {
+      const lines: string[] = [];
+      createEmfEmitter({ namespace, containerMetrics: false, write: (l) => lines.push(l) }).emit(
+        fargateTask(),
+      );
+      expect(lines[0]).toContain(`"Namespace":${JSON.stringify(namespace)}`);
+    }
+  });
 });

@@ -275,11 +275,91 @@ describe('readOtlpConfig', () => {
       'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (got "collector:4318")',
     ],
     [
+      { OTEL_METRIC_EXPORT_TIMEOUT: '-5' },
+      'OTEL_METRIC_EXPORT_TIMEOUT must be a whole number of milliseconds > 0 (got "-5")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '2.5' },
+      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT must be a whole number of milliseconds > 0 (got "2.5")',
+    ],
+    [
+      // setInterval would warn (TimeoutOverflowWarning) and export every millisecond.
+      { OTEL_METRIC_EXPORT_INTERVAL: '3000000000' },
+      'OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds from 1 to 2147483647 (Node\'s timer limit) (got "3000000000")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'ftp://collector/v1/metrics' },
+      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT must be an http:// or https:// URL (got "ftp://collector/v1/metrics")',
+    ],
+    [
+      { OTEL_RESOURCE_ATTRIBUTES: 'team=web,=orphan' },
+      'OTEL_RESOURCE_ATTRIBUTES must be a comma-separated list of key=value pairs (got "team=web,=orphan")',
+    ],
+    // Header values are credentials: keys are shown, values and keyless items are not.
+    [
       { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
-      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "novalue")',
+      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "…")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20s3cr3t,x-team-s3cr3t' },
+      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "Authorization=…,…")',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-api-key=s3cr3t%ZZ' },
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS must be key=value pairs whose values are valid percent-encoding (got "x-api-key=…")',
     ],
   ])('rejects %j with one message naming the variable', (env, message) => {
     expect(() => readOtlpConfig(env)).toThrow(new OtlpConfigError(message));
+  });
+
+  it('reads the protocol, headers and the per-signal variables before the generic ones', () => {
+    expect(
+      readOtlpConfig({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'https://otlp.example.com/custom/path',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-team=web,x-api-key=a%2Cb',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-api-key=metrics',
+        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: ' Delta ',
+        OTEL_METRIC_EXPORT_INTERVAL: '10000',
+        OTEL_METRIC_EXPORT_TIMEOUT: '8000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '9000',
+        OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '3000',
+        OTEL_SERVICE_NAME: 'web',
+      }),
+    ).toEqual({
+      protocol: 'http/json',
+      url: 'https://otlp.example.com/custom/path',
+      headers: { 'x-team': 'web', 'x-api-key': 'metrics' },
+      temporality: 'delta',
+      temporalityPreference: 'delta',
+      exportIntervalMs: 10_000,
+      exportTimeoutMs: 8_000,
+      requestTimeoutMs: 3_000,
+      resourceAttributes: {},
+      serviceName: 'web',
+    });
+  });
+
+  it('never echoes a header value, whatever makes the variable invalid', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/);
+    const junk = fc.stringMatching(/^[^=,%]{0,8}$/);
+    fc.assert(
+      fc.property(token, junk, fc.boolean(), (secret, extra, specific) => {
+        const name = specific ? 'OTEL_EXPORTER_OTLP_METRICS_HEADERS' : 'OTEL_EXPORTER_OTLP_HEADERS';
+        // A keyless item (maybe the bare token) or a broken escape makes the list invalid.
+        const value = extra.trim() === '' ? `k=${secret}%G` : `k=${secret},${extra}${secret}`;
+        let message = '';
+        try {
+          readOtlpConfig({ [name]: value });
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message).toMatch(new RegExp(`^${name} must be `));
+        expect(message).not.toContain(secret);
+      }),
+    );
   });
 });
 

@@ -1,15 +1,20 @@
 import type { TaskMetrics } from '@taskscope/core';
-import { z } from 'zod';
+import { describeFound, summarizeIssues } from '@taskscope/wire';
+import * as v from 'valibot';
 import { translateEmf } from './translate.js';
 
 /**
  * CloudWatch namespace rules: PutMetricData's 255-character limit (stricter than the EMF
  * schema's 1024), aws-embedded-metrics-node's character set, and no `AWS/` prefix (reserved).
+ * A failed parse's issue message says what is allowed.
  */
-export const EMF_NAMESPACE = z.string().regex(/^(?!AWS\/)(?=.*\S)[A-Za-z0-9 ._#:/-]{1,255}$/, {
-  error: (issue) =>
-    `EMF namespace must be 1-255 characters of letters, digits, spaces and . _ # : / -, not starting with "AWS/" (got ${JSON.stringify(issue.input)})`,
-});
+export const EMF_NAMESPACE = v.pipe(
+  v.string(),
+  v.regex(
+    /^(?!AWS\/)(?=.*\S)[A-Za-z0-9 ._#:/-]{1,255}$/,
+    '1-255 characters of letters, digits, spaces and . _ # : / -, not starting with "AWS/"',
+  ),
+);
 
 /** Options of {@link createEmfEmitter}. */
 export interface EmfEmitterOptions {
@@ -27,9 +32,17 @@ export interface EmfEmitter {
 
 /** Thin adapter over {@link translateEmf}: one JSON document per line. */
 export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
-  const parsed = EMF_NAMESPACE.safeParse(options.namespace);
-  if (!parsed.success) throw new TypeError(parsed.error.issues[0]!.message);
-  const translateOptions = { namespace: parsed.data, containerMetrics: options.containerMetrics };
+  const parsed = v.safeParse(EMF_NAMESPACE, options.namespace);
+  if (!parsed.success) {
+    const { expected } = summarizeIssues(parsed.issues, options.namespace);
+    // A bad namespace is a string from a flag or variable: shown as JSON, as the user typed it.
+    const found =
+      typeof options.namespace === 'string'
+        ? JSON.stringify(options.namespace)
+        : describeFound(options.namespace);
+    throw new TypeError(`EMF namespace must be ${expected} (got ${found})`);
+  }
+  const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics };
   return {
     emit(metrics) {
       for (const event of translateEmf(metrics, translateOptions))

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { summarizeIssues } from '@taskscope/wire';
+import * as v from 'valibot';
 import type { OtlpTemporality } from './translate.js';
 
 /** A bad `OTEL_*` value; the message names the variable, the value and what is allowed. */
@@ -32,8 +33,24 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+// OTEL_EXPORTER_OTLP[_METRICS]_HEADERS usually carries a vendor's API key
+// (`x-honeycomb-team=…`, `Authorization=Bearer …`): a message shows its keys, never a value,
+// and hides a keyless item whole, since that may be a token pasted without its key.
+const SECRET = /_HEADERS$/;
+
+function masked(raw: string): string {
+  return raw
+    .split(',')
+    .map((item) => {
+      const eq = item.indexOf('=');
+      return eq < 0 ? (item.trim() === '' ? item : '…') : `${item.slice(0, eq)}=…`;
+    })
+    .join(',');
+}
+
 function fail(variable: string, value: string, allowed: string): never {
-  throw new OtlpConfigError(`${variable} must be ${allowed} (got ${JSON.stringify(value)})`);
+  const shown = JSON.stringify(SECRET.test(variable) ? masked(value) : value);
+  throw new OtlpConfigError(`${variable} must be ${allowed} (got ${shown})`);
 }
 
 /** The first variable of `names` that is set and not blank, with its name. */
@@ -45,13 +62,53 @@ function pick(env: Env, ...names: string[]): { name: string; value: string } | u
   return undefined;
 }
 
-const positiveMs = z.coerce.number().int().positive();
+/** Node's timers take at most 2^31-1 ms; a longer delay fires after 1 ms instead (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const WHOLE_MS = 'a whole number of milliseconds > 0';
+const MILLISECONDS = v.pipe(
+  v.string(),
+  v.transform(Number),
+  v.number(WHOLE_MS),
+  v.integer(WHOLE_MS),
+  v.minValue(1, WHOLE_MS),
+  // Past this, the SDK's export interval would turn into a 1 ms busy loop.
+  v.maxValue(MAX_TIMER_MS, `a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (Node's timer limit)`),
+);
+
+const PROTOCOL = v.picklist(['http/protobuf', 'http/json'], (issue) =>
+  issue.input === 'grpc'
+    ? "http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector's OTLP/HTTP port (4318)"
+    : 'http/protobuf (default) or http/json',
+);
+
+const TEMPORALITY_PREFERENCE = v.pipe(
+  v.string(),
+  v.toLowerCase(),
+  v.picklist(['cumulative', 'delta', 'lowmemory'], 'cumulative (default), delta or lowmemory'),
+);
+
+const HTTP_URL = v.pipe(
+  v.string(),
+  v.check(
+    (text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
+    'an http:// or https:// URL',
+  ),
+);
+
+/** The value of `found` through `schema`, or an OtlpConfigError in the schema's words. */
+function read<TOutput>(
+  schema: v.GenericSchema<string, TOutput>,
+  found: { name: string; value: string },
+): TOutput {
+  const result = v.safeParse(schema, found.value);
+  if (result.success) return result.output;
+  return fail(found.name, found.value, summarizeIssues(result.issues, found.value).expected);
+}
 
 function milliseconds(env: Env, fallback: number, ...names: string[]): number {
   const found = pick(env, ...names);
-  if (found === undefined) return fallback;
-  const parsed = positiveMs.safeParse(found.value);
-  return parsed.success ? parsed.data : fail(found.name, found.value, 'a whole number of milliseconds > 0');
+  return found === undefined ? fallback : read(MILLISECONDS, found);
 }
 
 /** W3C Baggage-style `key=value,key2=value2`, values percent-decoded (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES). */
@@ -80,9 +137,14 @@ function metricsUrl(env: Env): string {
   const url = specific
     ? specific.value
     : `${(generic?.value ?? DEFAULT_ENDPOINT).replace(/\/+$/, '')}/v1/metrics`;
-  const parsed = z.url({ protocol: /^https?$/ }).safeParse(url);
+  const parsed = v.safeParse(HTTP_URL, url);
+  // Named as the user typed it, before the signal path was appended.
   if (!parsed.success)
-    fail(found?.name ?? 'OTEL_EXPORTER_OTLP_ENDPOINT', found?.value ?? url, 'an http:// or https:// URL');
+    fail(
+      found?.name ?? 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      found?.value ?? url,
+      summarizeIssues(parsed.issues, url).expected,
+    );
   return url;
 }
 
@@ -91,22 +153,11 @@ function metricsUrl(env: Env): string {
  * Throws {@link OtlpConfigError} on the first bad value (grpc included: only OTLP/HTTP ships).
  */
 export function readOtlpConfig(env: Env): OtlpConfig {
-  const protocol = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  if (protocol !== undefined && protocol.value !== 'http/protobuf' && protocol.value !== 'http/json') {
-    fail(
-      protocol.name,
-      protocol.value,
-      protocol.value === 'grpc'
-        ? "http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector's OTLP/HTTP port (4318)"
-        : 'http/protobuf (default) or http/json',
-    );
-  }
+  const protocolFound = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  const protocol = protocolFound === undefined ? 'http/protobuf' : read(PROTOCOL, protocolFound);
   const preference = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
-  const temporalityPreference = (preference?.value.toLowerCase() ??
-    'cumulative') as OtlpConfig['temporalityPreference'];
-  if (!['cumulative', 'delta', 'lowmemory'].includes(temporalityPreference)) {
-    fail(preference!.name, preference!.value, 'cumulative (default), delta or lowmemory');
-  }
+  const temporalityPreference =
+    preference === undefined ? 'cumulative' : read(TEMPORALITY_PREFERENCE, preference);
   const exportIntervalMs = milliseconds(env, DEFAULT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
   const timeoutGiven = pick(env, 'OTEL_METRIC_EXPORT_TIMEOUT') !== undefined;
   const exportTimeoutRaw = milliseconds(env, DEFAULT_EXPORT_TIMEOUT_MS, 'OTEL_METRIC_EXPORT_TIMEOUT');
@@ -130,7 +181,7 @@ export function readOtlpConfig(env: Env): OtlpConfig {
   );
   const serviceName = pick(env, 'OTEL_SERVICE_NAME')?.value;
   return {
-    protocol: (protocol?.value ?? 'http/protobuf') as OtlpConfig['protocol'],
+    protocol,
     url: metricsUrl(env),
     headers: {
       ...keyValueList('OTEL_EXPORTER_OTLP_HEADERS', env['OTEL_EXPORTER_OTLP_HEADERS']),
