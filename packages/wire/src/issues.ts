@@ -27,11 +27,16 @@ export function summarizeIssues(
   if (first === undefined) {
     return { path: dotted(prefix), value: input, expected: 'a valid value', problems: [] };
   }
+  // An array where an object belongs yields one "missing" issue per required key, all
+  // resolved to the same line: list it once.
+  const problems = new Set(
+    resolved.map((problem) => `${dotted([...prefix, ...problem.path])}: ${problem.expected}`),
+  );
   return {
     path: dotted([...prefix, ...first.path]),
     value: first.value,
     expected: first.expected,
-    problems: resolved.map((problem) => `${dotted([...prefix, ...problem.path])}: ${problem.expected}`),
+    problems: [...problems],
   };
 }
 
@@ -64,9 +69,20 @@ function resolve(
   const value = last === undefined ? baseValue : last.value;
 
   // A union none of whose options fit reports the options' problems as sub-issues with paths
-  // relative to the union; one that reaches inside a value is the precise explanation.
-  const inner = issue.type === 'union' ? issue.issues?.find((sub) => (sub.path?.length ?? 0) > 0) : undefined;
-  if (inner !== undefined) return resolve(inner, path, value, schema);
+  // relative to the union; one that reaches inside the value, or one whose type fitted but a
+  // check failed (Infinity for a finite number), is the precise explanation.
+  if (issue.type === 'union' && issue.issues !== undefined) {
+    const inner =
+      issue.issues.find((sub) => (sub.path?.length ?? 0) > 0) ??
+      issue.issues.find((sub) => sub.kind === 'validation');
+    if (inner !== undefined) return resolve(inner, path, value, schema);
+  }
+
+  // valibot's object schemas accept arrays and then miss every required key; the problem is
+  // the array itself (`[]` for the payload, expected an object), not its first missing key.
+  if (isMissingKey(issue) && last !== undefined && Array.isArray(last.input)) {
+    return { path: path.slice(0, -1), value: last.input, expected: 'an object' };
+  }
 
   return { path, value, expected: expectation(issue, value, path, schema) };
 }
@@ -78,8 +94,7 @@ function expectation(
   schema: GenericSchema | undefined,
 ): string {
   if (!DEFAULT_MESSAGE.test(issue.message)) return issue.message.replace(/^expected\s+/i, '');
-  const last = issue.path?.at(-1);
-  if (OBJECT_TYPES.has(issue.type) && last !== undefined && 'origin' in last && last.origin === 'key') {
+  if (isKeyIssue(issue)) {
     // valibot names the missing key (`"total_usage"`) as the expectation, not its type.
     if (issue.expected === 'never') return 'no such field';
     const field = schema === undefined ? undefined : schemaAt(schema, path);
@@ -89,6 +104,16 @@ function expectation(
   // valibot's number() rejects NaN only; a finite() check reports the infinities.
   if (issue.type === 'number' && typeof value === 'number') return 'a finite number';
   return describeExpects(issue.expected ?? 'unknown');
+}
+
+/** A problem with an object's key: a required one missing, or one a strict object forbids. */
+function isKeyIssue(issue: BaseIssue<unknown>): boolean {
+  const last = issue.path?.at(-1);
+  return OBJECT_TYPES.has(issue.type) && last !== undefined && 'origin' in last && last.origin === 'key';
+}
+
+function isMissingKey(issue: BaseIssue<unknown>): boolean {
+  return isKeyIssue(issue) && issue.expected !== 'never';
 }
 
 function validationExpectation(issue: BaseIssue<unknown>, value: unknown): string {

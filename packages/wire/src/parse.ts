@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import * as v from 'valibot';
 import { WireSchemaError } from './errors.js';
+import { describeFound, summarizeIssues } from './issues.js';
 import {
   type ContainerMetadata,
   ContainerMetadataSchema,
@@ -40,7 +41,7 @@ export function parseContainerStats(payload: unknown): ContainerStats | null {
 /** The task stats map (`/v2/stats`, `…/task/stats`); throws {@link WireSchemaError} naming the DockerId. */
 export function parseTaskStats(payload: unknown): TaskStats {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw schemaError('task stats', [], payload, 'an object mapping DockerId to stats', []);
+    throw schemaError('task stats', '', payload, 'an object mapping DockerId to stats', []);
   }
   // Object.fromEntries defines own properties, so even a key such as "__proto__" stays an
   // entry of the map instead of replacing the result's prototype.
@@ -52,80 +53,31 @@ export function parseTaskStats(payload: unknown): TaskStats {
   );
 }
 
-function parseWith<T extends z.ZodType>(
-  schema: T,
+function parseWith<const TSchema extends v.GenericSchema>(
+  schema: TSchema,
   payload: unknown,
   what: string,
   prefix: readonly PropertyKey[],
-): z.output<T> {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  const issues = result.error.issues;
-  const first = issues[0]!;
-  const path = [...prefix, ...first.path];
-  const problems = issues.map(
-    (issue) => `${dotted([...prefix, ...issue.path])}: ${expectation(issue, valueAt(payload, issue.path))}`,
-  );
-  const value = valueAt(payload, first.path);
-  throw schemaError(what, path, value, expectation(first, value), problems);
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, payload);
+  if (result.success) return result.output;
+  const summary = summarizeIssues(result.issues, payload, prefix, schema);
+  throw schemaError(what, summary.path, summary.value, summary.expected, summary.problems);
 }
 
 function schemaError(
   what: string,
-  path: readonly PropertyKey[],
+  field: string,
   value: unknown,
   expected: string,
   problems: readonly string[],
 ): WireSchemaError {
-  const field = dotted(path);
-  const found = value === undefined ? 'missing' : `${preview(value)} (${kindOf(value)})`;
   const where = field === '' ? 'the payload' : `field "${field}"`;
   return new WireSchemaError(
-    `${what}: ${where} is ${found}; expected ${expected}`,
+    `${what}: ${where} is ${describeFound(value)}; expected ${expected}`,
     field,
     value,
     expected,
     problems.length > 0 ? problems : [`${field}: ${expected}`],
   );
-}
-
-function expectation(issue: z.core.$ZodIssue, value: unknown): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      // JSON.parse turns an overlong literal such as 1e999 into Infinity, which zod rejects.
-      if (issue.expected === 'number' && typeof value === 'number') return 'a finite number';
-      return issue.expected === 'object'
-        ? 'an object'
-        : issue.expected === 'array'
-          ? 'an array'
-          : `a ${issue.expected}`;
-    case 'invalid_union':
-      return 'a string or a number';
-    default:
-      return issue.message;
-  }
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
-function dotted(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function preview(value: unknown): string {
-  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 
 /*
  * Schemas for the task metadata endpoint's payloads. They are tolerant where AWS varies
@@ -9,69 +9,90 @@ import { z } from 'zod';
  * ContainerResponse), ecs-agent/tmds/handlers/v4/state/response.go (v4 wrappers,
  * StatsResponse = Docker StatsJSON + network_rate_stats) and the agent's vendored
  * docker/docker api/types/stats.go. Field notes: research/payloads.md §3–§5.
+ *
+ * The stats schemas run on every poll (10 containers once a second is the agent's goal
+ * case), so they check what @taskscope/core reads (core/src/normalize.ts, detect.ts,
+ * memory.ts) and let the rest through untouched: a list core never reads is checked to be
+ * a list, not entry by entry.
  */
 
-const count = z.number();
-const optionalCount = count.nullish();
-const optionalString = z.string().nullish();
+// JSON.parse turns an overlong literal such as 1e999 into Infinity: not a count.
+const count = v.pipe(v.number(), v.finite());
+const optionalCount = v.nullish(count);
+const optionalString = v.nullish(v.string());
+
+/*
+ * A stats counter that may be absent. The finite check is left out on the hot path: core
+ * reads every optional counter through its finite() guard, which drops a non-finite value
+ * like a missing one, so an overflowed optional counter costs that counter, not the poll.
+ * Required counters (total_usage) keep the check.
+ */
+const statsNumber = v.number();
+const optionalStatsNumber = v.nullish(statsNumber);
+
+/**
+ * A list whose entries nothing reads (percpu_usage, the blkio lists core skips): checked to
+ * be an array or null, entries passed through unvalidated so a 64-CPU host costs nothing.
+ */
+const uncheckedList = v.nullish(v.custom<readonly unknown[]>(Array.isArray, 'an array'));
 
 /** `Limits` on a task (CPU in vCPU, Memory in MiB) or a container (CPU in units, Memory in MiB). */
-export const LimitsSchema = z.looseObject({ CPU: optionalCount, Memory: optionalCount });
+export const LimitsSchema = v.looseObject({ CPU: optionalCount, Memory: optionalCount });
 
-export const ContainerNetworkSchema = z.looseObject({
+export const ContainerNetworkSchema = v.looseObject({
   NetworkMode: optionalString,
-  IPv4Addresses: z.array(z.string()).nullish(),
-  IPv6Addresses: z.array(z.string()).nullish(),
+  IPv4Addresses: v.nullish(v.array(v.string())),
+  IPv6Addresses: v.nullish(v.array(v.string())),
 });
 
-export const ContainerMetadataSchema = z.looseObject({
-  DockerId: z.string(),
-  Name: z.string(),
+export const ContainerMetadataSchema = v.looseObject({
+  DockerId: v.string(),
+  Name: v.string(),
   DockerName: optionalString,
   Image: optionalString,
   ImageID: optionalString,
-  Labels: z.record(z.string(), z.unknown()).nullish(),
+  Labels: v.nullish(v.record(v.string(), v.unknown())),
   DesiredStatus: optionalString,
   // The agent's enum grows (MANIFEST_PULLED, RESOURCES_PROVISIONED, …): any string.
   KnownStatus: optionalString,
-  Limits: LimitsSchema.nullish(),
+  Limits: v.nullish(LimitsSchema),
   CreatedAt: optionalString,
   StartedAt: optionalString,
   FinishedAt: optionalString,
   ExitCode: optionalCount,
   Type: optionalString,
-  Networks: z.array(ContainerNetworkSchema).nullish(),
+  Networks: v.nullish(v.array(ContainerNetworkSchema)),
   // Only present when an ECS restart policy is set (v4).
   RestartCount: optionalCount,
   ContainerARN: optionalString,
 });
 
-export const TaskMetadataSchema = z.looseObject({
-  Cluster: z.string(),
-  TaskARN: z.string(),
-  Family: z.string(),
+export const TaskMetadataSchema = v.looseObject({
+  Cluster: v.string(),
+  TaskARN: v.string(),
+  Family: v.string(),
   // A string in every real payload ("7"); a number is accepted and kept as text.
-  Revision: z.union([z.string(), z.number().transform(String)]),
+  Revision: v.union([v.string(), v.pipe(count, v.transform(String))]),
   DesiredStatus: optionalString,
   // Fargate also sends SNAPSHOTTER_SELECTED and NONE: any string.
-  KnownStatus: z.string(),
-  Containers: z.array(ContainerMetadataSchema).nullish(),
-  Limits: LimitsSchema.nullish(),
+  KnownStatus: v.string(),
+  Containers: v.nullish(v.array(ContainerMetadataSchema)),
+  Limits: v.nullish(LimitsSchema),
   PullStartedAt: optionalString,
   PullStoppedAt: optionalString,
   ExecutionStoppedAt: optionalString,
   AvailabilityZone: optionalString,
   LaunchType: optionalString,
   ServiceName: optionalString,
-  EphemeralStorageMetrics: z.looseObject({ Utilized: optionalCount, Reserved: optionalCount }).nullish(),
+  EphemeralStorageMetrics: v.nullish(v.looseObject({ Utilized: optionalCount, Reserved: optionalCount })),
   // Only on `…WithTags`; Go map[string]string.
-  TaskTags: z.record(z.string(), z.string()).nullish(),
-  ContainerInstanceTags: z.record(z.string(), z.string()).nullish(),
+  TaskTags: v.nullish(v.record(v.string(), v.string())),
+  ContainerInstanceTags: v.nullish(v.record(v.string(), v.string())),
   // v4 `taskWithTags` answers 200 with this list when ECS ListTagsForResource failed
   // (aws/amazon-ecs-agent issue #2728; v2.ErrorResponse in ecs-agent/tmds/handlers/v2/response.go).
-  Errors: z
-    .array(
-      z.looseObject({
+  Errors: v.nullish(
+    v.array(
+      v.looseObject({
         ErrorField: optionalString,
         ErrorCode: optionalString,
         ErrorMessage: optionalString,
@@ -79,117 +100,144 @@ export const TaskMetadataSchema = z.looseObject({
         RequestId: optionalString,
         ResourceARN: optionalString,
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 
-const CpuUsageSchema = z.looseObject({
+const cpuUsageEntries = {
   total_usage: count,
-  // Absent on cgroup v2; padded with zeros for every host CPU on cgroup v1.
-  percpu_usage: z.array(count).nullish(),
-  usage_in_kernelmode: optionalCount,
-  usage_in_usermode: optionalCount,
-});
+  // Absent on cgroup v2; padded with zeros for every host CPU on cgroup v1. Core reads only
+  // whether it is there (a cgroup v1 hint), never its entries.
+  percpu_usage: uncheckedList,
+  usage_in_kernelmode: optionalStatsNumber,
+  usage_in_usermode: optionalStatsNumber,
+};
 
-export const CpuStatsSchema = z.looseObject({
+const CpuUsageSchema = v.looseObject(cpuUsageEntries);
+
+export const CpuStatsSchema = v.looseObject({
   cpu_usage: CpuUsageSchema,
   // Host-wide and absent on Windows and old Fargate: never used by the computation.
-  system_cpu_usage: optionalCount,
-  online_cpus: optionalCount,
-  throttling_data: z.looseObject({}).nullish(),
+  system_cpu_usage: optionalStatsNumber,
+  online_cpus: optionalStatsNumber,
+  // {periods, throttled_periods, throttled_time}: not read, passed through.
+  throttling_data: v.nullish(v.looseObject({})),
 });
 
 /** `precpu_stats` is all zeros on a first sample and has been seen missing: everything optional. */
-export const PreCpuStatsSchema = z.looseObject({
-  cpu_usage: CpuUsageSchema.partial().nullish(),
-  system_cpu_usage: optionalCount,
-  online_cpus: optionalCount,
+export const PreCpuStatsSchema = v.looseObject({
+  cpu_usage: v.nullish(v.partial(CpuUsageSchema)),
+  system_cpu_usage: optionalStatsNumber,
+  online_cpus: optionalStatsNumber,
 });
 
-export const MemoryStatsSchema = z.looseObject({
-  usage: optionalCount,
-  max_usage: optionalCount,
-  limit: optionalCount,
-  failcnt: optionalCount,
-  // cgroup v1 keys (cache, rss, total_inactive_file, …) or v2 keys (anon, file, inactive_file, …).
-  stats: z.record(z.string(), count).nullish(),
+/**
+ * `memory_stats.stats`: cgroup v1 keys (cache, rss, rss_huge, mapped_file, dirty, writeback,
+ * pgpgin, pgpgout, pgfault, pgmajfault, inactive_anon, active_anon, inactive_file,
+ * active_file, unevictable, hierarchical_memory_limit, hierarchical_memsw_limit and their
+ * total_* twins) or v2 keys (anon, file, kernel_stack, slab, sock, shmem, file_mapped,
+ * file_dirty, file_writeback, anon_thp, inactive_anon, active_anon, inactive_file,
+ * active_file, unevictable, slab_reclaimable, slab_unreclaimable, pgfault, pgmajfault, …).
+ * Docker's map[string]uint64; only the keys core reads are checked, the rest pass through.
+ */
+const MemoryStatsKeysSchema = v.looseObject({
+  cache: v.optional(statsNumber),
+  rss: v.optional(statsNumber),
+  inactive_file: v.optional(statsNumber),
+  total_cache: v.optional(statsNumber),
+  total_rss: v.optional(statsNumber),
+  total_inactive_file: v.optional(statsNumber),
+  anon: v.optional(statsNumber),
+  file: v.optional(statsNumber),
+});
+
+export const MemoryStatsSchema = v.looseObject({
+  usage: optionalStatsNumber,
+  max_usage: optionalStatsNumber,
+  limit: optionalStatsNumber,
+  failcnt: optionalStatsNumber,
+  stats: v.nullish(MemoryStatsKeysSchema),
   // Windows only.
-  privateworkingset: optionalCount,
-  commitbytes: optionalCount,
-  commitpeakbytes: optionalCount,
+  privateworkingset: optionalStatsNumber,
+  commitbytes: optionalStatsNumber,
+  commitpeakbytes: optionalStatsNumber,
 });
 
 /** One `{major, minor, op, value}` entry; `value` has been seen missing (Datadog 2017 fixture). */
-export const BlkioEntrySchema = z.looseObject({
-  major: optionalCount,
-  minor: optionalCount,
-  op: z.string(),
-  value: optionalCount,
+export const BlkioEntrySchema = v.looseObject({
+  major: optionalStatsNumber,
+  minor: optionalStatsNumber,
+  op: v.string(),
+  value: optionalStatsNumber,
 });
 
-const blkioList = z.array(BlkioEntrySchema).nullish();
-
-/** All eight lists may be `null` (cgroup v2 fills only the first; Windows none). */
-export const BlkioStatsSchema = z.looseObject({
-  io_service_bytes_recursive: blkioList,
-  io_serviced_recursive: blkioList,
-  io_queue_recursive: blkioList,
-  io_service_time_recursive: blkioList,
-  io_wait_time_recursive: blkioList,
-  io_merged_recursive: blkioList,
-  io_time_recursive: blkioList,
-  sectors_recursive: blkioList,
+/**
+ * All eight lists may be `null` (cgroup v2 fills only the first; Windows none). Core reads
+ * only `io_service_bytes_recursive`, so only its entries are checked; the others
+ * (io_serviced_recursive, io_queue_recursive, io_service_time_recursive,
+ * io_wait_time_recursive, io_merged_recursive, io_time_recursive, sectors_recursive) are
+ * checked to be lists (or null); their `{major, minor, op, value}` entries pass through as is.
+ */
+export const BlkioStatsSchema = v.looseObject({
+  io_service_bytes_recursive: v.nullish(v.array(BlkioEntrySchema)),
+  io_serviced_recursive: uncheckedList,
+  io_queue_recursive: uncheckedList,
+  io_service_time_recursive: uncheckedList,
+  io_wait_time_recursive: uncheckedList,
+  io_merged_recursive: uncheckedList,
+  io_time_recursive: uncheckedList,
+  sectors_recursive: uncheckedList,
 });
 
 /** Docker on Windows reports no `rx_errors`/`tx_errors`: every counter is optional. */
-export const InterfaceStatsSchema = z.looseObject({
-  rx_bytes: optionalCount,
-  rx_packets: optionalCount,
-  rx_errors: optionalCount,
-  rx_dropped: optionalCount,
-  tx_bytes: optionalCount,
-  tx_packets: optionalCount,
-  tx_errors: optionalCount,
-  tx_dropped: optionalCount,
+export const InterfaceStatsSchema = v.looseObject({
+  rx_bytes: optionalStatsNumber,
+  rx_packets: optionalStatsNumber,
+  rx_errors: optionalStatsNumber,
+  rx_dropped: optionalStatsNumber,
+  tx_bytes: optionalStatsNumber,
+  tx_packets: optionalStatsNumber,
+  tx_errors: optionalStatsNumber,
+  tx_dropped: optionalStatsNumber,
 });
 
-export const ContainerStatsSchema = z.looseObject({
-  read: z.string(),
+export const ContainerStatsSchema = v.looseObject({
+  read: v.string(),
   preread: optionalString,
   name: optionalString,
   id: optionalString,
-  num_procs: optionalCount,
+  num_procs: optionalStatsNumber,
   cpu_stats: CpuStatsSchema,
-  precpu_stats: PreCpuStatsSchema.nullish(),
-  memory_stats: MemoryStatsSchema.nullish(),
-  blkio_stats: BlkioStatsSchema.nullish(),
-  networks: z.record(z.string(), InterfaceStatsSchema).nullish(),
+  precpu_stats: v.nullish(PreCpuStatsSchema),
+  memory_stats: v.nullish(MemoryStatsSchema),
+  blkio_stats: v.nullish(BlkioStatsSchema),
+  networks: v.nullish(v.record(v.string(), InterfaceStatsSchema)),
   // Windows disk I/O; `{}` on Linux.
-  storage_stats: z
-    .looseObject({
-      read_count_normalized: optionalCount,
-      read_size_bytes: optionalCount,
-      write_count_normalized: optionalCount,
-      write_size_bytes: optionalCount,
-    })
-    .nullish(),
+  storage_stats: v.nullish(
+    v.looseObject({
+      read_count_normalized: optionalStatsNumber,
+      read_size_bytes: optionalStatsNumber,
+      write_count_normalized: optionalStatsNumber,
+      write_size_bytes: optionalStatsNumber,
+    }),
+  ),
   // v4 only, computed by the ECS agent; taskscope computes its own rates.
-  network_rate_stats: z
-    .looseObject({ rx_bytes_per_sec: optionalCount, tx_bytes_per_sec: optionalCount })
-    .nullish(),
+  network_rate_stats: v.nullish(
+    v.looseObject({ rx_bytes_per_sec: optionalStatsNumber, tx_bytes_per_sec: optionalStatsNumber }),
+  ),
 });
 
-export type Limits = z.infer<typeof LimitsSchema>;
-export type ContainerNetwork = z.infer<typeof ContainerNetworkSchema>;
-export type ContainerMetadata = z.infer<typeof ContainerMetadataSchema>;
-export type TaskMetadata = z.infer<typeof TaskMetadataSchema>;
-export type CpuStats = z.infer<typeof CpuStatsSchema>;
-export type PreCpuStats = z.infer<typeof PreCpuStatsSchema>;
-export type MemoryStats = z.infer<typeof MemoryStatsSchema>;
-export type BlkioEntry = z.infer<typeof BlkioEntrySchema>;
-export type BlkioStats = z.infer<typeof BlkioStatsSchema>;
-export type InterfaceStats = z.infer<typeof InterfaceStatsSchema>;
-export type ContainerStats = z.infer<typeof ContainerStatsSchema>;
+export type Limits = v.InferOutput<typeof LimitsSchema>;
+export type ContainerNetwork = v.InferOutput<typeof ContainerNetworkSchema>;
+export type ContainerMetadata = v.InferOutput<typeof ContainerMetadataSchema>;
+export type TaskMetadata = v.InferOutput<typeof TaskMetadataSchema>;
+export type CpuStats = v.InferOutput<typeof CpuStatsSchema>;
+export type PreCpuStats = v.InferOutput<typeof PreCpuStatsSchema>;
+export type MemoryStats = v.InferOutput<typeof MemoryStatsSchema>;
+export type BlkioEntry = v.InferOutput<typeof BlkioEntrySchema>;
+export type BlkioStats = v.InferOutput<typeof BlkioStatsSchema>;
+export type InterfaceStats = v.InferOutput<typeof InterfaceStatsSchema>;
+export type ContainerStats = v.InferOutput<typeof ContainerStatsSchema>;
 
 /**
  * The task stats map: DockerId → stats, or `null` for a container with no sample. Both

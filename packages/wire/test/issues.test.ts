@@ -82,6 +82,28 @@ test('a union that reaches inside one option reports that option’s field', () 
   });
 });
 
+test('an array given for an object is one problem at the array, not one per missing key', () => {
+  expect(summary(Config, [1, 2], ['cfg'])).toEqual({
+    path: 'cfg',
+    value: [1, 2],
+    expected: 'an object',
+    problems: ['cfg: an object'],
+  });
+  expect(summary(Config, { name: 'a', port: 1, tags: [[]] })).toMatchObject({
+    path: 'tags.0',
+    expected: 'an object',
+  });
+});
+
+test('a union whose option fitted the type but failed a check names the check', () => {
+  const revision = v.union([v.string(), v.pipe(v.number(), v.finite(), v.transform(String))]);
+  expect(summary(revision, Number.NEGATIVE_INFINITY)).toMatchObject({
+    path: '',
+    expected: 'a finite number',
+  });
+  expect(summary(revision, false)).toMatchObject({ expected: 'a string or a number' });
+});
+
 test('every problem is listed with the prefix, first problem first', () => {
   const result = summary(Config, { name: 1, port: 'x' }, ['cfg', 0]);
   expect(result.path).toBe('cfg.0.name');
@@ -109,7 +131,11 @@ test('property: any failing input gives a path, an expectation and one problem p
       const summary = summarizeIssues(result.issues, input, ['x'], Config);
       expect(summary.path.startsWith('x')).toBe(true);
       expect(summary.expected.length).toBeGreaterThan(0);
-      expect(summary.problems).toHaveLength(result.issues.length);
+      // One line per distinct problem: never more lines than issues, never a repeated line.
+      expect(summary.problems.length).toBeGreaterThan(0);
+      expect(summary.problems.length).toBeLessThanOrEqual(result.issues.length);
+      expect(new Set(summary.problems).size).toBe(summary.problems.length);
+      expect(summary.problems[0]).toBe(`${summary.path}: ${summary.expected}`);
       expect(describeFound(summary.value).length).toBeGreaterThan(0);
     }),
     { numRuns: 300 },

@@ -242,3 +242,76 @@ test('property: arbitrary corruption of a real payload gives a WireSchemaError w
     { numRuns: 500 },
   );
 });
+
+test('an array where an object belongs is named once, at the array', () => {
+  const empty = schemaErrorOf(() => parseTaskMetadata([]));
+  expect(empty.message).toBe('task metadata: the payload is [] (array); expected an object');
+  expect(empty.problems).toEqual([': an object']);
+  const payload = fixture(FARGATE_STATS);
+  payload[RUNNING_ID].cpu_stats = [];
+  expect(schemaErrorOf(() => parseTaskStats(payload)).message).toBe(
+    `task stats: field "${RUNNING_ID}.cpu_stats" is [] (array); expected an object`,
+  );
+});
+
+test('a numeric Revision that overflowed to Infinity is named as not finite', () => {
+  const task = fixture(FARGATE_TASK);
+  task.Revision = Number.POSITIVE_INFINITY;
+  expect(schemaErrorOf(() => parseTaskMetadata(task)).message).toBe(
+    'task metadata: field "Revision" is Infinity (number); expected a finite number',
+  );
+});
+
+test('lists core never reads are checked to be lists; their entries pass through untouched', () => {
+  const payload = fixture(FARGATE_STATS);
+  const entry = payload[RUNNING_ID];
+  entry.cpu_stats.cpu_usage.percpu_usage = [1, 'odd', null];
+  entry.blkio_stats.io_serviced_recursive = [{ op: 7 }];
+  entry.memory_stats.stats.pgfault = 'not read by anyone';
+  const parsed = parseTaskStats(payload)[RUNNING_ID]!;
+  expect(parsed.cpu_stats.cpu_usage.percpu_usage).toEqual([1, 'odd', null]);
+  expect(parsed.blkio_stats?.io_serviced_recursive).toEqual([{ op: 7 }]);
+  expect(parsed.memory_stats?.stats?.['pgfault']).toBe('not read by anyone');
+
+  entry.blkio_stats.io_serviced_recursive = { op: 7 };
+  expect(schemaErrorOf(() => parseTaskStats(payload)).message).toBe(
+    `task stats: field "${RUNNING_ID}.blkio_stats.io_serviced_recursive" is {"op":7} (object); expected an array`,
+  );
+});
+
+test('the fields core reads stay strict: memory keys, blkio ops and interface counters', () => {
+  const cases: [(entry: Json) => void, string, string][] = [
+    [
+      (entry) => (entry.memory_stats.stats.total_inactive_file = '1'),
+      'memory_stats.stats.total_inactive_file',
+      '"1" (string); expected a number',
+    ],
+    [
+      (entry) => (entry.blkio_stats.io_service_bytes_recursive[3].op = 3),
+      'blkio_stats.io_service_bytes_recursive.3.op',
+      '3 (number); expected a string',
+    ],
+    [
+      (entry) => delete entry.blkio_stats.io_service_bytes_recursive[0].op,
+      'blkio_stats.io_service_bytes_recursive.0.op',
+      'missing; expected a string',
+    ],
+    [
+      (entry) => (entry.networks.eth1.rx_bytes = true),
+      'networks.eth1.rx_bytes',
+      'true (boolean); expected a number',
+    ],
+    [
+      (entry) => (entry.precpu_stats.cpu_usage.total_usage = 'x'),
+      'precpu_stats.cpu_usage.total_usage',
+      '"x" (string); expected a number',
+    ],
+  ];
+  for (const [corrupt, path, found] of cases) {
+    const payload = fixture(FARGATE_STATS);
+    corrupt(payload[RUNNING_ID]);
+    expect(schemaErrorOf(() => parseTaskStats(payload)).message).toBe(
+      `task stats: field "${RUNNING_ID}.${path}" is ${found}`,
+    );
+  }
+});

@@ -1,0 +1,100 @@
+import { loadFixture } from '@taskscope/fixtures';
+import { afterAll, bench, describe } from 'vitest';
+import { parseTaskMetadata, parseTaskStats } from '../src/index.js';
+
+/*
+ * What validating one poll's payloads costs against what it costs just to JSON.parse their
+ * text, for a task of 10 containers built by cloning the Fargate fixture's running
+ * `prometheus` container under distinct ids and names (the agent's goal case: 10
+ * containers polled once a second). Both sides run in the same process and run.
+ */
+
+type Json = Record<string, unknown>;
+const metadataFixture = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json')
+  .json as Json & {
+  Containers: Json[];
+};
+const statsFixture = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json').json as Record<
+  string,
+  Json | null
+>;
+const template = metadataFixture.Containers.find((container) => container['Name'] === 'prometheus')!;
+const templateId = template['DockerId'] as string;
+const CONTAINERS = 10;
+
+const metadata: Json = { ...metadataFixture, Containers: [] as Json[] };
+const stats: Record<string, Json> = {};
+for (let index = 0; index < CONTAINERS; index++) {
+  const dockerId = `${templateId.slice(0, 33)}${String(1_000_000_000 + index)}`;
+  const name = `app-${index}`;
+  (metadata['Containers'] as Json[]).push({ ...structuredClone(template), DockerId: dockerId, Name: name });
+  stats[dockerId] = { ...structuredClone(statsFixture[templateId]!), id: dockerId, name };
+}
+const statsText = JSON.stringify(stats);
+const metadataText = JSON.stringify(metadata);
+const statsObject = JSON.parse(statsText) as unknown;
+const metadataObject = JSON.parse(metadataText) as unknown;
+
+const STATS_JSON = 'JSON.parse (task stats text)';
+const STATS_PARSE = 'parseTaskStats (parsed object)';
+const METADATA_JSON = 'JSON.parse (task metadata text)';
+const METADATA_PARSE = 'parseTaskMetadata (parsed object)';
+const OPTIONS = { time: 1000, warmupTime: 300 };
+let sink: unknown;
+
+describe(`task stats, ${CONTAINERS} containers (${(statsText.length / 1024).toFixed(1)} KiB)`, () => {
+  bench(
+    STATS_JSON,
+    () => {
+      sink = JSON.parse(statsText);
+    },
+    OPTIONS,
+  );
+  bench(
+    STATS_PARSE,
+    () => {
+      sink = parseTaskStats(statsObject);
+    },
+    OPTIONS,
+  );
+});
+
+describe(`task metadata, ${CONTAINERS} containers (${(metadataText.length / 1024).toFixed(1)} KiB)`, () => {
+  bench(
+    METADATA_JSON,
+    () => {
+      sink = JSON.parse(metadataText);
+    },
+    OPTIONS,
+  );
+  bench(
+    METADATA_PARSE,
+    () => {
+      sink = parseTaskMetadata(metadataObject);
+    },
+    OPTIONS,
+  );
+});
+
+interface BenchNode {
+  readonly name: string;
+  readonly tasks?: readonly BenchNode[];
+  readonly result?: { readonly benchmark?: { readonly mean: number } };
+}
+
+/** One line per payload: validation time as a multiple of JSON.parse time, measured above. */
+// biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
+afterAll(({}, suite) => {
+  void sink;
+  for (const group of (suite as BenchNode).tasks ?? []) {
+    const mean = (name: string) => group.tasks?.find((task) => task.name === name)?.result?.benchmark?.mean;
+    const [baseline, measured] = group.name.startsWith('task stats')
+      ? [mean(STATS_JSON), mean(STATS_PARSE)]
+      : [mean(METADATA_JSON), mean(METADATA_PARSE)];
+    if (baseline === undefined || measured === undefined) continue;
+    const micros = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+    console.log(
+      `${group.name}: validation ${micros(measured)} vs JSON.parse ${micros(baseline)} = ${(measured / baseline).toFixed(2)} × JSON.parse`,
+    );
+  }
+});
