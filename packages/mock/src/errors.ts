@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { describeFound, summarizeIssues } from '@taskscope/wire';
+import type { BaseIssue, GenericSchema } from 'valibot';
 
 /** Stable machine codes of the mock's own input errors. Branch on `code`, not the text. */
 export type MockErrorCode = 'FAULT_INVALID' | 'RECORDING_INVALID' | 'MOCK_OPTIONS_INVALID';
@@ -38,46 +39,30 @@ export class RecordingError extends MockInputError {
   }
 }
 
-/** `field "a.b" is 12 (number); expected a string` for the first zod issue. */
-export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown): string {
-  const field = issue.path.map(String).join('.');
-  const value = valueAt(root, issue.path);
-  const found = value === undefined ? 'missing' : `${preview(value)} (${kindOf(value)})`;
-  return `${field === '' ? 'the value' : `field "${field}"`} is ${found}; expected ${expectation(issue)}`;
+/**
+ * `field "a.b" is 12 (number); expected a string` for the first issue of a failed valibot
+ * parse of `root`; `schema` lets a missing field say what it should hold.
+ */
+export function describeIssues(
+  issues: readonly BaseIssue<unknown>[],
+  root: unknown,
+  schema?: GenericSchema,
+): string {
+  const { path, value, expected } = summarizeIssues(issues, root, [], schema);
+  return `${path === '' ? 'the value' : `field "${path}"`} is ${describeFound(value)}; expected ${expected}`;
 }
 
-function expectation(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.expected === 'object' || issue.expected === 'array'
-        ? `an ${issue.expected}`
-        : `a ${issue.expected}`;
-    case 'invalid_value':
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'too_small':
-      return `a value ≥ ${String(issue.minimum)}`;
-    case 'too_big':
-      return `a value ≤ ${String(issue.maximum)}`;
-    case 'unrecognized_keys':
-      return `no other keys (unknown: ${issue.keys.join(', ')})`;
-    default:
-      return issue.message;
-  }
+/** `one of "v2", "v3", "v4"`: the words for a literal or a picklist, as messages say them. */
+export function oneOf(values: readonly (string | number)[]): string {
+  return `one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+/** A strict object's message: its unknown key by name; valibot's own text (which `summarizeIssues` words) otherwise. */
+export function unknownKeyMessage(issue: BaseIssue<unknown>): string {
+  const item = issue.path?.[0];
+  return issue.expected === 'never' && item !== undefined
+    ? `no other keys (unknown: ${String(item.key)})`
+    : issue.message;
 }
 
 /** At most 60 characters of the value, as JSON. */

@@ -1,6 +1,6 @@
 import type { ApiVersion } from '@taskscope/wire';
-import { z } from 'zod';
-import { describeZodIssue, preview, RecordingError } from './errors.js';
+import * as v from 'valibot';
+import { describeIssues, oneOf, preview, RecordingError, unknownKeyMessage } from './errors.js';
 import { parseJsonLossless, stringifyJson } from './json-text.js';
 
 /*
@@ -34,20 +34,40 @@ export interface Recording {
   readonly frames: readonly RecordingFrame[];
 }
 
-const HeaderSchema = z.strictObject({
-  format: z.literal(RECORDING_FORMAT),
-  version: z.literal(RECORDING_VERSION),
-  api: z.enum(['v2', 'v3', 'v4']),
-  recordedAt: z.iso.datetime({ offset: true }),
-});
+const API_VERSIONS = ['v2', 'v3', 'v4'] as const;
 
-const LineSchema = z.strictObject({
-  offsetMs: z.number().int().min(0),
-  path: z.string(),
-  status: z.number().int().min(100).max(599),
-  body: z.unknown().optional(),
-  rawBody: z.string().optional(),
-});
+// valibot's object schemas take arrays (`typeof [] === 'object'`); a line must be a JSON object.
+const jsonObject = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+  'an object',
+);
+
+const HeaderFields = v.strictObject(
+  {
+    format: v.literal(RECORDING_FORMAT, oneOf([RECORDING_FORMAT])),
+    version: v.literal(RECORDING_VERSION, oneOf([RECORDING_VERSION])),
+    api: v.picklist(API_VERSIONS, oneOf(API_VERSIONS)),
+    recordedAt: v.pipe(
+      v.string(),
+      v.isoTimestamp('an ISO 8601 time with a zone such as "2025-01-01T00:00:00.000Z"'),
+    ),
+  },
+  unknownKeyMessage,
+);
+
+const HeaderSchema = v.pipe(jsonObject, HeaderFields);
+
+const LineFields = v.strictObject(
+  {
+    offsetMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    path: v.string(),
+    status: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599)),
+    body: v.optional(v.unknown()),
+    rawBody: v.optional(v.string()),
+  },
+  unknownKeyMessage,
+);
+const LineSchema = v.pipe(jsonObject, LineFields);
 
 const V3_V4_PATHS = ['', '/task', '/taskWithTags', '/stats', '/task/stats'];
 const V2_PATH = /^\/(?:metadata|metadataWithTags|stats)$|^\/(?:metadata|stats)\/[^/]+$/;
@@ -87,9 +107,10 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
   if (first === -1)
     fail(1, `the file is empty; expected a header line {"format":"${RECORDING_FORMAT}","version":1,…}`);
   const headerValue = parseLine(first);
-  const header = HeaderSchema.safeParse(headerValue);
-  if (!header.success) fail(first + 1, `header ${describeZodIssue(header.error.issues[0]!, headerValue)}`);
-  const api = header.data!.api;
+  const header = v.safeParse(HeaderSchema, headerValue);
+  if (!header.success)
+    return fail(first + 1, `header ${describeIssues(header.issues, headerValue, HeaderFields)}`);
+  const api = header.output.api;
 
   const frames: RecordingFrame[] = [];
   let previousOffsetMs = 0;
@@ -97,9 +118,9 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
     if (lines[index]!.trim() === '') continue;
     const lineNo = index + 1;
     const value = parseLine(index);
-    const parsed = LineSchema.safeParse(value);
-    if (!parsed.success) fail(lineNo, describeZodIssue(parsed.error.issues[0]!, value));
-    const entry = parsed.data!;
+    const parsed = v.safeParse(LineSchema, value);
+    if (!parsed.success) return fail(lineNo, describeIssues(parsed.issues, value, LineFields));
+    const entry = parsed.output;
     const hasBody = Object.hasOwn(value as object, 'body');
     if (hasBody === (entry.rawBody !== undefined)) {
       fail(
@@ -122,7 +143,7 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
       hasBody ? { ...base, body: (value as { body: unknown }).body } : { ...base, rawBody: entry.rawBody! },
     );
   }
-  return { header: header.data as RecordingHeader, frames };
+  return { header: header.output, frames };
 }
 
 /** The header line, without the newline. */

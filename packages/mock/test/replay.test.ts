@@ -80,7 +80,28 @@ describe('recording format', () => {
       ],
       [
         `${header}\n{"offsetMs":0,"path":"/task","status":200,"body":{},"extra":1}`,
-        'expected no other keys (unknown: extra)',
+        'recording line 2: field "extra" is 1 (number); expected no other keys (unknown: extra)',
+      ],
+      [
+        // valibot's object schemas accept arrays; a recording line must still be an object.
+        '[]',
+        'recording line 1: header the value is [] (array); expected an object',
+      ],
+      [
+        '{"format":"taskscope-recording","version":1,"api":"v4","recordedAt":"yesterday"}',
+        'recording line 1: header field "recordedAt" is "yesterday" (string); expected an ISO 8601 time with a zone such as "2025-01-01T00:00:00.000Z"',
+      ],
+      [
+        '{"format":"taskscope-recording","version":1,"api":"v4"}',
+        'recording line 1: header field "recordedAt" is missing; expected a string',
+      ],
+      [
+        `${header}\n{"offsetMs":1.5,"path":"/task","status":200,"body":{}}`,
+        'recording line 2: field "offsetMs" is 1.5 (number); expected an integer',
+      ],
+      [
+        `${header}\n{"offsetMs":0,"path":"/task","status":200,"rawBody":5}`,
+        'recording line 2: field "rawBody" is 5 (number); expected a string',
       ],
       [
         `${header}\n{"offsetMs":5,"path":"/task","status":200,"body":{}}\n{"offsetMs":4,"path":"/task","status":200,"body":{}}`,

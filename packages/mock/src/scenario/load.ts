@@ -19,9 +19,7 @@ export function validateScenarioValue(document: unknown, origin = 'scenario'): S
   const fallbackName = basename(origin, extname(origin)) || 'scenario';
   const result = validateScenarioDocument(document, fallbackName);
   if (result.ok) return result.scenario;
-  const { path, allowed } = result.problem;
-  const field = path.join('.');
-  const value = valueAt(document, path);
+  const { path: field, value, allowed } = result.problem;
   const found = value === undefined ? 'missing' : `${preview(value)}`;
   const where = field === '' ? 'the document' : `field "${field}"`;
   return fail(`scenario ${origin}: ${where} is ${found}; allowed: ${allowed}`, field, value, allowed);
@@ -97,15 +95,6 @@ function parseYaml(text: string, origin: string): unknown {
 
 function fail(message: string, path: string, value: unknown, allowed: string, options?: ErrorOptions): never {
   throw new ScenarioError(message, path, value, allowed, options);
-}
-
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
 }
 
 function preview(value: unknown): string {

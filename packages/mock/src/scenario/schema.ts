@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { summarizeIssues } from '@taskscope/wire';
+import * as v from 'valibot';
 import { type Profile, type ProfileShape, profileMaximum, shapeMinimum } from './profile.js';
 import { parseBytes, parseDurationMs } from './units.js';
 
@@ -110,129 +111,221 @@ export interface Scenario {
 }
 
 // ---------------------------------------------------------------------------------------
-// Field schemas. Every `error` text is the "allowed" part of the one-line message.
+// Field schemas. Every message is the "allowed" part of the one-line error: summarizeIssues
+// passes a schema's own message through as is, so no library wording reaches the user.
 
-const durationMs = (allowed: string, minimumMs = 0) =>
-  z.union([z.string(), z.number()], { error: allowed }).transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms === undefined || ms < minimumMs || (minimumMs > 0 && ms === 0)) {
-      ctx.addIssue({ code: 'custom', message: allowed, input: value });
-      return z.NEVER;
-    }
-    return ms;
-  });
+/** Where an issue raised by a rule across fields points (valibot's non-empty path). */
+type IssuePath = [v.IssuePathItem, ...v.IssuePathItem[]];
 
-const bytes = (allowed: string) =>
-  z.union([z.string(), z.number()], { error: allowed }).transform((value, ctx) => {
-    const parsed = parseBytes(value);
-    if (parsed === undefined) {
-      ctx.addIssue({ code: 'custom', message: allowed, input: value });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+function isPlainRecord(input: unknown): input is Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input);
+}
 
-const text = (allowed: string) => z.string({ error: allowed }).min(1, { error: allowed });
-const stringMap = z.record(z.string(), z.string(), { error: 'a map of string keys to string values' });
+/** The `message` a schema was built with, when it is text (the field's "allowed" words). */
+function messageOf(schema: v.GenericSchema): string | undefined {
+  return 'message' in schema && typeof schema.message === 'string' ? schema.message : undefined;
+}
 
-type ValueSchema = z.ZodType<number, unknown>;
-
-const DURATION_TEXT = 'a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds';
-
-function profileSchema(value: ValueSchema, unitWords: string): z.ZodType<Profile, unknown> {
-  const noise = value.optional();
-  const constant = z.strictObject({ constant: value, noise });
-  const steps = z.strictObject({
-    steps: z
-      .array(z.strictObject({ at: durationMs(DURATION_TEXT), value }), {
-        error: 'a list of {at, value}',
-      })
-      .min(1, { error: 'at least one {at, value}' }),
-    noise,
-  });
-  const sine = z.strictObject({
-    sine: z.strictObject({
-      mean: value,
-      amplitude: value,
-      period: durationMs(`${DURATION_TEXT}, above 0`, 1),
-      phase: durationMs(DURATION_TEXT).default(0),
-    }),
-    noise,
-  });
-  const spikes = z.strictObject({
-    spikes: z.strictObject({
-      base: value,
-      peak: value,
-      every: durationMs(`${DURATION_TEXT}, above 0`, 1),
-      duration: durationMs(`${DURATION_TEXT}, above 0`, 1),
-      offset: durationMs(DURATION_TEXT).default(0),
-    }),
-    noise,
-  });
-  const allowed = `${unitWords}, or one of {constant}, {steps}, {sine}, {spikes} (see SCENARIOS.md)`;
-  return z.unknown().transform((input, ctx): Profile => {
-    const fail = (issues: readonly z.core.$ZodIssue[]): never => {
-      for (const issue of issues) {
-        ctx.addIssue({ code: 'custom', message: allowedOf(issue), path: pathOf(issue), input });
-      }
-      return z.NEVER as never;
-    };
-    if (typeof input === 'number' || typeof input === 'string') {
-      const parsed = value.safeParse(input);
-      if (!parsed.success) return fail(parsed.error.issues);
-      return { shape: { kind: 'constant', value: parsed.data }, noise: 0 };
-    }
-    const keys = input !== null && typeof input === 'object' ? Object.keys(input) : [];
-    const kind = (['constant', 'steps', 'sine', 'spikes'] as const).find((k) => keys.includes(k));
-    if (kind === undefined) {
-      ctx.addIssue({ code: 'custom', message: allowed, input });
-      return z.NEVER as never;
-    }
-    const schema = { constant, steps, sine, spikes }[kind];
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return fail(parsed.error.issues);
-    const data = parsed.data as Record<string, unknown> & { noise?: number };
-    const shape = toShape(kind, data);
-    const problem = shapeProblem(shape, data.noise ?? 0);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem.allowed, path: problem.path, input });
-      return z.NEVER as never;
-    }
-    return { shape, noise: data.noise ?? 0 };
+/**
+ * A strict object: unknown keys are errors, so a typo never passes silently. A missing
+ * field is reported with that field's own words, an unknown one as such.
+ */
+function strictFields<const TEntries extends v.ObjectEntries>(entries: TEntries, allowed: string) {
+  return v.strictObject(entries, (issue) => {
+    const key = issue.path?.[0]?.key;
+    if (typeof key !== 'string') return allowed;
+    const field = Object.hasOwn(entries, key) ? entries[key] : undefined;
+    if (field === undefined) return 'no such field (check the spelling against SCENARIOS.md)';
+    const words = messageOf(field);
+    return words === undefined ? 'a value (required)' : `a value (required): ${words}`;
   });
 }
 
-function toShape(kind: ProfileShape['kind'], data: Record<string, unknown>): ProfileShape {
-  switch (kind) {
-    case 'constant':
-      return { kind, value: data.constant as number };
-    case 'steps':
-      return {
-        kind,
-        steps: (data.steps as { at: number; value: number }[]).map((s) => ({ atMs: s.at, value: s.value })),
-      };
-    case 'sine': {
-      const s = data.sine as { mean: number; amplitude: number; period: number; phase: number };
-      return { kind, mean: s.mean, amplitude: s.amplitude, periodMs: s.period, phaseMs: s.phase };
-    }
-    case 'spikes': {
-      const s = data.spikes as {
-        base: number;
-        peak: number;
-        every: number;
-        duration: number;
-        offset: number;
-      };
-      return {
-        kind,
-        base: s.base,
-        peak: s.peak,
-        everyMs: s.every,
-        durationMs: s.duration,
-        offsetMs: s.offset,
-      };
-    }
+/** {@link strictFields} that refuses arrays: valibot's object schemas take them, and `host: []` must not pass as `{}`. */
+function fields<const TEntries extends v.ObjectEntries>(entries: TEntries, allowed: string) {
+  return v.pipe(v.custom<Record<string, unknown>>(isPlainRecord, allowed), strictFields(entries, allowed));
+}
+
+const durationMs = (allowed: string, minimumMs = 0) =>
+  v.pipe(
+    v.union([v.string(), v.number()], allowed),
+    v.rawTransform<string | number, number>(({ dataset, addIssue, NEVER }) => {
+      const ms = parseDurationMs(dataset.value);
+      if (ms === undefined || ms < minimumMs || (minimumMs > 0 && ms === 0)) {
+        addIssue({ message: allowed });
+        return NEVER;
+      }
+      return ms;
+    }),
+  );
+
+const bytes = (allowed: string) =>
+  v.pipe(
+    v.union([v.string(), v.number()], allowed),
+    v.rawTransform<string | number, number>(({ dataset, addIssue, NEVER }) => {
+      const parsed = parseBytes(dataset.value);
+      if (parsed === undefined) {
+        addIssue({ message: allowed });
+        return NEVER;
+      }
+      return parsed;
+    }),
+  );
+
+const text = (allowed: string) => v.pipe(v.string(allowed), v.minLength(1, allowed));
+/** A safe integer; `allowed` words both checks. */
+const int = (allowed: string) => v.pipe(v.number(allowed), v.safeInteger(allowed));
+const intFrom = (minimum: number, maximum: number, allowed: string) =>
+  v.pipe(int(allowed), v.minValue(minimum, allowed), v.maxValue(maximum, allowed));
+const matching = (pattern: RegExp, allowed: string) => v.pipe(v.string(allowed), v.regex(pattern, allowed));
+const flag = v.boolean('true or false');
+const STRING_MAP = 'a map of string keys to string values';
+const stringMap = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainRecord, STRING_MAP),
+  v.record(v.string(), v.string('a string value (quote numbers and booleans in YAML)'), STRING_MAP),
+);
+
+type ValueSchema = v.GenericSchema<unknown, number>;
+
+const DURATION_TEXT = 'a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds';
+const POSITIVE_DURATION_TEXT = `${DURATION_TEXT}, above 0`;
+const PROFILE_KINDS = ['constant', 'steps', 'sine', 'spikes'] as const;
+
+/**
+ * A load profile: a bare value (a constant) or one of four shapes. The shape is chosen by
+ * its key before validating, so a bad `{sine}` is reported inside the sine rather than as
+ * "none of four shapes matched".
+ */
+function profileSchema(value: ValueSchema, unitWords: string) {
+  const noise = v.optional(value);
+  const bare = v.pipe(
+    value,
+    v.transform((n): Profile => ({ shape: { kind: 'constant', value: n }, noise: 0 })),
+  );
+  const shapes = {
+    constant: v.pipe(
+      fields({ constant: value, noise }, 'a map {constant, noise}'),
+      v.transform((d): Profile => ({ shape: { kind: 'constant', value: d.constant }, noise: d.noise ?? 0 })),
+    ),
+    steps: v.pipe(
+      fields(
+        {
+          steps: v.pipe(
+            v.array(
+              fields({ at: durationMs(DURATION_TEXT), value }, 'a step {at, value}'),
+              'a list of {at, value}',
+            ),
+            v.minLength(1, 'at least one {at, value}'),
+          ),
+          noise,
+        },
+        'a map {steps, noise}',
+      ),
+      v.transform(
+        (d): Profile => ({
+          shape: { kind: 'steps', steps: d.steps.map((s) => ({ atMs: s.at, value: s.value })) },
+          noise: d.noise ?? 0,
+        }),
+      ),
+    ),
+    sine: v.pipe(
+      fields(
+        {
+          sine: fields(
+            {
+              mean: value,
+              amplitude: value,
+              period: durationMs(POSITIVE_DURATION_TEXT, 1),
+              phase: v.optional(durationMs(DURATION_TEXT), 0),
+            },
+            'a map {mean, amplitude, period, phase}',
+          ),
+          noise,
+        },
+        'a map {sine, noise}',
+      ),
+      v.transform(
+        ({ sine: s, noise: n }): Profile => ({
+          shape: { kind: 'sine', mean: s.mean, amplitude: s.amplitude, periodMs: s.period, phaseMs: s.phase },
+          noise: n ?? 0,
+        }),
+      ),
+    ),
+    spikes: v.pipe(
+      fields(
+        {
+          spikes: fields(
+            {
+              base: value,
+              peak: value,
+              every: durationMs(POSITIVE_DURATION_TEXT, 1),
+              duration: durationMs(POSITIVE_DURATION_TEXT, 1),
+              offset: v.optional(durationMs(DURATION_TEXT), 0),
+            },
+            'a map {base, peak, every, duration, offset}',
+          ),
+          noise,
+        },
+        'a map {spikes, noise}',
+      ),
+      v.transform(
+        ({ spikes: s, noise: n }): Profile => ({
+          shape: {
+            kind: 'spikes',
+            base: s.base,
+            peak: s.peak,
+            everyMs: s.every,
+            durationMs: s.duration,
+            offsetMs: s.offset,
+          },
+          noise: n ?? 0,
+        }),
+      ),
+    ),
+  };
+  const allowed = `${unitWords}, or one of {constant}, {steps}, {sine}, {spikes} (see SCENARIOS.md)`;
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform<unknown, Profile>(({ dataset, addIssue, NEVER }) => {
+      const input = dataset.value;
+      const kind = isPlainRecord(input) ? PROFILE_KINDS.find((k) => Object.hasOwn(input, k)) : undefined;
+      const parsed =
+        typeof input === 'number' || typeof input === 'string'
+          ? v.safeParse(bare, input)
+          : kind !== undefined
+            ? v.safeParse(shapes[kind], input)
+            : undefined;
+      if (parsed === undefined) {
+        addIssue({ message: allowed });
+        return NEVER;
+      }
+      if (!parsed.success) {
+        // Keep the inner path and words: the user sees `…cpuCores.sine.period`, not `…cpuCores`.
+        for (const issue of parsed.issues) addIssue({ message: issue.message, path: issue.path });
+        return NEVER;
+      }
+      const problem = shapeProblem(parsed.output.shape, parsed.output.noise);
+      if (problem) {
+        addIssue({ message: problem.allowed, path: pathItems(input, problem.path) });
+        return NEVER;
+      }
+      return parsed.output;
+    }),
+  );
+}
+
+/** Valibot path items for `keys` into `root`, for an issue raised by a rule across fields. */
+function pathItems(root: unknown, keys: readonly (string | number)[]): IssuePath | undefined {
+  const items: v.UnknownPathItem[] = [];
+  let node = root;
+  for (const key of keys) {
+    const value =
+      isPlainRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+    items.push({ type: 'unknown', origin: 'value', input: node, key, value });
+    node = value;
   }
+  const [first, ...rest] = items;
+  return first === undefined ? undefined : [first, ...rest];
 }
 
 /** Rules between a shape's fields; `path` is relative to the profile. */
@@ -270,181 +363,175 @@ function shapeProblem(
   return undefined;
 }
 
-const cores = z
-  .number({ error: 'a number of cores (0.5 = half a vCPU)' })
-  .min(0, { error: 'a number of cores ≥ 0' }) as ValueSchema;
-const byteValue = bytes('a size in bytes: a number or a string such as "64MiB", "1.5GB"') as ValueSchema;
-const rateValue = bytes('bytes per second: a number or a string such as "200KiB", "1MB"') as ValueSchema;
+const CORES = 'a number of cores (0.5 = half a vCPU)';
+const cores: ValueSchema = v.pipe(v.number(CORES), v.finite(CORES), v.minValue(0, 'a number of cores ≥ 0'));
+const byteValue: ValueSchema = bytes('a size in bytes: a number or a string such as "64MiB", "1.5GB"');
+const rateValue: ValueSchema = bytes('bytes per second: a number or a string such as "200KiB", "1MB"');
 
 const cpuProfile = profileSchema(cores, 'a number of cores');
 const bytesProfile = profileSchema(byteValue, 'a size such as 64MiB');
 const rateProfile = profileSchema(rateValue, 'bytes per second such as 200KiB');
 
-const LoadSchema = z
-  .strictObject({
-    cpuCores: cpuProfile.default({ shape: { kind: 'constant', value: 0.05 }, noise: 0 }),
-    memoryWorkingSetBytes: bytesProfile.default({
-      shape: { kind: 'constant', value: 64 * 1024 ** 2 },
-      noise: 0,
-    }),
-    memoryCacheBytes: bytesProfile.default({ shape: { kind: 'constant', value: 8 * 1024 ** 2 }, noise: 0 }),
-    networkRxBytesPerSecond: rateProfile.default({ shape: { kind: 'constant', value: 0 }, noise: 0 }),
-    networkTxBytesPerSecond: rateProfile.default({ shape: { kind: 'constant', value: 0 }, noise: 0 }),
-    diskReadBytesPerSecond: rateProfile.default({ shape: { kind: 'constant', value: 0 }, noise: 0 }),
-    diskWriteBytesPerSecond: rateProfile.default({ shape: { kind: 'constant', value: 0 }, noise: 0 }),
-  })
-  .prefault({});
+// Defaults are inputs (valibot validates them like any value), so they read as a file would.
+const LoadSchema = v.optional(
+  fields(
+    {
+      cpuCores: v.optional(cpuProfile, 0.05),
+      memoryWorkingSetBytes: v.optional(bytesProfile, '64MiB'),
+      memoryCacheBytes: v.optional(bytesProfile, '8MiB'),
+      networkRxBytesPerSecond: v.optional(rateProfile, 0),
+      networkTxBytesPerSecond: v.optional(rateProfile, 0),
+      diskReadBytesPerSecond: v.optional(rateProfile, 0),
+      diskWriteBytesPerSecond: v.optional(rateProfile, 0),
+    },
+    'a map of load profiles (see SCENARIOS.md)',
+  ),
+  {},
+);
 
-const EventSchema = z.discriminatedUnion(
-  'action',
-  [
-    z.strictObject({ at: durationMs(`${DURATION_TEXT}, above 0`, 1), action: z.literal('restart') }),
-    z.strictObject({
-      at: durationMs(`${DURATION_TEXT}, above 0`, 1),
-      action: z.literal('stop'),
-      exitCode: z.int({ error: 'an integer exit code' }).default(0),
-    }),
-  ],
-  { error: 'an event {at, action: restart} or {at, action: stop, exitCode}' },
+const EVENT = 'an event {at, action: restart} or {at, action: stop, exitCode}';
+const eventAt = durationMs(POSITIVE_DURATION_TEXT, 1);
+// The variant picks its option by `action`, so it needs the bare object options.
+const EventSchema = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainRecord, EVENT),
+  v.variant(
+    'action',
+    [
+      strictFields({ at: eventAt, action: v.literal('restart') }, EVENT),
+      strictFields(
+        { at: eventAt, action: v.literal('stop'), exitCode: v.optional(int('an integer exit code'), 0) },
+        EVENT,
+      ),
+    ],
+    EVENT,
+  ),
 );
 
 const CPU_UNITS = 'an integer number of CPU units (1024 = 1 vCPU), 0 to 10240';
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const MIB_AT_LEAST_6 = v.pipe(int('an integer number of MiB, at least 6'), v.minValue(6, 'at least 6 MiB'));
 
-const ContainerSchema = z.strictObject({
-  name: z.string({ error: 'letters, digits, - and _ (1 to 255)' }).regex(CONTAINER_NAME, {
-    error: 'letters, digits, - and _ (1 to 255)',
-  }),
-  image: text('an image reference such as "nginx:1.27"'),
-  cpu: z.int({ error: CPU_UNITS }).min(0, { error: CPU_UNITS }).max(10_240, { error: CPU_UNITS }).default(0),
-  memory: z
-    .int({ error: 'an integer number of MiB, at least 6' })
-    .min(6, { error: 'at least 6 MiB' })
-    .optional(),
-  memoryReservation: z
-    .int({ error: 'an integer number of MiB, at least 6' })
-    .min(6, { error: 'at least 6 MiB' })
-    .optional(),
-  essential: z.boolean({ error: 'true or false' }).default(true),
-  state: z
-    .enum(['RUNNING', 'PULLED', 'CREATED', 'STOPPED'], { error: 'RUNNING, PULLED, CREATED or STOPPED' })
-    .default('RUNNING'),
-  exitCode: z.int({ error: 'an integer exit code' }).optional(),
-  restartPolicy: z.boolean({ error: 'true or false' }).default(false),
-  ports: z
-    .array(
-      z
-        .int({ error: 'a port number, 1 to 65535' })
-        .min(1, { error: 'a port number, 1 to 65535' })
-        .max(65_535, { error: 'a port number, 1 to 65535' }),
-      { error: 'a list of port numbers' },
-    )
-    .default([]),
-  logDriver: z.enum(['awslogs', 'none'], { error: 'awslogs or none' }).default('awslogs'),
-  labels: stringMap.default({}),
-  pidsLimit: z.int({ error: 'an integer ≥ 1' }).min(1, { error: 'an integer ≥ 1' }).default(4096),
-  load: LoadSchema,
-  events: z.array(EventSchema, { error: 'a list of events' }).default([]),
-});
+const ContainerSchema = fields(
+  {
+    name: matching(CONTAINER_NAME, 'letters, digits, - and _ (1 to 255)'),
+    image: text('an image reference such as "nginx:1.27"'),
+    cpu: v.optional(intFrom(0, 10_240, CPU_UNITS), 0),
+    memory: v.optional(MIB_AT_LEAST_6),
+    memoryReservation: v.optional(MIB_AT_LEAST_6),
+    essential: v.optional(flag, true),
+    state: v.optional(
+      v.picklist(['RUNNING', 'PULLED', 'CREATED', 'STOPPED'], 'RUNNING, PULLED, CREATED or STOPPED'),
+      'RUNNING',
+    ),
+    exitCode: v.optional(int('an integer exit code')),
+    restartPolicy: v.optional(flag, false),
+    ports: v.optional(v.array(intFrom(1, 65_535, 'a port number, 1 to 65535'), 'a list of port numbers'), []),
+    logDriver: v.optional(v.picklist(['awslogs', 'none'], 'awslogs or none'), 'awslogs'),
+    labels: v.optional(stringMap, {}),
+    pidsLimit: v.optional(v.pipe(int('an integer ≥ 1'), v.minValue(1, 'an integer ≥ 1')), 4096),
+    load: LoadSchema,
+    events: v.optional(v.array(EventSchema, 'a list of events'), []),
+  },
+  'a container {name, image, …} (see SCENARIOS.md)',
+);
 
-const TaskSchema = z.strictObject({
-  cluster: text('a cluster short name such as "default"'),
-  family: text('a task definition family name'),
-  revision: z
-    .union([z.int().min(1), z.string().regex(/^[1-9]\d*$/)], {
-      error: 'a revision number ≥ 1 such as 7 or "7"',
-    })
-    .transform(String),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'an AWS region such as "us-east-1"' }),
-  accountId: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .pipe(z.string().regex(/^\d{12}$/, { error: 'a 12-digit account ID (quote it in YAML)' })),
-  taskId: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/, { error: '32 lowercase hex digits' })
-    .optional(),
-  taskArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:ecs:/, { error: 'an ECS task ARN' })
-    .optional(),
-  serviceName: text('a service name').optional(),
-  availabilityZone: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'an availability zone such as "us-east-1a"' })
-    .optional(),
-  launchType: z.enum(['FARGATE', 'EC2'], { error: 'FARGATE or EC2' }),
-  platformVersion: z
-    .string()
-    .regex(/^(LATEST|\d+\.\d+\.\d+)$/, { error: 'a platform version such as "1.4.0" or "LATEST"' })
-    .optional(),
-  cpu: z
-    .number({ error: 'a number of vCPU such as 0.25' })
-    .positive({ error: 'a number of vCPU above 0' })
-    .optional(),
-  memory: z
-    .int({ error: 'an integer number of MiB such as 512' })
-    .min(128, { error: 'at least 128 MiB' })
-    .optional(),
-  ephemeralStorage: z
-    .strictObject({
-      sizeGiB: z
-        .int({ error: 'an integer from 20 to 200' })
-        .min(20, { error: 'an integer from 20 to 200' })
-        .max(200, { error: 'an integer from 20 to 200' })
-        .default(20),
-      utilizedMiB: z
-        .int({ error: 'an integer number of MiB ≥ 0' })
-        .min(0, { error: 'an integer number of MiB ≥ 0' })
-        .default(200),
-    })
-    .optional(),
-  vpcId: z
-    .string()
-    .regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'a VPC ID such as "vpc-0839c743edb0c009e"' })
-    .optional(),
-  tags: stringMap.default({}),
-  containerInstanceTags: stringMap.default({}),
-});
+const REVISION = 'a revision number ≥ 1 such as 7 or "7"';
+const ACCOUNT_ID = 'a 12-digit account ID (quote it in YAML)';
+const TASK_CPU = 'a number of vCPU such as 0.25';
+const EPHEMERAL_GIB = 'an integer from 20 to 200';
+const UTILIZED_MIB = 'an integer number of MiB ≥ 0';
 
-const DocumentSchema = z.strictObject({
-  name: text('a scenario name').optional(),
-  description: z.string({ error: 'text' }).optional(),
-  task: TaskSchema,
-  networkMode: z.enum(['awsvpc', 'bridge'], { error: 'awsvpc or bridge' }).optional(),
-  cgroup: z.enum(['v1', 'v2', 'windows'], { error: 'v1, v2 or windows' }).default('v1'),
-  cadence: durationMs(`${DURATION_TEXT}, from 100ms to 60s`, 1).optional(),
-  host: z
-    .strictObject({
-      onlineCpus: z
-        .int({ error: 'an integer from 1 to 192' })
-        .min(1, { error: 'an integer from 1 to 192' })
-        .max(192, { error: 'an integer from 1 to 192' })
-        .optional(),
-      uptime: durationMs(DURATION_TEXT).optional(),
-    })
-    .default({}),
-  network: z
-    .strictObject({
-      interface: text('an interface name such as "eth1"').optional(),
-      ipv4Address: z
-        .string()
-        .regex(/^(\d{1,3}\.){3}\d{1,3}$/, { error: 'an IPv4 address such as "10.0.117.145"' })
-        .optional(),
-      subnet: z
-        .string()
-        .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: 'a CIDR block such as "10.0.0.0/17"' })
-        .optional(),
-      ipv6: z.boolean({ error: 'true or false' }).default(false),
-    })
-    .default({ ipv6: false }),
-  containers: z
-    .array(ContainerSchema, { error: 'a list of 1 to 10 containers' })
-    .min(1, { error: 'a list of 1 to 10 containers' })
-    .max(10, { error: 'a list of 1 to 10 containers' }),
-});
+const TaskSchema = fields(
+  {
+    cluster: text('a cluster short name such as "default"'),
+    family: text('a task definition family name'),
+    revision: v.pipe(
+      v.union([v.pipe(int(REVISION), v.minValue(1, REVISION)), matching(/^[1-9]\d*$/, REVISION)], REVISION),
+      v.transform(String),
+    ),
+    region: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "us-east-1"'),
+    // YAML reads an unquoted account ID as a number; a number with all 12 digits is fine.
+    accountId: v.pipe(
+      v.union([v.string(), v.number()], ACCOUNT_ID),
+      v.transform(String),
+      v.regex(/^\d{12}$/, ACCOUNT_ID),
+    ),
+    taskId: v.optional(matching(/^[0-9a-f]{32}$/, '32 lowercase hex digits')),
+    taskArn: v.optional(matching(/^arn:aws[a-z-]*:ecs:/, 'an ECS task ARN')),
+    serviceName: v.optional(text('a service name')),
+    availabilityZone: v.optional(
+      matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'an availability zone such as "us-east-1a"'),
+    ),
+    launchType: v.picklist(['FARGATE', 'EC2'], 'FARGATE or EC2'),
+    platformVersion: v.optional(
+      matching(/^(LATEST|\d+\.\d+\.\d+)$/, 'a platform version such as "1.4.0" or "LATEST"'),
+    ),
+    cpu: v.optional(v.pipe(v.number(TASK_CPU), v.finite(TASK_CPU), v.gtValue(0, 'a number of vCPU above 0'))),
+    memory: v.optional(
+      v.pipe(int('an integer number of MiB such as 512'), v.minValue(128, 'at least 128 MiB')),
+    ),
+    ephemeralStorage: v.optional(
+      fields(
+        {
+          sizeGiB: v.optional(intFrom(20, 200, EPHEMERAL_GIB), 20),
+          utilizedMiB: v.optional(v.pipe(int(UTILIZED_MIB), v.minValue(0, UTILIZED_MIB)), 200),
+        },
+        'a map {sizeGiB, utilizedMiB}',
+      ),
+    ),
+    vpcId: v.optional(matching(/^vpc-[0-9a-f]{8,17}$/, 'a VPC ID such as "vpc-0839c743edb0c009e"')),
+    tags: v.optional(stringMap, {}),
+    containerInstanceTags: v.optional(stringMap, {}),
+  },
+  'a task {cluster, family, revision, …} (see SCENARIOS.md)',
+);
 
-type Document = z.output<typeof DocumentSchema>;
+const CONTAINERS = 'a list of 1 to 10 containers';
+
+const DocumentSchema = fields(
+  {
+    name: v.optional(text('a scenario name')),
+    description: v.optional(v.string('text')),
+    task: TaskSchema,
+    networkMode: v.optional(v.picklist(['awsvpc', 'bridge'], 'awsvpc or bridge')),
+    cgroup: v.optional(v.picklist(['v1', 'v2', 'windows'], 'v1, v2 or windows'), 'v1'),
+    cadence: v.optional(durationMs(`${DURATION_TEXT}, from 100ms to 60s`, 1)),
+    host: v.optional(
+      fields(
+        {
+          onlineCpus: v.optional(intFrom(1, 192, 'an integer from 1 to 192')),
+          uptime: v.optional(durationMs(DURATION_TEXT)),
+        },
+        'a map {onlineCpus, uptime}',
+      ),
+      {},
+    ),
+    network: v.optional(
+      fields(
+        {
+          interface: v.optional(text('an interface name such as "eth1"')),
+          ipv4Address: v.optional(
+            matching(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address such as "10.0.117.145"'),
+          ),
+          subnet: v.optional(
+            matching(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'a CIDR block such as "10.0.0.0/17"'),
+          ),
+          ipv6: v.optional(flag, false),
+        },
+        'a map {interface, ipv4Address, subnet, ipv6}',
+      ),
+      {},
+    ),
+    containers: v.pipe(
+      v.array(ContainerSchema, CONTAINERS),
+      v.minLength(1, CONTAINERS),
+      v.maxLength(10, CONTAINERS),
+    ),
+  },
+  'a scenario document {task, containers, …} (see SCENARIOS.md)',
+);
+
+type Document = v.InferOutput<typeof DocumentSchema>;
 
 /** Fargate's task CPU/memory pairs (AWS docs, "Task CPU and memory"). */
 const FARGATE_MEMORY_MIB: ReadonlyMap<number, { min: number; max: number; step: number }> = new Map([
@@ -647,9 +734,12 @@ function toScenario(doc: Document, fallbackName: string): Scenario {
   };
 }
 
-/** A problem found in a scenario document: where, and what is allowed there. */
+/** A problem found in a scenario document: where, the value found there, and what is allowed. */
 export interface SchemaProblem {
-  readonly path: readonly (string | number)[];
+  /** Dotted path (`containers.0.load.cpuCores`), `""` for the whole document. */
+  readonly path: string;
+  /** The value at `path` in the document as written (`undefined` when missing). */
+  readonly value: unknown;
   readonly allowed: string;
   /** All problems, first one first, as `path: allowed`. */
   readonly all: readonly string[];
@@ -660,35 +750,29 @@ export function validateScenarioDocument(
   document: unknown,
   fallbackName: string,
 ): { ok: true; scenario: Scenario } | { ok: false; problem: SchemaProblem } {
-  const parsed = DocumentSchema.safeParse(document);
+  const parsed = v.safeParse(DocumentSchema, document);
   if (!parsed.success) {
-    const issues = parsed.error.issues;
-    const first = issues[0]!;
+    // Every schema above words its own issues, so the summary's `expected` is our text as is.
+    const { path, value, expected, problems } = summarizeIssues(parsed.issues, document);
+    return { ok: false, problem: { path, value, allowed: expected, all: problems } };
+  }
+  const problem = documentProblem(parsed.output);
+  if (problem) {
+    const path = problem.path.join('.');
+    const value = valueAt(document, problem.path);
     return {
       ok: false,
-      problem: {
-        path: pathOf(first),
-        allowed: allowedOf(first),
-        all: issues.map((issue) => `${pathOf(issue).join('.')}: ${allowedOf(issue)}`),
-      },
+      problem: { path, value, allowed: problem.allowed, all: [`${path}: ${problem.allowed}`] },
     };
   }
-  const problem = documentProblem(parsed.data);
-  if (problem)
-    return { ok: false, problem: { ...problem, all: [`${problem.path.join('.')}: ${problem.allowed}`] } };
-  return { ok: true, scenario: toScenario(parsed.data, fallbackName) };
+  return { ok: true, scenario: toScenario(parsed.output, fallbackName) };
 }
 
-function pathOf(issue: z.core.$ZodIssue): (string | number)[] {
-  const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
-  // An unknown key is reported on its parent; name the key itself.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) return [...path, issue.keys[0]!];
-  return path;
-}
-
-function allowedOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return 'no such field (check the spelling against SCENARIOS.md)';
-  if (issue.code === 'invalid_type' && issue.input === undefined)
-    return `a value (required): ${issue.message}`;
-  return issue.message;
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
 }

@@ -1,13 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import {
   builtInScenario,
   builtInScenarioNames,
   loadScenario,
   parseScenarioText,
   ScenarioError,
+  validateScenarioValue,
 } from '../../src/scenario/index.js';
 
 const MINIMAL_YAML = `
@@ -196,6 +199,46 @@ describe('one message naming the field, the value and what is allowed', () => {
       'scenario test.yaml: field "task.family" is missing; allowed: a value (required): a task definition family name',
     ],
     [
+      'a map given as a list (valibot objects take arrays; the schema must not)',
+      `host: []\n${MINIMAL_YAML}`,
+      'scenario test.yaml: field "host" is []; allowed: a map {onlineCpus, uptime}',
+    ],
+    [
+      'a value of the wrong type is not called missing',
+      withContainer('memory: 6.5'),
+      'scenario test.yaml: field "containers.0.memory" is 6.5; allowed: an integer number of MiB, at least 6',
+    ],
+    [
+      "a revision below 1 gets the field's words, not the library's",
+      MINIMAL_YAML.replace('revision: 3', 'revision: 0'),
+      'scenario test.yaml: field "task.revision" is 0; allowed: a revision number ≥ 1 such as 7 or "7"',
+    ],
+    [
+      'an event without its time',
+      withContainer('events: [{ action: restart }]'),
+      'scenario test.yaml: field "containers.0.events.0.at" is missing; allowed: a value (required): a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
+    ],
+    [
+      'an event with an unknown action',
+      withContainer('events: [{ at: 1m, action: pause }]'),
+      'scenario test.yaml: field "containers.0.events.0.action" is "pause"; allowed: an event {at, action: restart} or {at, action: stop, exitCode}',
+    ],
+    [
+      'a tag value YAML read as a number',
+      MINIMAL_YAML.replace('  launchType', '  tags: { tier: 1 }\n  launchType'),
+      'scenario test.yaml: field "task.tags.tier" is 1; allowed: a string value (quote numbers and booleans in YAML)',
+    ],
+    [
+      'a profile with an unknown key next to its shape',
+      withContainer('load: { cpuCores: { constant: 0.1, nosie: 0.01 } }'),
+      'scenario test.yaml: field "containers.0.load.cpuCores.nosie" is 0.01; allowed: no such field (check the spelling against SCENARIOS.md)',
+    ],
+    [
+      'a document that is not a map',
+      '- task\n',
+      'scenario test.yaml: the document is ["task"]; allowed: a scenario document {task, containers, …} (see SCENARIOS.md)',
+    ],
+    [
       'an account ID that YAML would mangle',
       MINIMAL_YAML.replace('"123456789012"', '12345'),
       'scenario test.yaml: field "task.accountId" is 12345; allowed: a 12-digit account ID (quote it in YAML)',
@@ -211,6 +254,58 @@ describe('one message naming the field, the value and what is allowed', () => {
     expect(error.path).toBe('containers');
     expect(error.message).toMatch(
       /field "containers" is \[\{"name":"c0".*; allowed: a list of 1 to 10 containers$/,
+    );
+  });
+
+  test('every problem names a field of the document, the value written there and our own words', () => {
+    // Any JSON value at any field of a valid document: the result is a scenario or one
+    // ScenarioError whose value is what the document holds at its path, worded by the schema
+    // (valibot's default text is `Invalid <label>: Expected … but received …`).
+    const base = parse(MINIMAL_YAML) as Record<string, unknown>;
+    const fieldsArb = fc.constantFrom(
+      ['name'],
+      ['cgroup'],
+      ['cadence'],
+      ['host'],
+      ['host', 'onlineCpus'],
+      ['network', 'ipv6'],
+      ['task', 'revision'],
+      ['task', 'accountId'],
+      ['task', 'cpu'],
+      ['task', 'tags'],
+      ['task', 'ephemeralStorage'],
+      ['containers'],
+      ['containers', 0, 'ports'],
+      ['containers', 0, 'state'],
+      ['containers', 0, 'load'],
+      ['containers', 0, 'load', 'cpuCores'],
+      ['containers', 0, 'load', 'memoryCacheBytes'],
+      ['containers', 0, 'events'],
+    );
+    fc.assert(
+      fc.property(fieldsArb, fc.jsonValue({ maxDepth: 2 }), (path, value) => {
+        // ScenarioError.path is dotted, so a key with a dot in it cannot be walked back here.
+        fc.pre(!hasDottedKey(value));
+        const document = structuredClone(base);
+        setAt(document, path, value);
+        let error: ScenarioError;
+        try {
+          validateScenarioValue(document, 'prop.yaml');
+          return;
+        } catch (caught) {
+          expect(caught).toBeInstanceOf(ScenarioError);
+          error = caught as ScenarioError;
+        }
+        expect(error.allowed).not.toMatch(/^Invalid \w+: |Expected .* but received/);
+        expect(error.path.startsWith(path.slice(0, 1).join('.'))).toBe(true);
+        expect(error.value).toEqual(getAt(document, error.path === '' ? [] : error.path.split('.')));
+        expect(error.message).toBe(
+          `scenario prop.yaml: ${error.path === '' ? 'the document' : `field "${error.path}"`} is ${
+            error.value === undefined ? 'missing' : previewOf(error.value)
+          }; allowed: ${error.allowed}`,
+        );
+      }),
+      { numRuns: 400 },
     );
   });
 
@@ -300,3 +395,32 @@ test('the six built-ins are what the contract lists', () => {
       'EC2 bridge v2 1000ms app:RUNNING,migrate:STOPPED,report-builder:PULLED,warmup:RUNNING',
   });
 });
+
+function setAt(root: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+  let node: Record<string | number, unknown> = root;
+  for (const key of path.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string | number, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}
+
+function getAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function previewOf(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function hasDottedKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasDottedKey);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, member]) => key.includes('.') || hasDottedKey(member));
+}
