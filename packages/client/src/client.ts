@@ -12,7 +12,7 @@ import {
   type TaskStats,
   WireSchemaError,
 } from '@taskscope/wire';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   MetadataConfigError,
   MetadataConnectionError,
@@ -29,6 +29,7 @@ import {
   type ResolveMetadataEndpointOptions,
   resolveMetadataEndpoint,
 } from './resolve.js';
+import { Pool, requestThrough } from './undici.js';
 
 // Read at run time so src (tests) and dist (published) report the same version.
 const { version: PACKAGE_VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -179,7 +180,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
     const signal = call.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, call.signal]);
     const startedMs = performance.now();
     try {
-      const response = await dispatcher.request({
+      const response = await requestThrough(dispatcher, {
         origin: base.origin,
         path: `${base.pathname === '/' ? '' : base.pathname}${relativePath}`,
         method: 'GET',
