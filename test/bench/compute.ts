@@ -93,7 +93,7 @@ export function runComputeBench(log: (line: string) => void = console.log): Comp
         prometheus: us['prometheus']!,
         otlp: us['otlp']!,
         emf: us['emf']!,
-        'parse+zod': us['wire']!,
+        'parse+validate': us['wire']!,
       },
       ratio: us['compute']! / us['JSON.parse']!,
     });
@@ -114,7 +114,7 @@ export function runComputeBench(log: (line: string) => void = console.log): Comp
         'prom',
         'otlp',
         'emf',
-        'parse+zod',
+        'parse+validate',
       ],
       results.map((r) => [
         String(r.containers),
@@ -122,7 +122,7 @@ export function runComputeBench(log: (line: string) => void = console.log): Comp
         fixed(r.parseMicros),
         fixed(r.computeMicros),
         `${fixed(r.ratio, 2)}×`,
-        ...['normalize', 'diff', 'prometheus', 'otlp', 'emf', 'parse+zod'].map((k) => fixed(r.stages[k]!)),
+        ...['normalize', 'diff', 'prometheus', 'otlp', 'emf', 'parse+validate'].map((k) => fixed(r.stages[k]!)),
       ]),
     ),
   );
