@@ -101,10 +101,44 @@ function containerValues(m: TaskMetrics, c: ContainerMetrics): Values {
 
 /** Drop undefined members so absent values are absent, not `null`. */
 function defined(members: Record<string, string | number | undefined>): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(members).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string | number
-  >;
+  const out: Record<string, string | number> = {};
+  for (const key in members) {
+    const value = members[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** Bytes a string can take in a JSON line at most: quotes, and 6 bytes a code unit (`\u001f`). */
+const stringBytesBound = (s: string): number => 2 + 6 * s.length;
+/** Bytes a number can take in JSON at most (`-2.2250738585072014e-308`), with its separators. */
+const NUMBER_BYTES_BOUND = 32;
+
+/**
+ * An upper bound of the UTF-8 length of `JSON.stringify(event)` for the given content, cheap
+ * to compute: an event under it cannot reach the line limit, so it is not serialized to check.
+ */
+function lineBytesBound(
+  namespace: string,
+  dimensions: readonly (readonly string[])[],
+  members: Record<string, string | number>,
+  chunk: readonly (readonly [string, EmfUnit, number])[],
+): number {
+  // The fixed keys and punctuation of the `_aws` member, generously.
+  let bytes = 256 + NUMBER_BYTES_BOUND + stringBytesBound(namespace);
+  for (const set of dimensions) {
+    bytes += 4;
+    for (const name of set) bytes += stringBytesBound(name) + 4;
+  }
+  for (const key in members) {
+    const value = members[key]!;
+    bytes +=
+      stringBytesBound(key) + 4 + (typeof value === 'string' ? stringBytesBound(value) : NUMBER_BYTES_BOUND);
+  }
+  // Each metric appears twice: its definition (`{"Name":…,"Unit":…}`) and its value member.
+  for (const [name, unit] of chunk)
+    bytes += 2 * stringBytesBound(name) + stringBytesBound(unit) + 32 + NUMBER_BYTES_BOUND;
+  return bytes;
 }
 
 /**
@@ -123,29 +157,34 @@ export function emfEvents(
     (v): v is [string, EmfUnit, number] => v[2] !== undefined && Number.isFinite(v[2]),
   );
   if (present.length === 0) return [];
-  const build = (chunk: [string, EmfUnit, number][]): EmfEvent => ({
-    _aws: {
-      Timestamp: Math.floor(timestampMs),
-      CloudWatchMetrics: [
-        {
-          Namespace: namespace,
-          Dimensions: dimensions,
-          Metrics: chunk.map(([Name, Unit]) => ({ Name, Unit })),
-        },
-      ],
-    },
-    ...members,
-    ...Object.fromEntries(chunk.map(([name, , value]) => [name, value])),
-  });
+  const build = (chunk: [string, EmfUnit, number][]): EmfEvent => {
+    const event: Record<string, unknown> = {
+      _aws: {
+        Timestamp: Math.floor(timestampMs),
+        CloudWatchMetrics: [
+          {
+            Namespace: namespace,
+            Dimensions: dimensions,
+            Metrics: chunk.map(([Name, Unit]) => ({ Name, Unit })),
+          },
+        ],
+      },
+      ...members,
+    };
+    for (const [name, , value] of chunk) event[name] = value;
+    return event as EmfEvent;
+  };
+  const tooLong = (chunk: [string, EmfUnit, number][]): boolean =>
+    lineBytesBound(namespace, dimensions, members, chunk) >= EMF_MAX_LINE_BYTES &&
+    Buffer.byteLength(JSON.stringify(build(chunk))) >= EMF_MAX_LINE_BYTES;
   const out: EmfEvent[] = [];
   let rest = present;
   while (rest.length > 0) {
-    let size = Math.min(rest.length, EMF_MAX_METRICS_PER_DIRECTIVE);
-    while (size > 1 && Buffer.byteLength(JSON.stringify(build(rest.slice(0, size)))) >= EMF_MAX_LINE_BYTES) {
-      size = Math.ceil(size / 2);
-    }
-    out.push(build(rest.slice(0, size)));
-    rest = rest.slice(size);
+    let chunk =
+      rest.length > EMF_MAX_METRICS_PER_DIRECTIVE ? rest.slice(0, EMF_MAX_METRICS_PER_DIRECTIVE) : rest;
+    while (chunk.length > 1 && tooLong(chunk)) chunk = chunk.slice(0, Math.ceil(chunk.length / 2));
+    out.push(build(chunk));
+    rest = chunk === rest ? [] : rest.slice(chunk.length);
   }
   return out;
 }

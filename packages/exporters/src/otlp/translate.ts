@@ -29,9 +29,44 @@ interface SeriesState {
   readonly timeMs: number;
 }
 
-/** What {@link translateOtlp} remembers between collections: per-series start, value and time. */
+/** Whose points a group's are: the values `container.*` attributes are made of. */
+interface ContainerIdentity {
+  readonly name: string;
+  readonly dockerId: string;
+  /** As the payload gives it; series are told apart by its image name (the attribute). */
+  readonly image?: string | undefined;
+}
+
+/**
+ * The sums of one container, or of one interface (under its container in bridge mode), by
+ * slot, with the attribute objects their points carry: the next collection finds the group by
+ * comparing a few strings and reuses its attributes, instead of building them and a key again.
+ * Gauges need no state: their points start and end at their own time.
+ */
+interface SeriesGroup {
+  readonly attributes: readonly Attributes[];
+  readonly series: readonly (SeriesState | undefined)[];
+}
+
+/** Slots: CPU time, memory usage, working set, RSS, disk read, disk write; attributes: own, read, write. */
+interface ContainerGroup extends SeriesGroup {
+  readonly container: ContainerIdentity;
+}
+
+/** Slots and attributes: receive, transmit. */
+interface NetworkGroup extends SeriesGroup {
+  readonly interface: string;
+  readonly owner: ContainerIdentity | undefined;
+}
+
+/**
+ * What {@link translateOtlp} remembers between collections: per-series start, value and time
+ * of every sum, in snapshot order. Opaque: pass the previous translation's state back in.
+ */
 export interface OtlpState {
-  readonly series: ReadonlyMap<string, SeriesState>;
+  readonly containers: readonly ContainerGroup[];
+  readonly networks: readonly NetworkGroup[];
+  readonly task: readonly (SeriesState | undefined)[];
 }
 
 /** One collection: the task's resource attributes, the scope's metrics and the next state. */
@@ -141,37 +176,74 @@ export function msToHrTime(ms: number): HrTime {
 /** The resource attributes of contract.md: cloud.* and aws.ecs.* from the task identity. */
 export function taskResourceAttributes(metrics: TaskMetrics): Attributes {
   const id = metrics.identity;
-  const attributes: Attributes = {
-    'cloud.provider': 'aws',
-    'cloud.platform': 'aws_ecs',
-    'cloud.region': id.region,
-    'cloud.account.id': id.accountId,
-    'cloud.availability_zone': id.availabilityZone,
-    'aws.ecs.cluster.arn': id.clusterArn,
-    'aws.ecs.task.arn': id.taskArn,
-    'aws.ecs.task.id': id.taskId,
-    'aws.ecs.task.family': id.family,
-    'aws.ecs.task.revision': id.revision,
-    // Lower case like the OTel JS ECS detector and semconv's enum (`ec2`, `fargate`).
-    'aws.ecs.launchtype': id.launchType?.toLowerCase(),
-  };
-  for (const key of Object.keys(attributes)) if (attributes[key] === undefined) delete attributes[key];
+  const attributes: Attributes = { 'cloud.provider': 'aws', 'cloud.platform': 'aws_ecs' };
+  // Added one by one rather than deleted when undefined: `delete` turns the object into a
+  // slow dictionary that every exporter then walks.
+  setDefined(attributes, 'cloud.region', id.region);
+  setDefined(attributes, 'cloud.account.id', id.accountId);
+  setDefined(attributes, 'cloud.availability_zone', id.availabilityZone);
+  setDefined(attributes, 'aws.ecs.cluster.arn', id.clusterArn);
+  attributes['aws.ecs.task.arn'] = id.taskArn;
+  attributes['aws.ecs.task.id'] = id.taskId;
+  attributes['aws.ecs.task.family'] = id.family;
+  attributes['aws.ecs.task.revision'] = id.revision;
+  // Lower case like the OTel JS ECS detector and semconv's enum (`ec2`, `fargate`).
+  setDefined(attributes, 'aws.ecs.launchtype', id.launchType?.toLowerCase());
   return attributes;
 }
 
-interface Observation {
-  readonly metric: string;
-  readonly attributes: Attributes;
-  readonly value: number;
-  readonly timeMs: number;
-  /** The counter run's start when the payload knows it (container `counterStartMs`). */
-  readonly knownStartMs?: number;
+function setDefined(attributes: Attributes, key: string, value: string | undefined): void {
+  if (value !== undefined) attributes[key] = value;
+}
+
+const metricIndex = (name: string): number => OTLP_METRICS.findIndex((m) => m.name === name);
+const CPU_TIME = metricIndex('container.cpu.time');
+const CPU_USAGE = metricIndex('container.cpu.usage');
+const MEMORY_USAGE = metricIndex('container.memory.usage');
+const MEMORY_WORKING_SET = metricIndex('container.memory.working_set');
+const MEMORY_RSS = metricIndex('container.memory.rss');
+const DISK_IO = metricIndex('container.disk.io');
+const CONTAINER_NETWORK_IO = metricIndex('container.network.io');
+const UPTIME = metricIndex('container.uptime');
+const TASK_NETWORK_IO = metricIndex('aws.ecs.task.network.io');
+const TASK_CPU_LIMIT = metricIndex('aws.ecs.task.cpu.limit');
+const TASK_CPU_UTILIZATION = metricIndex('aws.ecs.task.cpu.limit.utilization');
+const TASK_MEMORY_LIMIT = metricIndex('aws.ecs.task.memory.limit');
+const TASK_MEMORY_UTILIZATION = metricIndex('aws.ecs.task.memory.limit.utilization');
+
+/** Built once: every collection's metric data shares them (the SDK only reads descriptors). */
+const DESCRIPTORS = OTLP_METRICS.map((spec) => ({
+  name: spec.name,
+  description: spec.description,
+  unit: spec.unit,
+  valueType: ValueType.DOUBLE,
+}));
+
+/** The state before the first collection: no series seen. */
+const NO_STATE: OtlpState = { containers: [], networks: [], task: [] };
+
+/** Task-level points carry no attributes of their own (the task is the resource). */
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
+/** Attribute sets of a container's points: its own, then disk read and disk write. */
+function containerAttributeSets(c: ContainerMetrics): Attributes[] {
+  const own = containerAttributes(c);
+  return [own, { ...own, 'disk.io.direction': 'read' }, { ...own, 'disk.io.direction': 'write' }];
 }
 
 function containerAttributes(c: ContainerMetrics): Attributes {
   const attributes: Attributes = { 'container.name': c.name, 'container.id': c.dockerId };
   if (c.image !== undefined) attributes['container.image.name'] = imageName(c.image);
   return attributes;
+}
+
+/** Attribute sets of an interface's points, receive then transmit, under its container in bridge mode. */
+function networkAttributeSets(name: string, owner: ContainerMetrics | undefined): Attributes[] {
+  const own = owner === undefined ? NO_ATTRIBUTES : containerAttributes(owner);
+  return [
+    { ...own, 'network.interface.name': name, 'network.io.direction': 'receive' },
+    { ...own, 'network.interface.name': name, 'network.io.direction': 'transmit' },
+  ];
 }
 
 /** semconv: `container.image.name` is the name without tag or digest (`prom/prometheus`). */
@@ -183,96 +255,84 @@ function imageName(image: string): string {
   return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
-function observe(metrics: TaskMetrics, nowMs: number): Observation[] {
-  const out: Observation[] = [];
-  const push = (o: Observation): void => {
-    if (Number.isFinite(o.value)) out.push(o);
-  };
-  for (const c of metrics.containers) {
-    const s = c.stats;
-    // `null`/`{}` stats: no container points at all, never invented zeros.
-    if (s === undefined) continue;
-    const attrs = containerAttributes(c);
-    const base = { timeMs: s.readAtMs, knownStartMs: c.counterStartMs };
-    push({ ...base, metric: 'container.cpu.time', attributes: attrs, value: s.cpu.totalSeconds });
-    if (s.cpu.cores !== undefined)
-      push({ ...base, metric: 'container.cpu.usage', attributes: attrs, value: s.cpu.cores });
-    if (s.memory.usageBytes !== undefined)
-      push({ ...base, metric: 'container.memory.usage', attributes: attrs, value: s.memory.usageBytes });
-    if (s.memory.workingSetBytes !== undefined)
-      push({
-        ...base,
-        metric: 'container.memory.working_set',
-        attributes: attrs,
-        value: s.memory.workingSetBytes,
-      });
-    if (s.memory.rssBytes !== undefined)
-      push({ ...base, metric: 'container.memory.rss', attributes: attrs, value: s.memory.rssBytes });
-    if (s.blockIo !== undefined) {
-      push({
-        ...base,
-        metric: 'container.disk.io',
-        attributes: { ...attrs, 'disk.io.direction': 'read' },
-        value: s.blockIo.readBytes,
-      });
-      push({
-        ...base,
-        metric: 'container.disk.io',
-        attributes: { ...attrs, 'disk.io.direction': 'write' },
-        value: s.blockIo.writeBytes,
-      });
-    }
-    if (c.startedAtMs !== undefined && s.readAtMs >= c.startedAtMs)
-      push({
-        ...base,
-        metric: 'container.uptime',
-        attributes: attrs,
-        value: (s.readAtMs - c.startedAtMs) / 1000,
-      });
-  }
+/*
+ * Series identity is the attribute set: for a container, its name, id and image name. Groups
+ * are matched by comparing those strings, first at the position the container held in the
+ * previous snapshot (core keeps metadata order, which does not change between polls), so a
+ * poll builds no keys and hashes nothing; a container that moved costs a scan of at most
+ * ten groups (ECS allows ten containers per task definition).
+ */
+function sameContainer(known: ContainerIdentity, c: ContainerIdentity): boolean {
+  return (
+    known.name === c.name &&
+    known.dockerId === c.dockerId &&
+    (known.image === c.image ||
+      (known.image !== undefined && c.image !== undefined && imageName(known.image) === imageName(c.image)))
+  );
+}
 
-  const byName = new Map(metrics.containers.map((c) => [c.name, c]));
-  const taskTimeMs = metrics.sample.readAtMs ?? nowMs;
-  for (const n of metrics.networks) {
-    const owner = n.containerName === undefined ? undefined : byName.get(n.containerName);
-    // Bridge: each container has its own namespace, so the interface is the container's;
-    // awsvpc: one namespace for the task, reported once (never summed over containers).
-    const metric = owner === undefined ? 'aws.ecs.task.network.io' : 'container.network.io';
-    const attrs: Attributes = owner === undefined ? {} : containerAttributes(owner);
-    const timeMs = owner?.stats?.readAtMs ?? taskTimeMs;
-    const knownStartMs = owner?.counterStartMs;
-    for (const [direction, value] of [
-      ['receive', n.counters.rxBytes],
-      ['transmit', n.counters.txBytes],
-    ] as const) {
-      push({
-        metric,
-        attributes: { ...attrs, 'network.interface.name': n.interface, 'network.io.direction': direction },
-        value,
-        timeMs,
-        ...(knownStartMs === undefined ? {} : { knownStartMs }),
-      });
-    }
-  }
+/** Index of `c`'s group in `groups`, trying `hint` first; -1 when it has none. */
+function findContainer(groups: readonly ContainerGroup[], hint: number, c: ContainerIdentity): number {
+  if (hint < groups.length && sameContainer(groups[hint]!.container, c)) return hint;
+  return groups.findIndex((g) => sameContainer(g.container, c));
+}
 
-  const task = (metric: string, value: number | undefined): void => {
-    if (value !== undefined) push({ metric, attributes: {}, value, timeMs: taskTimeMs });
-  };
-  task('aws.ecs.task.cpu.limit', metrics.limits.cpuVcpus);
-  task('aws.ecs.task.cpu.limit.utilization', metrics.totals.cpuUtilization);
-  task('aws.ecs.task.memory.limit', metrics.limits.memoryBytes);
-  task('aws.ecs.task.memory.limit.utilization', metrics.totals.memoryWorkingSetUtilization);
-  return out;
+/** Index of the group of interface `name` (of container `owner` in bridge mode), trying `hint` first. */
+function findNetwork(
+  groups: readonly NetworkGroup[],
+  hint: number,
+  name: string,
+  owner: ContainerIdentity | undefined,
+): number {
+  const same = (g: NetworkGroup): boolean =>
+    g.interface === name &&
+    (g.owner !== undefined && owner !== undefined ? sameContainer(g.owner, owner) : g.owner === owner);
+  if (hint < groups.length && same(groups[hint]!)) return hint;
+  return groups.findIndex(same);
+}
+
+/**
+ * Add a group to the next state. Two entries of one identity in a snapshot (nothing forbids
+ * them) share one group, each series at its last observation, so the next poll finds one.
+ * `earlier` is the index of the group already added for this identity, if any.
+ */
+function addGroup<G extends SeriesGroup>(groups: G[], earlier: number | undefined, group: G): number {
+  if (earlier === undefined || earlier < 0) return groups.push(group) - 1;
+  const kept = groups[earlier]!;
+  groups[earlier] = { ...group, series: group.series.map((s, i) => s ?? kept.series[i]) };
+  return earlier;
 }
 
 /** Where a task-level counter run most likely began: the task's first image pull, else its first container start. */
 function taskStartMs(metrics: TaskMetrics, fallbackMs: number): number {
-  const starts = metrics.containers.map((c) => c.startedAtMs).filter((t): t is number => t !== undefined);
-  return metrics.imagePull?.startedAtMs ?? (starts.length > 0 ? Math.min(...starts) : fallbackMs);
+  if (metrics.imagePull?.startedAtMs !== undefined) return metrics.imagePull.startedAtMs;
+  let first: number | undefined;
+  for (const c of metrics.containers) {
+    if (c.startedAtMs !== undefined)
+      first = first === undefined ? c.startedAtMs : Math.min(first, c.startedAtMs);
+  }
+  return first ?? fallbackMs;
 }
 
-function seriesKey(metric: string, attributes: Attributes): string {
-  return `${metric}\u0000${JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+/**
+ * {@link msToHrTime} remembering its last two results: a container's points all end at its
+ * `read` and mostly start at its `counterStartMs`, so they share two arrays instead of
+ * allocating two each. The SDK never mutates a point's times.
+ */
+function createHrTimes(): (ms: number) => HrTime {
+  let recentMs = Number.NaN;
+  let recent: HrTime = [0, 0];
+  let olderMs = Number.NaN;
+  let older: HrTime = [0, 0];
+  return (ms) => {
+    if (ms === recentMs) return recent;
+    const time = ms === olderMs ? older : msToHrTime(ms);
+    olderMs = recentMs;
+    older = recent;
+    recentMs = ms;
+    recent = time;
+    return time;
+  };
 }
 
 /**
@@ -289,56 +349,148 @@ export function translateOtlp(
   state: OtlpState | undefined,
   options: OtlpTranslateOptions,
 ): OtlpTranslation {
-  const previous = state?.series ?? new Map<string, SeriesState>();
-  const next = new Map<string, SeriesState>();
-  const points = new Map<string, DataPoint<number>[]>(OTLP_METRICS.map((m) => [m.name, []]));
-  const kinds = new Map(OTLP_METRICS.map((m) => [m.name, m.kind]));
-  const fallbackStartMs = taskStartMs(metrics, options.nowMs);
+  const delta = options.temporality === 'delta';
+  const points: DataPoint<number>[][] = OTLP_METRICS.map(() => []);
+  const hrTime = createHrTimes();
+  let taskStart: number | undefined;
+  // Only series without a known start and without history need it: computed at most once.
+  const fallbackStartMs = (): number => {
+    taskStart ??= taskStartMs(metrics, options.nowMs);
+    return taskStart;
+  };
 
-  for (const o of observe(metrics, options.nowMs)) {
-    const key = seriesKey(o.metric, o.attributes);
-    const prev = previous.get(key);
+  const gauge = (metric: number, value: number | undefined, timeMs: number, attributes: Attributes): void => {
+    if (value === undefined || !Number.isFinite(value)) return;
+    const time = hrTime(timeMs);
+    points[metric]!.push({ startTime: time, endTime: time, attributes, value });
+  };
+
+  /** Appends a sum's point, if any, and returns the series' next state (none for a missing value). */
+  const sum = (
+    metric: number,
+    prev: SeriesState | undefined,
+    value: number | undefined,
+    timeMs: number,
+    knownStartMs: number | undefined,
+    attributes: Attributes,
+  ): SeriesState | undefined => {
+    if (value === undefined || !Number.isFinite(value)) return undefined;
+    const counter = OTLP_METRICS[metric]!.kind === 'counter';
     let startMs: number;
-    if (o.knownStartMs !== undefined) startMs = o.knownStartMs;
-    else if (prev === undefined) startMs = Math.min(fallbackStartMs, o.timeMs);
+    if (knownStartMs !== undefined) startMs = knownStartMs;
+    else if (prev === undefined) startMs = Math.min(fallbackStartMs(), timeMs);
     // A task-level counter that fell restarted somewhere after the last point we saw.
-    else startMs = kinds.get(o.metric) === 'counter' && o.value < prev.value ? prev.timeMs : prev.startMs;
+    else startMs = counter && value < prev.value ? prev.timeMs : prev.startMs;
     // A start after the point is impossible (clock skew between metadata and stats).
-    startMs = Math.min(startMs, o.timeMs);
-    next.set(key, { startMs, value: o.value, timeMs: o.timeMs });
-
-    const list = points.get(o.metric)!;
-    if (kinds.get(o.metric) === 'counter' && options.temporality === 'delta') {
-      if (prev === undefined) continue;
-      if (o.timeMs <= prev.timeMs) {
-        // Duplicate: nothing new happened; keep the last point as the next delta's origin.
-        next.set(key, prev);
-        continue;
-      }
-      const reset = o.value < prev.value || startMs !== prev.startMs;
-      if (!reset) {
-        list.push(point(prev.timeMs, o.timeMs, o.attributes, o.value - prev.value));
-      } else if (startMs >= prev.timeMs) {
-        // The new run began after our last point: its whole value falls inside this interval.
-        list.push(point(startMs, o.timeMs, o.attributes, o.value));
-      }
-      continue;
+    startMs = Math.min(startMs, timeMs);
+    const next: SeriesState = { startMs, value, timeMs };
+    const list = points[metric]!;
+    if (!(counter && delta)) {
+      list.push({ startTime: hrTime(startMs), endTime: hrTime(timeMs), attributes, value });
+      return next;
     }
-    // Gauges carry a start time too (the transformer always writes one); use the point's own
-    // time so no backend reads it as an interval.
-    list.push(point(kinds.get(o.metric) === 'gauge' ? o.timeMs : startMs, o.timeMs, o.attributes, o.value));
+    if (prev === undefined) return next;
+    // Duplicate: nothing new happened; keep the last point as the next delta's origin.
+    if (timeMs <= prev.timeMs) return prev;
+    if (value >= prev.value && startMs === prev.startMs) {
+      list.push({
+        startTime: hrTime(prev.timeMs),
+        endTime: hrTime(timeMs),
+        attributes,
+        value: value - prev.value,
+      });
+    } else if (startMs >= prev.timeMs) {
+      // A reset whose new run began after our last point: its whole value falls inside this interval.
+      list.push({ startTime: hrTime(startMs), endTime: hrTime(timeMs), attributes, value });
+    }
+    return next;
+  };
+
+  const previous = state ?? NO_STATE;
+  const containers: ContainerGroup[] = [];
+  // Where each previous group went in `containers` (two entries of one identity share one).
+  const placed: number[] = [];
+  for (const c of metrics.containers) {
+    const s = c.stats;
+    // `null`/`{}` stats: no container points at all, never invented zeros.
+    if (s === undefined) continue;
+    const found = findContainer(previous.containers, containers.length, c);
+    const prev = found < 0 ? undefined : previous.containers[found]!;
+    const attributes = prev?.attributes ?? containerAttributeSets(c);
+    const [own, read, write] = attributes as [Attributes, Attributes, Attributes];
+    const series = prev?.series ?? [];
+    const timeMs = s.readAtMs;
+    const startMs = c.counterStartMs;
+    const group: ContainerGroup = {
+      container: prev?.container ?? { name: c.name, dockerId: c.dockerId, image: c.image },
+      attributes,
+      series: [
+        sum(CPU_TIME, series[0], s.cpu.totalSeconds, timeMs, startMs, own),
+        sum(MEMORY_USAGE, series[1], s.memory.usageBytes, timeMs, startMs, own),
+        sum(MEMORY_WORKING_SET, series[2], s.memory.workingSetBytes, timeMs, startMs, own),
+        sum(MEMORY_RSS, series[3], s.memory.rssBytes, timeMs, startMs, own),
+        sum(DISK_IO, series[4], s.blockIo?.readBytes, timeMs, startMs, read),
+        sum(DISK_IO, series[5], s.blockIo?.writeBytes, timeMs, startMs, write),
+      ],
+    };
+    if (found < 0) addGroup(containers, findContainer(containers, containers.length, c), group);
+    else placed[found] = addGroup(containers, placed[found], group);
+    gauge(CPU_USAGE, s.cpu.cores, timeMs, own);
+    if (c.startedAtMs !== undefined && timeMs >= c.startedAtMs)
+      gauge(UPTIME, (timeMs - c.startedAtMs) / 1000, timeMs, own);
   }
 
-  const data: MetricData[] = [];
-  for (const spec of OTLP_METRICS) {
-    const dataPoints = points.get(spec.name)!;
-    if (dataPoints.length === 0) continue;
-    const descriptor = {
-      name: spec.name,
-      description: spec.description,
-      unit: spec.unit,
-      valueType: ValueType.DOUBLE,
+  const taskTimeMs = metrics.sample.readAtMs ?? options.nowMs;
+  const networks: NetworkGroup[] = [];
+  const placedNetworks: number[] = [];
+  let byName: Map<string, ContainerMetrics> | undefined;
+  for (const n of metrics.networks) {
+    // Bridge: each container has its own namespace, so the interface is the container's;
+    // awsvpc: one namespace for the task, reported once (never summed over containers).
+    let owner: ContainerMetrics | undefined;
+    if (n.containerName !== undefined) {
+      byName ??= new Map(metrics.containers.map((c) => [c.name, c]));
+      owner = byName.get(n.containerName);
+    }
+    const found = findNetwork(previous.networks, networks.length, n.interface, owner);
+    const prev = found < 0 ? undefined : previous.networks[found]!;
+    const attributes = prev?.attributes ?? networkAttributeSets(n.interface, owner);
+    const series = prev?.series ?? [];
+    const metric = owner === undefined ? TASK_NETWORK_IO : CONTAINER_NETWORK_IO;
+    const timeMs = owner?.stats?.readAtMs ?? taskTimeMs;
+    const startMs = owner?.counterStartMs;
+    const group: NetworkGroup = {
+      interface: n.interface,
+      owner: prev?.owner ?? (owner && { name: owner.name, dockerId: owner.dockerId, image: owner.image }),
+      attributes,
+      series: [
+        sum(metric, series[0], n.counters.rxBytes, timeMs, startMs, attributes[0]!),
+        sum(metric, series[1], n.counters.txBytes, timeMs, startMs, attributes[1]!),
+      ],
     };
+    if (found < 0) addGroup(networks, findNetwork(networks, networks.length, n.interface, owner), group);
+    else placedNetworks[found] = addGroup(networks, placedNetworks[found], group);
+  }
+
+  const task = [
+    sum(TASK_CPU_LIMIT, previous.task[0], metrics.limits.cpuVcpus, taskTimeMs, undefined, NO_ATTRIBUTES),
+    sum(
+      TASK_MEMORY_LIMIT,
+      previous.task[1],
+      metrics.limits.memoryBytes,
+      taskTimeMs,
+      undefined,
+      NO_ATTRIBUTES,
+    ),
+  ];
+  gauge(TASK_CPU_UTILIZATION, metrics.totals.cpuUtilization, taskTimeMs, NO_ATTRIBUTES);
+  gauge(TASK_MEMORY_UTILIZATION, metrics.totals.memoryWorkingSetUtilization, taskTimeMs, NO_ATTRIBUTES);
+
+  const data: MetricData[] = [];
+  for (const [i, spec] of OTLP_METRICS.entries()) {
+    const dataPoints = points[i]!;
+    if (dataPoints.length === 0) continue;
+    const descriptor = DESCRIPTORS[i]!;
     if (spec.kind === 'gauge') {
       data.push({
         descriptor,
@@ -350,9 +502,7 @@ export function translateOtlp(
       data.push({
         descriptor,
         aggregationTemporality:
-          spec.kind === 'counter' && options.temporality === 'delta'
-            ? AggregationTemporality.DELTA
-            : AggregationTemporality.CUMULATIVE,
+          spec.kind === 'counter' && delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.SUM,
         isMonotonic: spec.kind === 'counter',
         dataPoints,
@@ -362,10 +512,6 @@ export function translateOtlp(
   return {
     resourceAttributes: taskResourceAttributes(metrics),
     scopeMetrics: { scope: { ...OTLP_SCOPE }, metrics: data },
-    state: { series: next },
+    state: { containers, networks, task },
   };
-}
-
-function point(startMs: number, endMs: number, attributes: Attributes, value: number): DataPoint<number> {
-  return { startTime: msToHrTime(startMs), endTime: msToHrTime(endMs), attributes, value };
 }

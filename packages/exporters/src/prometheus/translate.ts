@@ -1,4 +1,4 @@
-import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
+import type { TaskMetrics } from '@taskscope/core';
 
 /** One exposition sample: label values by name, and the value in the family's base unit. */
 export interface PrometheusSample {
@@ -224,45 +224,11 @@ export function prometheusLabelNames(spec: FamilySpec, taskLabels: boolean): str
   return [...own, ...TASK_LABEL_NAMES.filter((name) => !own.includes(name))];
 }
 
-/** Values of one container's families, `undefined` where the payload has no such value. */
-function containerValues(c: ContainerMetrics): Map<string, number | undefined> {
-  const s = c.stats;
-  const values = new Map<string, number | undefined>();
-  // A container whose stats are `null`/`{}` (stopped, pulled, not yet started) gets its info
-  // series only: ecs_exporter#40 shows what invented zeros do to dashboards.
-  if (s !== undefined) {
-    values.set('ecs_container_cpu_usage_seconds_total', s.cpu.totalSeconds);
-    values.set('ecs_container_cpu_user_seconds_total', s.cpu.userSeconds);
-    values.set('ecs_container_cpu_system_seconds_total', s.cpu.systemSeconds);
-    values.set('ecs_container_memory_usage_bytes', s.memory.usageBytes);
-    values.set('ecs_container_memory_working_set_bytes', s.memory.workingSetBytes);
-    values.set('ecs_container_memory_rss_bytes', s.memory.rssBytes);
-    values.set('ecs_container_memory_cache_bytes', s.memory.cacheBytes);
-    values.set('ecs_container_memory_page_cache_size_bytes', s.memory.pageCacheBytes);
-    values.set('ecs_container_memory_limit_bytes', c.memoryLimitBytes);
-    values.set('ecs_container_fs_reads_bytes_total', s.blockIo?.readBytes);
-    values.set('ecs_container_fs_writes_bytes_total', s.blockIo?.writeBytes);
-    values.set('ecs_container_restarts_total', c.restartCount);
-    values.set(
-      'ecs_container_start_time_seconds',
-      c.startedAtMs === undefined ? undefined : c.startedAtMs / 1000,
-    );
-  }
-  values.set('ecs_container_info', 1);
-  return values;
-}
-
-function taskValues(m: TaskMetrics): Map<string, number | undefined> {
-  return new Map([
-    ['ecs_task_cpu_limit_vcpus', m.limits.cpuVcpus],
-    ['ecs_task_memory_limit_bytes', m.limits.memoryBytes],
-    ['ecs_task_ephemeral_storage_used_bytes', m.ephemeralStorage?.usedBytes],
-    ['ecs_task_ephemeral_storage_allocated_bytes', m.ephemeralStorage?.allocatedBytes],
-    ['ecs_task_image_pull_start_timestamp_seconds', secondsOf(m.imagePull?.startedAtMs)],
-    ['ecs_task_image_pull_stop_timestamp_seconds', secondsOf(m.imagePull?.stoppedAtMs)],
-    ['ecs_task_metadata_info', 1],
-  ]);
-}
+/** Label names of every family, computed once per `taskLabels` setting (never mutated). */
+const LABEL_NAMES = {
+  without: PROMETHEUS_FAMILIES.map((spec) => Object.freeze(prometheusLabelNames(spec, false))),
+  with: PROMETHEUS_FAMILIES.map((spec) => Object.freeze(prometheusLabelNames(spec, true))),
+};
 
 function secondsOf(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
@@ -271,73 +237,96 @@ function secondsOf(ms: number | undefined): number | undefined {
 /**
  * Translate one snapshot into Prometheus families (contract.md "Prometheus"). Pure. Every
  * family of {@link PROMETHEUS_FAMILIES} is returned, in that order, possibly without samples
- * (no snapshot yet, no container with stats).
+ * (no snapshot yet, no container with stats). Samples of one container (one interface) share
+ * their labels object: treat samples as read-only.
  */
 export function translatePrometheus(
   metrics: TaskMetrics | undefined,
   options: PrometheusTranslateOptions,
 ): PrometheusFamily[] {
   const samples = new Map<string, PrometheusSample[]>(PROMETHEUS_FAMILIES.map((f) => [f.name, []]));
+  const push = (name: string, labels: Readonly<Record<string, string>>, value: number | undefined): void => {
+    // Non-finite values cannot come from a well-formed payload; skipping them keeps one bad
+    // field from making the whole scrape unparsable.
+    if (value === undefined || !Number.isFinite(value)) return;
+    samples.get(name)!.push({ labels, value });
+  };
+
   if (metrics !== undefined) {
     const id = metrics.identity;
     const taskLabels: Record<string, string> = options.taskLabels
       ? { cluster: id.cluster, family: id.family, revision: id.revision, task_id: id.taskId }
       : {};
-    const push = (name: string, labels: Record<string, string>, value: number | undefined): void => {
-      // Non-finite values cannot come from a well-formed payload; skipping them keeps one bad
-      // field from making the whole scrape unparsable.
-      if (value === undefined || !Number.isFinite(value)) return;
-      samples.get(name)!.push({ labels: { ...labels, ...taskLabels }, value });
-    };
 
     for (const c of metrics.containers) {
-      for (const [name, value] of containerValues(c)) {
-        const labels: Record<string, string> =
-          name === 'ecs_container_info'
-            ? {
-                container_name: c.name,
-                container_id: c.dockerId,
-                image: c.image ?? '',
-                image_id: c.imageId ?? '',
-                known_status: c.knownStatus ?? '',
-              }
-            : { container_name: c.name };
-        push(name, labels, value);
+      const s = c.stats;
+      // A container whose stats are `null`/`{}` (stopped, pulled, not yet started) gets its info
+      // series only: ecs_exporter#40 shows what invented zeros do to dashboards.
+      if (s !== undefined) {
+        const labels = { container_name: c.name, ...taskLabels };
+        push('ecs_container_cpu_usage_seconds_total', labels, s.cpu.totalSeconds);
+        push('ecs_container_cpu_user_seconds_total', labels, s.cpu.userSeconds);
+        push('ecs_container_cpu_system_seconds_total', labels, s.cpu.systemSeconds);
+        push('ecs_container_memory_usage_bytes', labels, s.memory.usageBytes);
+        push('ecs_container_memory_working_set_bytes', labels, s.memory.workingSetBytes);
+        push('ecs_container_memory_rss_bytes', labels, s.memory.rssBytes);
+        push('ecs_container_memory_cache_bytes', labels, s.memory.cacheBytes);
+        push('ecs_container_memory_page_cache_size_bytes', labels, s.memory.pageCacheBytes);
+        push('ecs_container_memory_limit_bytes', labels, c.memoryLimitBytes);
+        push('ecs_container_fs_reads_bytes_total', labels, s.blockIo?.readBytes);
+        push('ecs_container_fs_writes_bytes_total', labels, s.blockIo?.writeBytes);
+        push('ecs_container_restarts_total', labels, c.restartCount);
+        push('ecs_container_start_time_seconds', labels, secondsOf(c.startedAtMs));
       }
+      const info = {
+        container_name: c.name,
+        container_id: c.dockerId,
+        image: c.image ?? '',
+        image_id: c.imageId ?? '',
+        known_status: c.knownStatus ?? '',
+      };
+      push('ecs_container_info', { ...info, ...taskLabels }, 1);
     }
 
     // awsvpc: one entry per interface for the whole task (never summed over containers,
     // ecs_exporter#95); bridge: one per container and interface, told apart by container_name.
     for (const n of metrics.networks) {
-      const labels: Record<string, string> =
+      const own: Record<string, string> =
         n.containerName === undefined
           ? { interface: n.interface }
           : { interface: n.interface, container_name: n.containerName };
+      const labels = { ...own, ...taskLabels };
       for (const [name, field] of NETWORK_COUNTERS) push(name, labels, n.counters[field]);
     }
 
-    for (const [name, value] of taskValues(metrics)) {
-      const labels: Record<string, string> =
-        name === 'ecs_task_metadata_info'
-          ? {
-              cluster: id.cluster,
-              task_arn: id.taskArn,
-              family: id.family,
-              revision: id.revision,
-              desired_status: id.desiredStatus ?? '',
-              known_status: id.knownStatus,
-              availability_zone: id.availabilityZone ?? '',
-              launch_type: id.launchType ?? '',
-            }
-          : {};
-      push(name, labels, value);
-    }
+    push('ecs_task_cpu_limit_vcpus', taskLabels, metrics.limits.cpuVcpus);
+    push('ecs_task_memory_limit_bytes', taskLabels, metrics.limits.memoryBytes);
+    push('ecs_task_ephemeral_storage_used_bytes', taskLabels, metrics.ephemeralStorage?.usedBytes);
+    push('ecs_task_ephemeral_storage_allocated_bytes', taskLabels, metrics.ephemeralStorage?.allocatedBytes);
+    push(
+      'ecs_task_image_pull_start_timestamp_seconds',
+      taskLabels,
+      secondsOf(metrics.imagePull?.startedAtMs),
+    );
+    push('ecs_task_image_pull_stop_timestamp_seconds', taskLabels, secondsOf(metrics.imagePull?.stoppedAtMs));
+    const info = {
+      cluster: id.cluster,
+      task_arn: id.taskArn,
+      family: id.family,
+      revision: id.revision,
+      desired_status: id.desiredStatus ?? '',
+      known_status: id.knownStatus,
+      availability_zone: id.availabilityZone ?? '',
+      launch_type: id.launchType ?? '',
+    };
+    push('ecs_task_metadata_info', { ...info, ...taskLabels }, 1);
   }
-  return PROMETHEUS_FAMILIES.map((spec) => ({
+  const labelNames = options.taskLabels ? LABEL_NAMES.with : LABEL_NAMES.without;
+  return PROMETHEUS_FAMILIES.map((spec, i) => ({
     name: spec.name,
     help: spec.help,
     type: spec.type,
-    labelNames: prometheusLabelNames(spec, options.taskLabels),
+    labelNames: labelNames[i]!,
     samples: samples.get(spec.name)!,
   }));
 }
