@@ -147,7 +147,10 @@ function validationExpectation(issue: BaseIssue<unknown>, value: unknown): strin
     case 'url':
       return 'a URL';
     default:
-      return issue.expected === null ? issue.message : describeExpects(issue.expected);
+      // valibot's own text for these (`Invalid email: Received "x"`) is no expectation.
+      return issue.expected === null
+        ? `a valid ${issue.type.replaceAll('_', ' ')}`
+        : describeExpects(issue.expected);
   }
 }
 

@@ -141,3 +141,39 @@ test('property: any failing input gives a path, an expectation and one problem p
     { numRuns: 300 },
   );
 });
+
+test.each<[string, v.GenericSchema, unknown, string]>([
+  ['safe integer', v.pipe(v.number(), v.safeInteger()), 2 ** 60, 'a safe integer'],
+  ['gt', v.pipe(v.number(), v.gtValue(0)), 0, 'a value > 0'],
+  ['lt', v.pipe(v.number(), v.ltValue(10)), 10, 'a value < 10'],
+  ['min length (text)', v.pipe(v.string(), v.minLength(2)), 'a', 'at least 2 characters'],
+  ['max length (list)', v.pipe(v.array(v.number()), v.maxLength(1)), [1, 2], 'at most 1 items'],
+  ['length', v.pipe(v.string(), v.length(3)), 'ab', 'exactly 3 characters'],
+  ['non-empty', v.pipe(v.string(), v.nonEmpty()), '', 'a non-empty value'],
+  ['regex', v.pipe(v.string(), v.regex(/^a+$/)), 'b', 'text matching /^a+$/'],
+  ['url', v.pipe(v.string(), v.url()), 'nope', 'a URL'],
+  ['other validation', v.pipe(v.string(), v.email()), 'nope', 'a valid email'],
+  ['bigint', v.bigint(), 1, 'a bigint'],
+  ['undefined', v.undefined(), 1, 'nothing'],
+  ['null, with undefined left unsaid', v.union([v.null(), v.undefined()]), 1, 'null'],
+  ['three kinds', v.union([v.string(), v.number(), v.boolean()]), null, 'a string, a number or a boolean'],
+])('%s is phrased in words', (_name, schema, input, expected) => {
+  expect(summary(schema, input).expected).toBe(expected);
+});
+
+test('a missing field is looked up through records, tuples, rests and union options', () => {
+  const schema = v.looseObject({
+    byName: v.record(v.string(), v.looseObject({ size: v.number() })),
+    pair: v.tuple([v.string(), v.looseObject({ flag: v.boolean() })]),
+    withRest: v.objectWithRest({}, v.looseObject({ when: v.string() })),
+    either: v.union([v.looseObject({ kind: v.literal('a'), a: v.number() }), v.string()]),
+  });
+  const valid = { byName: {}, pair: ['x', { flag: true }], withRest: {}, either: 's' };
+  expect(summary(schema, { ...valid, byName: { x: {} } }).expected).toBe('a number');
+  expect(summary(schema, { ...valid, pair: ['x', {}] }).expected).toBe('a boolean');
+  expect(summary(schema, { ...valid, withRest: { k: {} } }).expected).toBe('a string');
+  expect(summary(schema, { ...valid, either: { kind: 'a' } })).toMatchObject({
+    path: 'either.a',
+    expected: 'a number',
+  });
+});
