@@ -122,7 +122,9 @@ export function runComputeBench(log: (line: string) => void = console.log): Comp
         fixed(r.parseMicros),
         fixed(r.computeMicros),
         `${fixed(r.ratio, 2)}×`,
-        ...['normalize', 'diff', 'prometheus', 'otlp', 'emf', 'parse+validate'].map((k) => fixed(r.stages[k]!)),
+        ...['normalize', 'diff', 'prometheus', 'otlp', 'emf', 'parse+validate'].map((k) =>
+          fixed(r.stages[k]!),
+        ),
       ]),
     ),
   );
