@@ -68,7 +68,8 @@ export async function startAgent(
   const prometheus = createPrometheusEndpoint({
     getSnapshot: store.latest,
     taskLabels: config.prometheus.taskLabels,
-    processMetrics: true,
+    // Process metrics only when something scrapes them: prom-client watches every GC and the event loop.
+    processMetrics: config.exporters.includes('prometheus'),
   });
   const emf = config.exporters.includes('emf')
     ? createEmfEmitter({

@@ -10,16 +10,13 @@ export {
   translateEmf,
 } from './emf/translate.js';
 export {
+  OTLP_SHUTDOWN_BUDGET_MS,
   type OtlpConfig,
   OtlpConfigError,
   readOtlpConfig,
 } from './otlp/config.js';
-export {
-  createOtlpExporter,
-  OTLP_SHUTDOWN_BUDGET_MS,
-  type OtlpExporter,
-  type OtlpExporterOptions,
-} from './otlp/exporter.js';
+export type { OtlpExporter, OtlpExporterOptions } from './otlp/exporter.js';
+export { createOtlpExporter } from './otlp/lazy.js';
 export {
   OTLP_METRICS,
   OTLP_SCOPE,

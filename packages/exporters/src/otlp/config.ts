@@ -3,6 +3,14 @@ import * as v from 'valibot';
 import type { OtlpTemporality } from './translate.js';
 
 /** A bad `OTEL_*` value; the message names the variable, the value and what is allowed. */
+/**
+ * Upper bound of shutdown. ECS sends SIGKILL 30 s after SIGTERM by default and the contract
+ * promises exit within 5 s; with default timeouts an unreachable collector held
+ * MeterProvider.shutdown() for 9.2 s (research/toolchain.md §1.6).
+ */
+
+export const OTLP_SHUTDOWN_BUDGET_MS = 3_000;
+
 export class OtlpConfigError extends Error {
   override readonly name = 'OtlpConfigError';
   readonly code = 'OTLP_CONFIG_INVALID';

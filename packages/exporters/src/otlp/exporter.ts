@@ -13,7 +13,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { TaskMetrics } from '@taskscope/core';
-import { type OtlpConfig, readOtlpConfig } from './config.js';
+import { OTLP_SHUTDOWN_BUDGET_MS, type OtlpConfig, readOtlpConfig } from './config.js';
 import { type OtlpState, translateOtlp } from './translate.js';
 
 /** Options of {@link createOtlpExporter}. */
@@ -35,13 +35,6 @@ export interface OtlpExporter {
   /** Export a last time and stop; resolves within {@link OTLP_SHUTDOWN_BUDGET_MS} even when the collector is unreachable. */
   shutdown(): Promise<void>;
 }
-
-/**
- * Upper bound of shutdown. ECS sends SIGKILL 30 s after SIGTERM by default and the contract
- * promises exit within 5 s; with default timeouts an unreachable collector held
- * MeterProvider.shutdown() for 9.2 s (research/toolchain.md §1.6).
- */
-export const OTLP_SHUTDOWN_BUDGET_MS = 3_000;
 
 const SERVICE_NAME_DEFAULT = 'taskscope';
 /** `ExportResultCode.SUCCESS` of @opentelemetry/core, which this package does not otherwise need. */

@@ -1,10 +1,10 @@
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
-import {
+import type {
   AggregationTemporality,
-  type DataPoint,
+  DataPoint,
   DataPointType,
-  type MetricData,
-  type ScopeMetrics,
+  MetricData,
+  ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
 
@@ -13,6 +13,15 @@ import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
  * OTel spec's `delta` and `lowmemory` preferences prescribe for up-down counters.
  */
 export type OtlpTemporality = 'cumulative' | 'delta';
+
+/*
+ * The SDK's enum values, typed by its enums but written here: a pure translator must not load
+ * the SDK (about 12 MB of RSS), which the agent loads only when OTLP is enabled.
+ */
+const CUMULATIVE: AggregationTemporality.CUMULATIVE = 1;
+const DELTA: AggregationTemporality.DELTA = 0;
+const GAUGE: DataPointType.GAUGE = 2;
+const SUM: DataPointType.SUM = 3;
 
 /** Options of {@link translateOtlp}. */
 export interface OtlpTranslateOptions {
@@ -494,16 +503,15 @@ export function translateOtlp(
     if (spec.kind === 'gauge') {
       data.push({
         descriptor,
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.GAUGE,
+        aggregationTemporality: CUMULATIVE,
+        dataPointType: GAUGE,
         dataPoints,
       });
     } else {
       data.push({
         descriptor,
-        aggregationTemporality:
-          spec.kind === 'counter' && delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.SUM,
+        aggregationTemporality: spec.kind === 'counter' && delta ? DELTA : CUMULATIVE,
+        dataPointType: SUM,
         isMonotonic: spec.kind === 'counter',
         dataPoints,
       });
