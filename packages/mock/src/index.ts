@@ -4,6 +4,7 @@
  */
 
 export { statsWithoutSample } from './answers.js';
+export type { MockControls } from './controls.js';
 export { FaultSpecError, type MockErrorCode, MockInputError, RecordingError } from './errors.js';
 export { type Fault, type FaultKind, parseFault, parseFaults } from './faults.js';
 export {

@@ -1,6 +1,6 @@
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
-import { createRequestHandler, type RequestHandler, type RequestHandlerOptions } from './handler.js';
-import type { MockEndpoint, PayloadSource, Truth } from './source.js';
+import type { MockControls } from './controls.js';
+import { createRequestHandler, type RequestHandlerOptions } from './handler.js';
 import { type MockSourceOptions, resolveSourceSync } from './sources.js';
 
 /** The link-local address tasks reach the endpoint at (research/payloads.md §1). */
@@ -12,20 +12,9 @@ export interface MetadataHandlersOptions extends MockSourceOptions, Omit<Request
 }
 
 /** msw handlers plus the URLs and test controls of the mock behind them. */
-export interface MetadataMock {
+export interface MetadataMock extends MockControls {
   readonly handlers: HttpHandler[];
   readonly origin: string;
-  readonly v2Url: string;
-  /** `ECS_CONTAINER_METADATA_URI` per container name. */
-  readonly v3Urls: Readonly<Record<string, string>>;
-  /** `ECS_CONTAINER_METADATA_URI_V4` per container name. */
-  readonly v4Urls: Readonly<Record<string, string>>;
-  readonly endpoints: readonly MockEndpoint[];
-  readonly source: PayloadSource;
-  readonly handler: RequestHandler;
-  setFaults(specs: readonly string[]): void;
-  truth(): Truth | undefined;
-  restart(containerName: string): boolean;
 }
 
 /**

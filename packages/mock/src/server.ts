@@ -1,12 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createRequestHandler,
-  MAX_CONTROL_BODY_BYTES,
-  type RequestHandler,
-  type RequestHandlerOptions,
-} from './handler.js';
-import type { MockEndpoint, PayloadSource, Truth } from './source.js';
+import type { MockControls } from './controls.js';
+import { createRequestHandler, MAX_CONTROL_BODY_BYTES, type RequestHandlerOptions } from './handler.js';
+import type { PayloadSource } from './source.js';
 
 /** Where to listen: `HOST:PORT` text or parts. Port 0 picks a free port. */
 export type ListenAddress = string | { readonly host: string; readonly port: number };
@@ -17,26 +13,11 @@ export interface MockServerOptions extends Omit<RequestHandlerOptions, 'source'>
 }
 
 /** A running mock endpoint. */
-export interface MockServer {
+export interface MockServer extends MockControls {
   /** `http://HOST:PORT`, no trailing slash. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** `http://HOST:PORT/v2`, what v2 clients use as a base. */
-  readonly v2Url: string;
-  /** `ECS_CONTAINER_METADATA_URI` per container name. */
-  readonly v3Urls: Readonly<Record<string, string>>;
-  /** `ECS_CONTAINER_METADATA_URI_V4` per container name. */
-  readonly v4Urls: Readonly<Record<string, string>>;
-  readonly endpoints: readonly MockEndpoint[];
-  readonly source: PayloadSource;
-  readonly handler: RequestHandler;
-  /** Replaces the fault set (same SPEC syntax as `--fault`). */
-  setFaults(specs: readonly string[]): void;
-  /** What GET /__taskscope/truth answers now; `undefined` for static and replay sources. */
-  truth(): Truth | undefined;
-  /** POST /__taskscope/containers/<name>/restart; `false` for an unknown name. */
-  restart(containerName: string): boolean;
   /** Stops listening and closes every connection, idle keep-alive and hung ones included. */
   close(): Promise<void>;
 }
