@@ -250,10 +250,26 @@ test('null and {} stats: ecs_container_info only, no OTLP container points, no E
         ),
       ),
     );
-  for (const name of withoutStats) expect(pointsFor(name), name).toEqual([]);
+  // The exited container may have been sampled in the few ms it ran: only what was read after
+  // it finished must carry nothing (a PULLED container never ran: nothing at all).
+  const finishedAtMs = (name: string) => metrics.containers.find((c) => c.name === name)?.finishedAtMs ?? 0;
+  for (const name of withoutStats) {
+    const afterNs =
+      BigInt(Math.ceil(finishedAtMs(name) === Number.NEGATIVE_INFINITY ? 0 : finishedAtMs(name))) *
+      1_000_000n;
+    expect(
+      pointsFor(name).filter((p) => p.timeUnixNano > afterNs),
+      name,
+    ).toEqual([]);
+  }
   for (const name of withStats) expect(pointsFor(name).length, name).toBeGreaterThan(0);
 
   const docs = validEmf(stack.stdoutLines);
-  for (const name of withoutStats) expect(containerEvents(docs, name), name).toEqual([]);
+  for (const name of withoutStats) {
+    const events = containerEvents(docs, name).filter(
+      (d) => (d['_aws'] as { Timestamp: number }).Timestamp > finishedAtMs(name),
+    );
+    expect(events, name).toEqual([]);
+  }
   for (const name of withStats) expect(containerEvents(docs, name).length, name).toBeGreaterThan(0);
 });
