@@ -254,9 +254,7 @@ test('null and {} stats: ecs_container_info only, no OTLP container points, no E
   // it finished must carry nothing (a PULLED container never ran: nothing at all).
   const finishedAtMs = (name: string) => metrics.containers.find((c) => c.name === name)?.finishedAtMs ?? 0;
   for (const name of withoutStats) {
-    const afterNs =
-      BigInt(Math.ceil(finishedAtMs(name) === Number.NEGATIVE_INFINITY ? 0 : finishedAtMs(name))) *
-      1_000_000n;
+    const afterNs = BigInt(Math.ceil(finishedAtMs(name))) * 1_000_000n;
     expect(
       pointsFor(name).filter((p) => p.timeUnixNano > afterNs),
       name,
