@@ -7,6 +7,7 @@ import {
   type TaskMetadata,
   type TaskStats,
 } from '@taskscope/wire';
+import { type CoreState, computeTaskMetrics, type TaskMetrics } from '../src/index.js';
 
 /**
  * Raw JSON as tests edit it: payload edits reach arbitrary depths of real fixtures, and
@@ -68,6 +69,21 @@ export function rawPair(metadataName: string, statsName: string): RawPoll {
 /** Validates raw payloads exactly as the agent does before calling core. */
 export function parsePoll(raw: RawPoll): Poll {
   return { metadata: parseTaskMetadata(raw.metadata), stats: parseTaskStats(raw.stats) };
+}
+
+/** One poll through wire's parsers and the core, from raw payloads. */
+export function poll(
+  metadata: unknown,
+  stats: unknown,
+  previous?: CoreState,
+): { metrics: TaskMetrics; state: CoreState } {
+  const parsed = parsePoll({ metadata, stats });
+  return computeTaskMetrics({ metadata: parsed.metadata, stats: parsed.stats, previous });
+}
+
+/** The container of that name in a poll's metrics. */
+export function byName(metrics: TaskMetrics, name: string) {
+  return metrics.containers.find((each) => each.name === name)!;
 }
 
 export function clone<T>(value: T): T {

@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { type CoreState, computeTaskMetrics, type TaskMetrics } from '../src/index.js';
 import {
   advanceStats,
+  byName,
   clone,
   EC2,
   EC2_IDS,
   FARGATE,
   FARGATE_IDS,
   type Json,
-  parsePoll,
+  poll,
   shiftTime,
   syntheticPoll,
   TELEGRAF_V2,
@@ -19,19 +19,6 @@ import {
  * avoids. Each name says whose bug, the test shows the payload that triggers it and
  * asserts what taskscope computes instead.
  */
-
-function poll(
-  metadata: unknown,
-  stats: unknown,
-  previous?: CoreState,
-): { metrics: TaskMetrics; state: CoreState } {
-  const parsed = parsePoll({ metadata, stats });
-  return computeTaskMetrics({ metadata: parsed.metadata, stats: parsed.stats, previous });
-}
-
-function byName(metrics: TaskMetrics, name: string) {
-  return metrics.containers.find((each) => each.name === name)!;
-}
 
 const t0 = poll(FARGATE.metadata, FARGATE.stats);
 

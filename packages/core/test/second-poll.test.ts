@@ -1,13 +1,14 @@
 import { expect, test } from 'vitest';
-import { type CoreState, computeTaskMetrics, type TaskMetrics } from '../src/index.js';
+import type { CoreState } from '../src/index.js';
 import {
   advanceStats,
+  byName,
   clone,
   EC2,
   EC2_IDS,
   FARGATE,
   FARGATE_IDS,
-  parsePoll,
+  poll,
   shiftTime,
   TELEGRAF_CGROUPV2,
 } from './helpers.js';
@@ -17,19 +18,6 @@ import {
  * moves by exactly the given seconds and counters by known amounts, so every expected
  * rate is the step divided by the seconds.
  */
-
-function poll(
-  metadata: unknown,
-  stats: unknown,
-  previous?: CoreState,
-): { metrics: TaskMetrics; state: CoreState } {
-  const parsed = parsePoll({ metadata, stats });
-  return computeTaskMetrics({ metadata: parsed.metadata, stats: parsed.stats, previous });
-}
-
-function byName(metrics: TaskMetrics, name: string) {
-  return metrics.containers.find((each) => each.name === name)!;
-}
 
 type MutableMetadata = { Containers: Array<Record<string, unknown>> } & Record<string, unknown>;
 

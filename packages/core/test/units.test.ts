@@ -1,8 +1,6 @@
 import { parseContainerStats, parseTaskMetadata, parseTaskStats, type TaskMetadata } from '@taskscope/wire';
 import { describe, expect, test } from 'vitest';
 import {
-  type CoreState,
-  computeTaskMetrics,
   detectCgroup,
   detectNetworkMode,
   isPauseContainer,
@@ -10,10 +8,9 @@ import {
   normalizeSnapshot,
   normalizeStats,
   parseTaskArn,
-  type TaskMetrics,
   taskIdentityOf,
 } from '../src/index.js';
-import { advanceStats, clone, FARGATE, FARGATE_IDS, type Json, parsePoll } from './helpers.js';
+import { advanceStats, clone, FARGATE, FARGATE_IDS, type Json, poll } from './helpers.js';
 
 /*
  * The helpers on their own, each rule with the payload shapes that reach it. Stats and
@@ -33,15 +30,6 @@ function metadata(edit: (metadata: Json) => void): TaskMetadata {
   const copy = clone(FARGATE.metadata) as Json;
   edit(copy);
   return parseTaskMetadata(copy);
-}
-
-function poll(
-  metadataJson: unknown,
-  stats: unknown,
-  previous?: CoreState,
-): { metrics: TaskMetrics; state: CoreState } {
-  const parsed = parsePoll({ metadata: metadataJson, stats });
-  return computeTaskMetrics({ metadata: parsed.metadata, stats: parsed.stats, previous });
 }
 
 describe('parseTaskArn', () => {
