@@ -30,6 +30,8 @@ export interface StartAgentOptions {
   readonly random?: () => number;
   /** An undici dispatcher for the metadata client (tests, proxies). */
   readonly dispatcher?: Dispatcher;
+  /** V8 flags the process set on itself (the CLI's `agent`), reported in the start-up log. */
+  readonly v8Flags?: readonly string[];
 }
 
 /** A running agent. */
@@ -163,6 +165,7 @@ export async function startAgent(
       interval: config.interval.mode === 'auto' ? 'auto' : `${config.interval.intervalMs}ms`,
       exporters: config.exporters,
       auth: config.authToken !== undefined,
+      ...(options.v8Flags ? { v8Flags: options.v8Flags } : {}),
     },
     'agent started',
   );

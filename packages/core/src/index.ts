@@ -21,4 +21,5 @@ export type {
   InterfaceRates,
   InterfaceState,
 } from './state.js';
+export { payloadTime } from './time.js';
 export type * from './types.js';

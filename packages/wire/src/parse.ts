@@ -6,6 +6,7 @@ import {
   ContainerMetadataSchema,
   type ContainerStats,
   ContainerStatsSchema,
+  type Loose,
   type TaskMetadata,
   TaskMetadataSchema,
   type TaskStats,
@@ -35,7 +36,7 @@ export function parseContainerMetadata(payload: unknown): ContainerMetadata {
 /** One container's stats (`…/stats`); `null` when the entry carries no sample. Throws {@link WireSchemaError}. */
 export function parseContainerStats(payload: unknown): ContainerStats | null {
   if (isEmptyStats(payload)) return null;
-  return parseWith(ContainerStatsSchema, payload, 'container stats', []);
+  return checkWith(ContainerStatsSchema, payload, 'container stats', []);
 }
 
 /** The task stats map (`/v2/stats`, `…/task/stats`); throws {@link WireSchemaError} naming the DockerId. */
@@ -48,7 +49,7 @@ export function parseTaskStats(payload: unknown): TaskStats {
   return Object.fromEntries(
     Object.entries(payload).map(([dockerId, entry]) => [
       dockerId,
-      isEmptyStats(entry) ? null : parseWith(ContainerStatsSchema, entry, 'task stats', [dockerId]),
+      isEmptyStats(entry) ? null : checkWith(ContainerStatsSchema, entry, 'task stats', [dockerId]),
     ]),
   );
 }
@@ -63,6 +64,20 @@ function parseWith<const TSchema extends v.GenericSchema>(
   if (result.success) return result.output;
   const summary = summarizeIssues(result.issues, payload, prefix, schema);
   throw schemaError(what, summary.path, summary.value, summary.expected, summary.problems);
+}
+
+/**
+ * Like parseWith, but returns the payload itself, typed, instead of valibot's output: for the
+ * stats schemas, which check without copying (schemas.ts) and transform nothing.
+ */
+function checkWith<const TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  payload: unknown,
+  what: string,
+  prefix: readonly PropertyKey[],
+): Loose<v.InferOutput<TSchema>> {
+  parseWith(schema, payload, what, prefix);
+  return payload as Loose<v.InferOutput<TSchema>>;
 }
 
 function schemaError(

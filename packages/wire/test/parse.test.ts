@@ -76,6 +76,22 @@ test('unknown fields survive at every level, including new AWS fields', () => {
   expect(parsedTask['ClockDrift']).toEqual(task.ClockDrift);
 });
 
+test('stats are checked, not copied: each entry is the payload object itself, byte for byte', () => {
+  const payload = fixture(FARGATE_STATS);
+  const text = JSON.stringify(payload);
+  const parsed = parseTaskStats(payload);
+  for (const [dockerId, entry] of Object.entries(payload)) {
+    if (entry === null) expect(parsed[dockerId]).toBeNull();
+    else expect(parsed[dockerId]).toBe(entry);
+  }
+  expect(JSON.stringify(parsed)).toBe(text);
+  const one = payload[RUNNING_ID];
+  expect(parseContainerStats(one)).toBe(one);
+  // A failing payload is still reported through valibot's issues.
+  one.memory_stats.stats.cache = 'lots';
+  expect(() => parseContainerStats(one)).toThrow('memory_stats.stats.cache');
+});
+
 test.each(['SNAPSHOTTER_SELECTED', 'NONE', 'MANIFEST_PULLED', 'SOME_STATE_AWS_ADDS_NEXT_YEAR'])(
   'task and container state %s is accepted as is',
   (state) => {

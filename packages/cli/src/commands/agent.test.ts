@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../main.js';
 import { registerDemoCommand } from './demo.js';
+import { AGENT_V8_FLAGS } from './v8-flags.js';
 
 function captureIo() {
   const out: string[] = [];
@@ -74,7 +75,11 @@ describe('taskscope agent', () => {
         metadataUrlSource: string;
         level: string;
       };
-      expect(started).toMatchObject({ level: 'info', metadataUrlSource: 'ECS_CONTAINER_METADATA_URI_V4' });
+      expect(started).toMatchObject({
+        level: 'info',
+        metadataUrlSource: 'ECS_CONTAINER_METADATA_URI_V4',
+        v8Flags: [...AGENT_V8_FLAGS],
+      });
       await expect
         .poll(async () => (await fetch(`${started.url}readyz`)).status, { timeout: 5000 })
         .toBe(200);

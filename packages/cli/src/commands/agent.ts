@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
 import { option, UsageError } from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
+import { applyAgentV8Flags } from './v8-flags.js';
 
 /** What the agent command needs from its surroundings; injectable for tests. */
 export interface AgentCommandDeps {
@@ -19,6 +20,8 @@ export interface AgentCommandDeps {
   readonly onStarted?: (agent: RunningAgent) => void;
   /** Exit 0 even if shutdown hangs, and at once on a second signal; only for a real process. */
   readonly forceExit: boolean;
+  /** Set the agent's V8 flags (v8-flags.ts) on the process; only for a real agent process. */
+  readonly setV8Flags: boolean;
 }
 
 const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
@@ -38,7 +41,12 @@ const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
 export function registerAgentCommand(
   program: Command,
   _io: CliIo,
-  deps: AgentCommandDeps = { waitForStop: waitForSignal, env: process.env, forceExit: true },
+  deps: AgentCommandDeps = {
+    waitForStop: waitForSignal,
+    env: process.env,
+    forceExit: true,
+    setV8Flags: true,
+  },
 ): void {
   program
     .command('agent')
@@ -83,7 +91,9 @@ export function registerAgentCommand(
       }
       let agent: RunningAgent;
       try {
-        agent = await startAgent(loadAgentConfig({ flags: flags as AgentFlags, env: deps.env }));
+        const config = loadAgentConfig({ flags: flags as AgentFlags, env: deps.env });
+        const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
+        agent = await startAgent(config, v8Flags ? { v8Flags } : {});
       } catch (error) {
         if (error instanceof AgentConfigError) throw new UsageError(error.message);
         throw error;

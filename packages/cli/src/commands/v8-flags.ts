@@ -1,0 +1,26 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 flags the agent sets on itself: no optimizing compilers (TurboFan; Maglev, on by
+ * default from Node 22.x's V8 12 in Node 24). The sidecar runs each code path about once a
+ * second; at that rate optimized code saves less CPU than compiling it costs, and the first
+ * TurboFan compile alone pulls about 3.4 MB of the node binary's text into resident memory
+ * (measured with /proc/self/smaps: 16.4 → 19.7 MB of `r-xp` pages). Ignition and Sparkplug
+ * still run. The agent benchmark (README, Performance) measures the agent as it runs here.
+ */
+export const AGENT_V8_FLAGS: readonly string[] = ['--no-turbofan', '--no-maglev', '--liftoff-only'];
+
+/** A V8 compiler choice made on node's own command line (`node --turbofan …/bin.js agent`). */
+const COMPILER_FLAG = /^--(no-)?(turbofan|opt|maglev|wasm-tier-up|liftoff|liftoff-only)$/;
+
+/**
+ * Sets {@link AGENT_V8_FLAGS} unless node was started with its own compiler flags, which win.
+ * Returns the flags it set, for the start-up log. Only for a real agent process: the flags
+ * hold for the whole process, so a test runner or `demo` (the mock shares its process) must
+ * not call it.
+ */
+export function applyAgentV8Flags(execArgv: readonly string[] = process.execArgv): readonly string[] {
+  if (execArgv.some((argument) => COMPILER_FLAG.test(argument.replaceAll('_', '-')))) return [];
+  for (const flag of AGENT_V8_FLAGS) setFlagsFromString(flag);
+  return AGENT_V8_FLAGS;
+}
