@@ -121,7 +121,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     }
     streams.add(response);
     response.write('retry: 3000\n\n');
-    if (store.latest() !== undefined) writeEvent(response, options.snapshot());
+    if (store.latest() !== undefined) writeEvent(response, JSON.stringify(options.snapshot()));
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
     const cleanUp = () => {
@@ -132,20 +132,21 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     request.socket.setNoDelay(true);
   };
 
-  const writeEvent = (response: ServerResponse, snapshot: AgentSnapshot): void => {
+  /** One `snapshot` event; `snapshotJson` is serialized once per sample for every client. */
+  const writeEvent = (response: ServerResponse, snapshotJson: string): void => {
     if (response.writableLength > SSE_MAX_BUFFERED_BYTES) {
       logger.warn({ bufferedBytes: response.writableLength }, 'dropping an SSE client that does not keep up');
       response.destroy();
       return;
     }
     eventId += 1;
-    response.write(`event: snapshot\nid: ${eventId}\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    response.write(`event: snapshot\nid: ${eventId}\ndata: ${snapshotJson}\n\n`);
   };
 
   const unsubscribe = store.subscribe(() => {
     if (streams.size === 0) return;
-    const snapshot = options.snapshot();
-    for (const response of streams) writeEvent(response, snapshot);
+    const snapshotJson = JSON.stringify(options.snapshot());
+    for (const response of streams) writeEvent(response, snapshotJson);
   });
 
   const server = createServer((request, response) => {

@@ -340,6 +340,30 @@ test("the caller's AbortSignal wins: its reason is thrown unchanged", async () =
   await v4Client().taskMetadata();
 });
 
+test('a signal aborted before the call rejects with its reason; a long-lived signal keeps no listeners', async () => {
+  const aborted = new AbortController();
+  const reason = new Error('already stopping');
+  aborted.abort(reason);
+  await expect(v4Client().taskMetadata({ signal: aborted.signal })).rejects.toBe(reason);
+
+  // The agent passes one shutdown signal to every poll: each call must remove what it added.
+  const shutdown = new AbortController();
+  const added: unknown[] = [];
+  const removed: unknown[] = [];
+  shutdown.signal.addEventListener = ((_type: string, listener: unknown) => added.push(listener)) as never;
+  shutdown.signal.removeEventListener = ((_type: string, listener: unknown) =>
+    removed.push(listener)) as never;
+  for (let i = 0; i < 3; i++) {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
+      .reply(200, FARGATE_TASK.text);
+    await v4Client().taskMetadata({ signal: shutdown.signal });
+  }
+  expect(added).toHaveLength(3);
+  expect(removed).toEqual(added);
+});
+
 test('a delayed mock answer past timeoutMs is TMDS_TIMEOUT', async () => {
   agent
     .get(ORIGIN)

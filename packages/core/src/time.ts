@@ -10,6 +10,26 @@ import { type PayloadTime, parsePayloadTime } from '@taskscope/wire';
  * what Date.UTC would roll over) goes to wire, which stays the definition.
  */
 export function payloadTime(text: string): PayloadTime | undefined {
+  const known = recentTimes.get(text);
+  if (known !== undefined || recentTimes.has(text)) return known;
+  const parsed = parseTime(text);
+  if (recentTimes.size >= RECENT_TIMES_LIMIT) recentTimes.clear();
+  recentTimes.set(text, parsed);
+  return parsed;
+}
+
+/**
+ * Timestamps parsed lately, by their text. A poll re-reads most of its timestamps: `preread`
+ * is the previous poll's `read`, and the metadata's CreatedAt, StartedAt, FinishedAt and
+ * PullStartedAt do not change, so on fargate-10 about 40 of a poll's 50 are repeats. The agent
+ * runs with V8's optimizing compilers off (cli/src/commands/v8-flags.ts), where parsing them
+ * again was 40 % of computeTaskMetrics. The results are immutable values of their text, so
+ * the memo changes no output; it is emptied when full, which bounds it whatever the input.
+ */
+const recentTimes = new Map<string, PayloadTime | undefined>();
+export const RECENT_TIMES_LIMIT = 512;
+
+function parseTime(text: string): PayloadTime | undefined {
   const length = text.length;
   if (
     length < 20 ||

@@ -1,7 +1,7 @@
 import { parsePayloadTime } from '@taskscope/wire';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { payloadTime } from '../src/time.js';
+import { payloadTime, RECENT_TIMES_LIMIT } from '../src/time.js';
 
 /*
  * core's fast timestamp path must be indistinguishable from wire's parsePayloadTime,
@@ -80,4 +80,19 @@ test.each([
 ])('%s', (text, expected) => {
   expect(payloadTime(text)).toEqual(expected);
   expect(parsePayloadTime(text)).toEqual(expected);
+});
+
+test('a repeated timestamp gives the same value, also after the memo of recent ones was emptied', () => {
+  const first = '2025-02-27T05:22:49.186680233Z';
+  const expected = { epochSeconds: 1_740_633_769, nanos: 186_680_233 };
+  expect(payloadTime(first)).toEqual(expected);
+  expect(payloadTime(first)).toEqual(expected);
+  expect(payloadTime('not a time')).toBeUndefined();
+  expect(payloadTime('not a time')).toBeUndefined();
+  // More distinct stamps than the memo holds: it is emptied on the way, and nothing changes.
+  for (let second = 0; second <= RECENT_TIMES_LIMIT; second++) {
+    const text = `2025-02-27T05:${String(Math.floor(second / 60) % 60).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}.5Z`;
+    expect(payloadTime(text)).toEqual(parsePayloadTime(text));
+  }
+  expect(payloadTime(first)).toEqual(expected);
 });
