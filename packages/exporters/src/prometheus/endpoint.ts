@@ -33,11 +33,6 @@ export interface PrometheusEndpoint {
 }
 
 /**
- * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges with a counter
- * suffix, which `promtool check metrics` rejects. They are the sums of the `type`-labelled
- * `nodejs_active_*` gauges that stay, so nothing is lost by dropping them.
- */
-/**
  * prom-client samples event-loop delay every 10 ms by default (a native timer waking the
  * process 100 times a second): measured here, that alone cost 0.55 % of a core, more than the
  * agent's whole poll at a 1 s cadence. A sidecar's loop lag is still visible at 1 s
@@ -45,6 +40,11 @@ export interface PrometheusEndpoint {
  */
 export const EVENT_LOOP_MONITORING_PRECISION_MS = 1000;
 
+/**
+ * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges with a counter
+ * suffix, which `promtool check metrics` rejects. They are the sums of the `type`-labelled
+ * `nodejs_active_*` gauges that stay, so nothing is lost by dropping them.
+ */
 const MISNAMED_DEFAULT_METRICS = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
