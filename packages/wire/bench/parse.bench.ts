@@ -1,6 +1,7 @@
 import { loadFixture } from '@taskscope/fixtures';
+import * as v from 'valibot';
 import { afterAll, bench, describe } from 'vitest';
-import { parseTaskMetadata, parseTaskStats } from '../src/index.js';
+import { ContainerStatsSchema, parseTaskMetadata, parseTaskStats } from '../src/index.js';
 
 /*
  * What validating one poll's payloads costs against what it costs just to JSON.parse their
@@ -37,6 +38,7 @@ const metadataObject = JSON.parse(metadataText) as unknown;
 
 const STATS_JSON = 'JSON.parse (task stats text)';
 const STATS_PARSE = 'parseTaskStats (parsed object)';
+const STATS_VALIBOT = 'valibot safeParse of every entry (parsed object)';
 const METADATA_JSON = 'JSON.parse (task metadata text)';
 const METADATA_PARSE = 'parseTaskMetadata (parsed object)';
 const OPTIONS = { time: 1000, warmupTime: 300 };
@@ -54,6 +56,16 @@ describe(`task stats, ${CONTAINERS} containers (${(statsText.length / 1024).toFi
     STATS_PARSE,
     () => {
       sink = parseTaskStats(statsObject);
+    },
+    OPTIONS,
+  );
+  // What parseTaskStats cost before its compiled check (wire/src/check.ts): valibot itself.
+  bench(
+    STATS_VALIBOT,
+    () => {
+      for (const entry of Object.values(statsObject as Record<string, unknown>)) {
+        sink = v.safeParse(ContainerStatsSchema, entry);
+      }
     },
     OPTIONS,
   );
@@ -96,5 +108,11 @@ afterAll(({}, suite) => {
     console.log(
       `${group.name}: validation ${micros(measured)} vs JSON.parse ${micros(baseline)} = ${(measured / baseline).toFixed(2)} × JSON.parse`,
     );
+    const valibot = mean(STATS_VALIBOT);
+    if (group.name.startsWith('task stats') && valibot !== undefined) {
+      console.log(
+        `${group.name}: compiled check ${micros(measured)} vs valibot ${micros(valibot)} = ${(measured / valibot).toFixed(2)} × valibot`,
+      );
+    }
   }
 });

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { type Check, checkOf } from './check.js';
 import { WireSchemaError } from './errors.js';
 import { describeFound, summarizeIssues } from './issues.js';
 import {
@@ -33,10 +34,13 @@ export function parseContainerMetadata(payload: unknown): ContainerMetadata {
   return parseWith(ContainerMetadataSchema, payload, 'container metadata', []);
 }
 
+// Compiled at import, so a schema the predicate cannot mirror fails the first test that loads it.
+const isContainerStats = checkOf(ContainerStatsSchema);
+
 /** One container's stats (`…/stats`); `null` when the entry carries no sample. Throws {@link WireSchemaError}. */
 export function parseContainerStats(payload: unknown): ContainerStats | null {
   if (isEmptyStats(payload)) return null;
-  return checkWith(ContainerStatsSchema, payload, 'container stats', []);
+  return checkWith(ContainerStatsSchema, isContainerStats, payload, 'container stats', []);
 }
 
 /** The task stats map (`/v2/stats`, `…/task/stats`); throws {@link WireSchemaError} naming the DockerId. */
@@ -49,7 +53,9 @@ export function parseTaskStats(payload: unknown): TaskStats {
   return Object.fromEntries(
     Object.entries(payload).map(([dockerId, entry]) => [
       dockerId,
-      isEmptyStats(entry) ? null : checkWith(ContainerStatsSchema, entry, 'task stats', [dockerId]),
+      isEmptyStats(entry)
+        ? null
+        : checkWith(ContainerStatsSchema, isContainerStats, entry, 'task stats', [dockerId]),
     ]),
   );
 }
@@ -68,15 +74,18 @@ function parseWith<const TSchema extends v.GenericSchema>(
 
 /**
  * Like parseWith, but returns the payload itself, typed, instead of valibot's output: for the
- * stats schemas, which check without copying (schemas.ts) and transform nothing.
+ * stats schemas, which check without copying (schemas.ts) and transform nothing. The compiled
+ * predicate (check.ts) answers for a payload that passes; valibot runs only to describe one
+ * that does not.
  */
 function checkWith<const TSchema extends v.GenericSchema>(
   schema: TSchema,
+  passes: Check,
   payload: unknown,
   what: string,
   prefix: readonly PropertyKey[],
 ): Loose<v.InferOutput<TSchema>> {
-  parseWith(schema, payload, what, prefix);
+  if (!passes(payload)) parseWith(schema, payload, what, prefix);
   return payload as Loose<v.InferOutput<TSchema>>;
 }
 
