@@ -2,8 +2,19 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   AggregationTemporalityPreference,
   OTLPMetricExporter as JsonMetricExporter,
+  OTLPMetricExporterBase,
+  type OTLPMetricExporterOptions,
 } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+} from '@opentelemetry/otlp-exporter-base/node-http';
+import {
+  type IExportMetricsServiceResponse,
+  type ISerializer,
+  MetricsExporterMetricsHelper,
+  ProtobufMetricsSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   type CollectionResult,
@@ -14,6 +25,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { TaskMetrics } from '@taskscope/core';
 import { OTLP_SHUTDOWN_BUDGET_MS, type OtlpConfig, readOtlpConfig } from './config.js';
+import { encodeMetricsRequest } from './protobuf.js';
 import { type OtlpState, translateOtlp } from './translate.js';
 
 /** Options of {@link createOtlpExporter}. */
@@ -40,8 +52,31 @@ const SERVICE_NAME_DEFAULT = 'taskscope';
 /** `ExportResultCode.SUCCESS` of @opentelemetry/core, which this package does not otherwise need. */
 const EXPORT_SUCCESS = 0;
 
+/** The library's protobuf serializer, after our encoder for the requests it covers (protobuf.ts). */
+const PROTOBUF_SERIALIZER: ISerializer<ResourceMetrics, IExportMetricsServiceResponse> = {
+  serializeRequest: (request) =>
+    encodeMetricsRequest(request) ?? ProtobufMetricsSerializer.serializeRequest(request),
+  deserializeResponse: (data) => ProtobufMetricsSerializer.deserializeResponse(data),
+};
+
+/**
+ * @opentelemetry/exporter-metrics-otlp-proto 0.223's OTLPMetricExporter, built the way its
+ * constructor builds itself (URL, headers and agent from the same legacy-options conversion),
+ * with {@link PROTOBUF_SERIALIZER} in place of the library's serializer.
+ */
+function createProtobufExporter(options: OTLPMetricExporterOptions): PushMetricExporter {
+  const delegate = createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions(options, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
+    PROTOBUF_SERIALIZER,
+    'otlp_http_metric_exporter',
+    MetricsExporterMetricsHelper,
+    undefined,
+  );
+  return new OTLPMetricExporterBase(delegate, options);
+}
+
 function createPushExporter(config: OtlpConfig, timeoutMillis: number): PushMetricExporter {
-  const options = {
+  const options: OTLPMetricExporterOptions = {
     url: config.url,
     headers: { ...config.headers },
     timeoutMillis,
@@ -52,9 +87,7 @@ function createPushExporter(config: OtlpConfig, timeoutMillis: number): PushMetr
           ? AggregationTemporalityPreference.LOWMEMORY
           : AggregationTemporalityPreference.CUMULATIVE,
   };
-  return config.protocol === 'http/json'
-    ? new JsonMetricExporter(options)
-    : new ProtobufMetricExporter(options);
+  return config.protocol === 'http/json' ? new JsonMetricExporter(options) : createProtobufExporter(options);
 }
 
 /**
