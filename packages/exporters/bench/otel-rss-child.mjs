@@ -7,13 +7,27 @@ const scenario = process.argv[2];
 const exporterUrl = 'http://127.0.0.1:4318/v1/metrics'; // nothing is exported during the measurement
 
 async function sdkMetrics() {
-  // The taskscope way: sdk-metrics reader + both OTLP/HTTP exporters + resources, no MeterProvider.
+  // The taskscope way: sdk-metrics reader + the OTLP/HTTP exporters, built from the same pieces
+  // as src/otlp/exporter.ts, + resources, no MeterProvider.
   const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
-  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
-  await import('@opentelemetry/exporter-metrics-otlp-http');
+  const { OTLPMetricExporterBase } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import(
+    '@opentelemetry/otlp-exporter-base/node-http'
+  );
+  const { MetricsExporterMetricsHelper, ProtobufMetricsSerializer } = await import(
+    '@opentelemetry/otlp-transformer'
+  );
   const { resourceFromAttributes, defaultResource } = await import('@opentelemetry/resources');
+  const options = { url: exporterUrl, timeoutMillis: 2000 };
+  const delegate = createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions(options, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
+    ProtobufMetricsSerializer,
+    'otlp_http_metric_exporter',
+    MetricsExporterMetricsHelper,
+    undefined,
+  );
   const reader = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: exporterUrl, timeoutMillis: 2000 }),
+    exporter: new OTLPMetricExporterBase(delegate, options),
     exportIntervalMillis: 60_000,
     exportTimeoutMillis: 2000,
   });
