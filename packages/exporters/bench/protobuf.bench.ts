@@ -19,7 +19,7 @@ const CONTAINERS = 10;
 const containers = Array.from({ length: CONTAINERS }, (_, index) =>
   appContainer({
     name: `app-${index}`,
-    dockerId: `${'5c7bb5269e40a0d7991151b622d3779c'}-${1_000_000_000 + index}`,
+    dockerId: `5c7bb5269e40a0d7991151b622d3779c-${1_000_000_000 + index}`,
     image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/storefront/app-${index}:1.4.${index}`,
   }),
 );

@@ -14,9 +14,9 @@ export type Check = (value: unknown) => boolean;
  * The predicates mirror valibot 1.5's own `~run` for each schema type below (nullish,
  * optional, object, record, array, custom, string, number, pipe with `finite`). A schema type
  * or action outside that list, a default, a fallback or a transformation throws when the
- * schema is compiled (parse.ts does that at import) instead of being checked differently: the valibot
- * schema stays the one definition, and check.test.ts asserts the two agree on every fixture
- * and on fast-check's mutations of them.
+ * schema is compiled (parse.ts compiles at import) instead of being checked differently: the
+ * valibot schema stays the one definition, and check.test.ts asserts the two agree on every
+ * fixture and on fast-check's mutations of them.
  */
 
 type Node = v.GenericSchema & {

@@ -111,8 +111,7 @@ class Writer {
   /** An HrTime as fixed64 nanoseconds since the epoch. */
   hrTime(time: HrTime): void {
     this.ensure(8);
-    // seconds × 1e9 passes 2^53 within 105 days of 1970: in a BigInt, and wrapped to 64 bits
-    // as the library's fixed64 does.
+    // In a BigInt: seconds × 1e9 passes 2^53 within 105 days of 1970.
     const nanos = BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
     this.pos = this.bytes.writeBigUInt64LE(BigInt.asUintN(64, nanos), this.pos);
   }
