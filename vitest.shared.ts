@@ -21,3 +21,26 @@ export function defineTaskscopeConfig(overrides: ViteUserConfig = {}): ViteUserC
     overrides,
   );
 }
+
+interface BenchNode {
+  readonly name: string;
+  readonly tasks?: readonly BenchNode[];
+  readonly result?: { readonly benchmark?: { readonly mean: number } };
+}
+
+/** A finished bench group: its name and the mean time, in ms, of each of its benches by name. */
+export interface BenchGroup {
+  readonly name: string;
+  mean(benchName: string): number | undefined;
+}
+
+/**
+ * The groups (`describe` blocks) of a finished bench file, for an `afterAll(({}, suite) => …)`
+ * hook that prints a ratio against a baseline measured in the same run.
+ */
+export function benchGroups(suite: unknown): BenchGroup[] {
+  return ((suite as BenchNode).tasks ?? []).map((group) => ({
+    name: group.name,
+    mean: (benchName) => group.tasks?.find((task) => task.name === benchName)?.result?.benchmark?.mean,
+  }));
+}

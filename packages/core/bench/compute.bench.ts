@@ -1,6 +1,7 @@
 import { loadFixture } from '@taskscope/fixtures';
 import { parseTaskMetadata, parseTaskStats } from '@taskscope/wire';
 import { afterAll, bench, describe } from 'vitest';
+import { benchGroups } from '../../../vitest.shared.ts';
 import { diffSnapshot, normalizeSnapshot } from '../src/index.js';
 import { advanceStats, type Json } from '../test/helpers.js';
 
@@ -66,18 +67,12 @@ for (const size of [1, 10, 50]) {
   });
 }
 
-interface BenchNode {
-  readonly name: string;
-  readonly tasks?: readonly BenchNode[];
-  readonly result?: { readonly benchmark?: { readonly mean: number } };
-}
-
 /** One line per task size: compute time as a multiple of parse time, measured above. */
 // biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
 afterAll(({}, suite) => {
   void sink;
-  for (const group of (suite as BenchNode).tasks ?? []) {
-    const mean = (name: string) => group.tasks?.find((task) => task.name === name)?.result?.benchmark?.mean;
+  for (const group of benchGroups(suite)) {
+    const { mean } = group;
     const parse = mean(PARSE);
     const compute = mean(COMPUTE);
     if (parse === undefined || compute === undefined) continue;

@@ -3,6 +3,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterAll, bench, describe } from 'vitest';
+import { benchGroups } from '../../../vitest.shared.ts';
 import { encodeMetricsRequest } from '../src/otlp/protobuf.js';
 import { translateOtlp } from '../src/otlp/translate.js';
 import { appContainer, fargateTask, nextSample } from '../test/helpers/task-metrics.js';
@@ -55,17 +56,11 @@ describe(`OTLP/protobuf export, ${CONTAINERS} containers, ${points} points`, () 
   );
 });
 
-interface BenchNode {
-  readonly name: string;
-  readonly tasks?: readonly BenchNode[];
-  readonly result?: { readonly benchmark?: { readonly mean: number } };
-}
-
 // biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
 afterAll(({}, suite) => {
   void sink;
-  for (const group of (suite as BenchNode).tasks ?? []) {
-    const mean = (name: string) => group.tasks?.find((task) => task.name === name)?.result?.benchmark?.mean;
+  for (const group of benchGroups(suite)) {
+    const { mean } = group;
     const library = mean(LIBRARY);
     const ours = mean(OURS);
     if (library === undefined || ours === undefined) continue;

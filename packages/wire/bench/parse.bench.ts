@@ -1,6 +1,7 @@
 import { loadFixture } from '@taskscope/fixtures';
 import * as v from 'valibot';
 import { afterAll, bench, describe } from 'vitest';
+import { benchGroups } from '../../../vitest.shared.ts';
 import { ContainerStatsSchema, parseTaskMetadata, parseTaskStats } from '../src/index.js';
 
 /*
@@ -88,18 +89,12 @@ describe(`task metadata, ${CONTAINERS} containers (${(metadataText.length / 1024
   );
 });
 
-interface BenchNode {
-  readonly name: string;
-  readonly tasks?: readonly BenchNode[];
-  readonly result?: { readonly benchmark?: { readonly mean: number } };
-}
-
 /** One line per payload: validation time as a multiple of JSON.parse time, measured above. */
 // biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
 afterAll(({}, suite) => {
   void sink;
-  for (const group of (suite as BenchNode).tasks ?? []) {
-    const mean = (name: string) => group.tasks?.find((task) => task.name === name)?.result?.benchmark?.mean;
+  for (const group of benchGroups(suite)) {
+    const { mean } = group;
     const [baseline, measured] = group.name.startsWith('task stats')
       ? [mean(STATS_JSON), mean(STATS_PARSE)]
       : [mean(METADATA_JSON), mean(METADATA_PARSE)];
