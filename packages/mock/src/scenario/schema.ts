@@ -1,4 +1,4 @@
-import { summarizeIssues } from '@taskscope/wire';
+import { safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import { type Profile, type ProfileShape, profileMaximum, shapeMinimum } from './profile.js';
 import { parseBytes, parseDurationMs } from './units.js';
@@ -291,9 +291,9 @@ function profileSchema(value: ValueSchema, unitWords: string) {
       const kind = isPlainRecord(input) ? PROFILE_KINDS.find((k) => Object.hasOwn(input, k)) : undefined;
       const parsed =
         typeof input === 'number' || typeof input === 'string'
-          ? v.safeParse(bare, input)
+          ? safeParseInput(bare, input)
           : kind !== undefined
-            ? v.safeParse(shapes[kind], input)
+            ? safeParseInput(shapes[kind], input)
             : undefined;
       if (parsed === undefined) {
         addIssue({ message: allowed });
@@ -750,7 +750,7 @@ export function validateScenarioDocument(
   document: unknown,
   fallbackName: string,
 ): { ok: true; scenario: Scenario } | { ok: false; problem: SchemaProblem } {
-  const parsed = v.safeParse(DocumentSchema, document);
+  const parsed = safeParseInput(DocumentSchema, document);
   if (!parsed.success) {
     // Every schema above words its own issues, so the summary's `expected` is our text as is.
     const { path, value, expected, problems } = summarizeIssues(parsed.issues, document);
