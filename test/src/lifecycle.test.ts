@@ -1,12 +1,17 @@
 import type { TaskMetrics } from '@taskscope/core';
+import {
+  type EmfDocument,
+  emfProblems,
+  type OtlpReceiver,
+  parseEmf,
+  startOtlpReceiver,
+  waitFor,
+} from '@taskscope/test-support';
 import { afterEach, expect, test } from 'vitest';
-import { type EmfDocument, emfProblems, parseEmf } from './helpers/emf.js';
 import { getText, parseExposition, postJson, select } from './helpers/http.js';
-import { type OtlpReceiver, startOtlpReceiver } from './helpers/otlp-receiver.js';
 import { subscribeSse } from './helpers/sse.js';
 import { type Stack, startStack } from './helpers/stack.js';
 import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
-import { waitFor } from './helpers/wait.js';
 
 /*
  * Issue #4: what the contract says about restarts, duplicate samples and `null`/`{}` stats,

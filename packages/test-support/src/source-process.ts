@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tail, type WaitOptions, WaitTimeoutError, waitFor } from './wait.js';
+import { tail, WaitGaveUpError, type WaitOptions, waitFor } from './wait.js';
 
 /** The repository root (this file is packages/test-support/src/source-process.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -72,7 +72,7 @@ export function spawnSource(
           const found = probe({ stdout: out, stderr: err });
           if (found !== undefined) return found;
           if (child.exitCode !== null || child.signalCode !== null) {
-            throw new WaitTimeoutError(
+            throw new WaitGaveUpError(
               `${command} exited (${child.exitCode ?? child.signalCode}) before ${what}; ${seen()}`,
             );
           }

@@ -7,9 +7,14 @@ export interface WaitOptions {
   readonly seen?: () => string;
 }
 
-/** The error a wait fails with: it names what was awaited and what was seen so far. */
+/** The error a wait fails with at its deadline: it names what was awaited and what was seen so far. */
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';
+}
+
+/** Thrown by a probe when the awaited event can no longer happen (a process exited): the wait fails at once. */
+export class WaitGaveUpError extends Error {
+  override readonly name = 'WaitGaveUpError';
 }
 
 /** The last `maxChars` of `text`, marked when cut, for failure messages. */
@@ -39,8 +44,7 @@ export async function waitFor<T>(
       if (value !== undefined) return value;
       lastError = undefined;
     } catch (error) {
-      // A probe that fails for good (a process that exited) says so by throwing a WaitTimeoutError.
-      if (error instanceof WaitTimeoutError) throw error;
+      if (error instanceof WaitGaveUpError) throw error;
       lastError = error;
     }
     if (performance.now() > deadline) {

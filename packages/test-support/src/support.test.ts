@@ -1,6 +1,8 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { REFUSED_PORT } from './ports.js';
 import { spawnSource } from './source-process.js';
-import { WaitTimeoutError, waitFor } from './wait.js';
+import { WaitGaveUpError, WaitTimeoutError, waitFor } from './wait.js';
 
 describe('waitFor', () => {
   it('returns the first value that is not undefined', async () => {
@@ -36,7 +38,21 @@ describe('spawnSource', () => {
           timeoutMs: 60_000,
         },
       ),
-    ).rejects.toThrow(/exited \(0\) before a line that never comes/);
+    ).rejects.toThrow(WaitGaveUpError);
+    await expect(child.waitForOutput('another line', () => undefined)).rejects.toThrow(
+      /exited \(0\) before another line/,
+    );
     expect(await child.exited).toBe(0);
   }, 90_000);
+});
+
+describe('REFUSED_PORT', () => {
+  it('refuses a connection at once, so it can stand for an unreachable endpoint', async () => {
+    const error = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
+      const socket = connect(REFUSED_PORT, '127.0.0.1');
+      socket.once('connect', () => reject(new Error('connected to port 0')));
+      socket.once('error', resolve);
+    });
+    expect(error.code).toBe('ECONNREFUSED');
+  });
 });
