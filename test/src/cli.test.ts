@@ -1,10 +1,9 @@
 import { type MockServer, startMock } from '@taskscope/mock';
+import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
 import { afterEach, expect, test } from 'vitest';
 import { type CliProcess, spawnCli, stopWith } from './helpers/cli.js';
 import { getJson, getText, parseExposition, select } from './helpers/http.js';
-import { freePort } from './helpers/prometheus.js';
 import type { Snapshot } from './helpers/stack.js';
-import { waitFor } from './helpers/wait.js';
 
 /*
  * The built `taskscope` binary, once end to end: `demo` prints working URLs and stops
@@ -52,8 +51,9 @@ test('taskscope demo prints its URLs, serves /metrics and the snapshot, and exit
 
 test('taskscope agent with an unreachable OTLP collector exits 0 within 5 s of SIGTERM', async () => {
   mock = await startMock({ scenario: 'fargate-web', cadenceMs: 1000, throttle: false });
-  // A port nobody listens on: every export fails with ECONNREFUSED and is retried.
-  const deadPort = await freePort();
+  // A port nothing can listen on: every export fails with ECONNREFUSED and is retried. A port
+  // freed a moment ago could be taken by another test before the first export (issue #9).
+  const deadPort = REFUSED_PORT;
   cli = spawnCli(
     [
       'agent',

@@ -1,15 +1,15 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { getJson } from './helpers/http.js';
 import {
   type OtlpExport,
   type OtlpMetric,
   type OtlpReceiver,
   startOtlpReceiver,
   TEMPORALITY,
-} from './helpers/otlp-receiver.js';
+  waitFor,
+} from '@taskscope/test-support';
+import { afterEach, describe, expect, test } from 'vitest';
+import { getJson } from './helpers/http.js';
 import { type Stack, startStack } from './helpers/stack.js';
 import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
-import { waitFor } from './helpers/wait.js';
 
 /*
  * Issue #4: the agent's OTLP/HTTP exporter, configured only through the standard OTEL_*

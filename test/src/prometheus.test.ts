@@ -1,9 +1,9 @@
+import { promtoolCheckMetrics, waitFor } from '@taskscope/test-support';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getText, parseExposition, select } from './helpers/http.js';
-import { type PrometheusServer, promtoolCheckMetrics, startPrometheus } from './helpers/prometheus.js';
+import { type PrometheusServer, startPrometheus } from './helpers/prometheus.js';
 import { type Stack, startStack } from './helpers/stack.js';
 import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
-import { waitFor } from './helpers/wait.js';
 
 /*
  * Issue #4: a real Prometheus (Debian's 2.42, as CI installs it) scrapes the agent. The

@@ -1,7 +1,7 @@
 import { builtInScenarioNames } from '@taskscope/mock';
+import { waitFor } from '@taskscope/test-support';
 import { afterEach, describe, expect, test } from 'vitest';
 import { alignedSnapshot, type Stack, startStack } from './helpers/stack.js';
-import { waitFor } from './helpers/wait.js';
 
 /*
  * Issue #4: for every built-in scenario, the agent's numbers over loopback equal the mock's

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { loadFixture } from '@taskscope/fixtures';
+import { REFUSED_PORT } from '@taskscope/test-support';
 import { afterEach, expect, test } from 'vitest';
 import {
   createMetadataClient,
@@ -157,10 +158,9 @@ test('a body cut short of its Content-Length is TMDS_CONNECTION, not malformed J
 });
 
 test('a refused connection is TMDS_CONNECTION naming ECONNREFUSED', async () => {
-  const loopback = await serve(() => undefined);
-  const baseUrl = loopback.baseUrl;
-  // Free the port, then talk to it.
-  await cleanups.pop()!();
+  // A port nothing can listen on. Freeing a server's port and then talking to it raced with
+  // anything else binding that port in between (issue #9).
+  const baseUrl = `http://127.0.0.1:${REFUSED_PORT}/v4/${ID}`;
   const error = await rejectionOf(clientFor({ baseUrl }).taskMetadata());
   expect(error.code).toBe('TMDS_CONNECTION');
   expect(error.message).toMatch(/\(ECONNREFUSED\)$/);

@@ -1,3 +1,4 @@
+import { emfProblems } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEmfEmitter } from '../src/emf/emitter.js';
@@ -7,7 +8,6 @@ import {
   emfEvents,
   translateEmf,
 } from '../src/emf/translate.js';
-import { emfProblems } from './emf-validate.js';
 import { appContainer, fargateTask, nextSample, READ_AT_MS } from './helpers/task-metrics.js';
 
 const NS = 'ECS/Taskscope';
@@ -214,10 +214,14 @@ describe('EMF limits', () => {
     const good = translateEmf(fargateTask(), { namespace: NS, containerMetrics: false })[0]!;
     const directive = good._aws.CloudWatchMetrics[0]!;
     const broken = (patch: object) => JSON.stringify({ ...good, ...patch });
-    expect(emfProblems(broken({ CpuReserved: '256' }))).toEqual(['metric CpuReserved is "256"']);
-    expect(emfProblems(broken({ ClusterName: 7 }))).toContain('dimension ClusterName is 7');
+    expect(emfProblems(broken({ CpuReserved: '256' }))).toEqual([
+      'metric CpuReserved must be a root number or up to 100 numbers, got "256"',
+    ]);
+    expect(emfProblems(broken({ ClusterName: 7 }))).toContain(
+      'dimension ClusterName must be a root string of 1 to 1024 characters, got 7',
+    );
     expect(emfProblems(broken({ _aws: { ...good._aws, Timestamp: '1' } }))).toEqual([
-      '/_aws/Timestamp must be integer',
+      'schema: /_aws/Timestamp must be integer',
     ]);
     expect(
       emfProblems(
@@ -228,7 +232,9 @@ describe('EMF limits', () => {
           },
         }),
       ),
-    ).toEqual(['/_aws/CloudWatchMetrics/0/Metrics/0/Unit must be equal to one of the allowed values']);
+    ).toEqual([
+      'schema: /_aws/CloudWatchMetrics/0/Metrics/0/Unit must be equal to one of the allowed values',
+    ]);
     expect(
       emfProblems(
         broken({
@@ -240,7 +246,7 @@ describe('EMF limits', () => {
           },
         }),
       ),
-    ).toEqual(['/_aws/CloudWatchMetrics/0/Dimensions/0 must NOT have more than 30 items']);
+    ).toEqual(['schema: /_aws/CloudWatchMetrics/0/Dimensions/0 must NOT have more than 30 items']);
   });
 });
 

@@ -1,13 +1,12 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 import type { TaskMetrics } from '@taskscope/core';
+import { emfProblems, promtoolCheckMetrics } from '@taskscope/test-support';
 import { describe, expect, it } from 'vitest';
 import { translateEmf } from '../src/emf/translate.js';
 import { type OtlpState, translateOtlp } from '../src/otlp/translate.js';
 import { createPrometheusEndpoint } from '../src/prometheus/endpoint.js';
-import { emfProblems } from './emf-validate.js';
 import { FIXTURE_PAIRS, type FixtureName, runFixture } from './helpers/core-fixtures.js';
-import { promtoolCheckMetrics } from './promtool.js';
 
 const NS = 'ECS/Taskscope';
 
@@ -69,7 +68,7 @@ describe.each(Object.keys(FIXTURE_PAIRS) as FixtureName[])(
       await expect(otlpDocument(otlp.resourceAttributes, otlp.scopeMetrics.metrics)).toMatchFileSnapshot(
         `__golden__/${name}.otlp.json`,
       );
-      expect(promtoolCheckMetrics(text.body)).toEqual({ status: 0, output: '' });
+      expect(await promtoolCheckMetrics(text.body)).toEqual({ exitCode: 0, output: '' });
       expect(emf.length).toBeGreaterThan(0);
       for (const line of emf) expect(emfProblems(line)).toEqual([]);
     });

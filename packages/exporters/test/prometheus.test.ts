@@ -1,10 +1,10 @@
+import { promtoolCheckMetrics } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusEndpoint } from '../src/prometheus/endpoint.js';
 import { negotiateExposition } from '../src/prometheus/negotiate.js';
 import { PROMETHEUS_FAMILIES, translatePrometheus } from '../src/prometheus/translate.js';
 import { appContainer, fargateTask, nextSample, stoppedContainer } from './helpers/task-metrics.js';
-import { promtoolCheckMetrics } from './promtool.js';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -152,13 +152,13 @@ describe('createPrometheusEndpoint', () => {
       'taskscope_samples_total{result="fresh"} 1',
       'taskscope_samples_total{result="duplicate"} 0',
     ]);
-    expect(promtoolCheckMetrics(scrape.body)).toEqual({ status: 0, output: '' });
+    expect(await promtoolCheckMetrics(scrape.body)).toEqual({ exitCode: 0, output: '' });
   });
 
   it('is promtool-clean before the first snapshot too', async () => {
     const scrape = await createPrometheusEndpoint({ getSnapshot: () => undefined }).scrape();
     expect(samplesOf(scrape.body, 'ecs_task_cpu_limit_vcpus')).toEqual([]);
-    expect(promtoolCheckMetrics(scrape.body)).toEqual({ status: 0, output: '' });
+    expect(await promtoolCheckMetrics(scrape.body)).toEqual({ exitCode: 0, output: '' });
   });
 
   it('serves OpenMetrics only when asked, and text stays uncorrupted after an OpenMetrics scrape', async () => {
@@ -175,16 +175,16 @@ describe('createPrometheusEndpoint', () => {
     // prom-client renames shared counter objects in place; separate registries keep text intact.
     expect(after).toEqual(before);
     expect(after.body).toContain('# TYPE ecs_container_cpu_usage_seconds_total counter\n');
-    expect(promtoolCheckMetrics(after.body)).toEqual({ status: 0, output: '' });
+    expect(await promtoolCheckMetrics(after.body)).toEqual({ exitCode: 0, output: '' });
   });
 
   it('produces OpenMetrics that promtool parses (its only findings are the OM-style counter HELP names)', async () => {
     const endpoint = createPrometheusEndpoint({ getSnapshot: () => fargateTask() });
     const om = await endpoint.scrape('application/openmetrics-text');
-    const check = promtoolCheckMetrics(om.body);
+    const check = await promtoolCheckMetrics(om.body);
     // promtool 2.42 lints OpenMetrics with text-format rules: exit 1 is a parse error, exit 3
     // a lint finding. Its only finding is that OM names counter families without `_total`.
-    expect(check.status).not.toBe(1);
+    expect(check.exitCode).not.toBe(1);
     for (const line of check.output.trim().split('\n').filter(Boolean)) {
       expect(line).toMatch(/^\S+_total no help text$/);
     }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait.js';
+import { waitFor } from '@taskscope/test-support';
 
 /** The built `taskscope` binary; test/turbo.json makes `test` depend on `^build`. */
 export const CLI_BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary } from './binaries.js';
+import {
+  listenOnLoopback,
+  PROMETHEUS_APT_PACKAGE,
+  requireBinary,
+  WaitGaveUpError,
+  waitFor,
+} from '@taskscope/test-support';
 import { getJson } from './http.js';
-import { waitFor } from './wait.js';
-
-/** The Debian package with both `prometheus` and `promtool` (research/toolchain.md §5). */
-const APT_PACKAGE = 'prometheus';
 
 /** A real Prometheus server scraping one target. */
 export interface PrometheusServer {
@@ -22,11 +24,16 @@ export interface PrometheusServer {
   close(): Promise<void>;
 }
 
-/** A port that was free a moment ago (Prometheus cannot report the port it picked for :0). */
-export async function freePort(): Promise<number> {
+/** How many times Prometheus is started on a new port when it finds its port taken. */
+const LISTEN_ATTEMPTS = 5;
+
+/** Prometheus' log line when its --web.listen-address is taken (net.Listen's error text). */
+const ADDRESS_IN_USE = 'address already in use';
+
+/** A port the OS just gave out on 127.0.0.1 (bound to :0, read back, closed). */
+async function portFromTheOs(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
@@ -34,9 +41,16 @@ export async function freePort(): Promise<number> {
 /**
  * Starts `/usr/bin/prometheus` on 127.0.0.1 with a temporary config and storage directory,
  * scraping `targetUrl` (the agent's `/metrics`) every `scrapeIntervalS` seconds.
+ *
+ * The target is already listening (the agent bound port 0 and reported its port) before the
+ * config is written. Prometheus' own port cannot be had race-free: it cannot listen on :0 and
+ * report the port (it logs only the configured address) nor take over a bound socket. So it gets
+ * a port the OS just gave out, and if something else bound that port in between (issue #9:
+ * ports picked, freed and reused later), Prometheus logs "address already in use" and exits:
+ * it is then started again on a fresh port, up to LISTEN_ATTEMPTS times. Any other failure fails at once.
  */
 export async function startPrometheus(targetUrl: string, scrapeIntervalS = 1): Promise<PrometheusServer> {
-  const binary = requireBinary('prometheus', APT_PACKAGE);
+  const binary = requireBinary('prometheus', PROMETHEUS_APT_PACKAGE);
   const dir = mkdtempSync(join(tmpdir(), 'taskscope-e2e-prometheus-'));
   const target = new URL(targetUrl);
   writeFileSync(
@@ -53,14 +67,55 @@ export async function startPrometheus(targetUrl: string, scrapeIntervalS = 1): P
       '',
     ].join('\n'),
   );
-  const port = await freePort();
+  const logs: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const port = await portFromTheOs();
+    const started = spawnPrometheus(binary, dir, port);
+    try {
+      await waitFor(
+        `Prometheus to be ready on 127.0.0.1:${port}`,
+        async () => {
+          if (started.child.exitCode !== null) {
+            throw new WaitGaveUpError(`prometheus exited ${started.child.exitCode}: ${started.log()}`);
+          }
+          const response = await fetch(`${started.url}/-/ready`);
+          await response.arrayBuffer();
+          return response.ok ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, seen: started.log },
+      );
+      return {
+        ...started,
+        close: () => started.close().then(() => rmSync(dir, { recursive: true, force: true })),
+      };
+    } catch (error) {
+      await started.close();
+      logs.push(started.log());
+      if (started.log().includes(ADDRESS_IN_USE) && attempt < LISTEN_ATTEMPTS) continue;
+      rmSync(dir, { recursive: true, force: true });
+      if (started.log().includes(ADDRESS_IN_USE)) {
+        throw new Error(`prometheus found its port taken ${attempt} times: ${logs.join('\n')}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+function spawnPrometheus(
+  binary: string,
+  dir: string,
+  port: number,
+): PrometheusServer & { child: ChildProcess } {
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   const child: ChildProcess = spawn(
     binary,
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      // One data dir per attempt's port: a failed attempt leaves its lock behind.
+      `--storage.tsdb.path=${join(dir, `data-${port}`)}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
@@ -86,50 +141,20 @@ export async function startPrometheus(targetUrl: string, scrapeIntervalS = 1): P
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dir, { recursive: true, force: true });
   };
 
-  try {
-    await waitFor(
-      'Prometheus to be ready',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}: ${output}`);
-        const response = await fetch(`${url}/-/ready`);
-        await response.arrayBuffer();
-        return response.ok ? true : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
-    );
-  } catch (error) {
-    await close();
-    throw error;
-  }
-
   return {
+    child,
     url,
     query,
     async waitUntilUp(timeoutMs = 30_000) {
       await waitFor(
-        `Prometheus to scrape ${targetUrl} successfully (up == 1)`,
+        `Prometheus to scrape its target successfully (up == 1)`,
         async () => ((await query('up == 1')).length === 1 ? true : undefined),
-        { timeoutMs, intervalMs: 250 },
+        { timeoutMs, intervalMs: 250, seen: () => output },
       );
     },
     log: () => output,
     close,
   };
-}
-
-/** `promtool check metrics` on an exposition: its exit code (0 clean, 3 lint findings, 1 parse error) and output. */
-export async function promtoolCheckMetrics(
-  exposition: string,
-): Promise<{ exitCode: number; output: string }> {
-  const binary = requireBinary('promtool', APT_PACKAGE);
-  const child = spawn(binary, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  child.stdin.end(exposition);
-  const exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
-  return { exitCode, output: output.trim() };
 }

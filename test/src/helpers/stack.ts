@@ -1,8 +1,8 @@
 import { type AgentFlags, loadAgentConfig, type RunningAgent, startAgent } from '@taskscope/agent';
 import type { TaskMetrics } from '@taskscope/core';
 import { type MockServer, parseScenarioText, type Scenario, startMock, type Truth } from '@taskscope/mock';
+import { waitFor } from '@taskscope/test-support';
 import { getJson } from './http.js';
-import { waitFor } from './wait.js';
 
 /** The `/api/v1/snapshot` fields the tests read (the agent's AgentSnapshot). */
 export interface Snapshot {

@@ -5,6 +5,8 @@ export interface ManualClock extends Clock {
   /** Moves time forward by `ms`, firing due timers and letting their async work settle. */
   advanceBy(ms: number): Promise<void>;
   pendingTimers(): number;
+  /** When the earliest pending timer is due, ms since the epoch; `undefined` when none is. */
+  nextTimerAtMs(): number | undefined;
 }
 
 /** Lets every queued promise continuation run. */
@@ -49,5 +51,12 @@ export function createManualClock(startMs = Date.UTC(2025, 1, 27, 5, 22, 0)): Ma
       await settle();
     },
     pendingTimers: () => timers.size,
+    nextTimerAtMs() {
+      let earliestMs: number | undefined;
+      for (const timer of timers.values()) {
+        if (earliestMs === undefined || timer.atMs < earliestMs) earliestMs = timer.atMs;
+      }
+      return earliestMs;
+    },
   };
 }

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadFixture } from '@taskscope/fixtures';
+import { spawnSource, waitFor } from '@taskscope/test-support';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../main.js';
@@ -20,17 +19,25 @@ async function get(url: string): Promise<{ status: number; text: string }> {
   return { status: response.statusCode, text: await response.body.text() };
 }
 
-/** Waits until the mock printed its three URL lines. */
-async function printedUrls(stdout: () => string, timeoutMs = 5000): Promise<Record<string, string>> {
-  const deadline = Date.now() + timeoutMs;
-  while (stdout().split('\n').length < 4 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
-  return Object.fromEntries(
-    stdout()
-      .trim()
+/** The mock's three URL lines (`v2 URL`, `v3 URL`, `v4 URL`) once all are printed, else `undefined`. */
+function parseUrls(text: string): Record<string, string> | undefined {
+  const urls = Object.fromEntries(
+    text
       .split('\n')
-      .map((line) => line.split(' ') as [string, string]),
+      .map((line) => line.split(' '))
+      .filter((words): words is [string, string] => words.length === 2 && /^v[234]$/.test(words[0]!)),
   );
+  return Object.keys(urls).length === 3 ? urls : undefined;
+}
+
+/**
+ * Waits until the mock printed its three URL lines. Fails with what it waited for and the
+ * output so far: returning partial output at the deadline made failures read "Invalid URL".
+ */
+function printedUrls(stdout: () => string, stderr: () => string): Promise<Record<string, string>> {
+  return waitFor('the mock to print its v2, v3 and v4 URLs', () => parseUrls(stdout()), {
+    seen: () => `stdout: ${stdout()}\nstderr: ${stderr()}`,
+  });
 }
 
 const fargateMetadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
@@ -45,7 +52,7 @@ describe('taskscope mock (in process)', () => {
   it('prints the v2, v3 and v4 URLs, serves until SIGTERM, then exits 0', async () => {
     const { io, stdout, stderr } = captureIo();
     const exit = main(['mock', '--listen', '127.0.0.1:0', '--scenario', 'ec2-bridge', '--no-throttle'], io);
-    const urls = await printedUrls(stdout);
+    const urls = await printedUrls(stdout, stderr);
     expect(Object.keys(urls)).toEqual(['v2', 'v3', 'v4']);
     expect(urls['v2']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
     expect(urls['v4']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v4\/[0-9a-f-]+$/);
@@ -63,12 +70,12 @@ describe('taskscope mock (in process)', () => {
     await writeFile(join(dir, 'task.json'), fargateMetadata.text);
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
     process.env['TASKSCOPE_FAULT'] = '503:/v2/**';
-    const { io, stdout } = captureIo();
+    const { io, stdout, stderr } = captureIo();
     const exit = main(
       ['mock', '--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
       io,
     );
-    const urls = await printedUrls(stdout);
+    const urls = await printedUrls(stdout, stderr);
     expect(urls['v4']).toMatch(/\/v4\/bae32def0ab64f06818e8862e58f8d6d-1585788040$/);
     expect((await get(`${urls['v4']}/task/stats`)).text).toBe(fargateStats.text);
     expect((await get(`${urls['v4']}/task`)).status).toBe(200);
@@ -154,7 +161,7 @@ describe('taskscope mock (in process)', () => {
   it('reports an address in use as a bad --listen value', async () => {
     const first = captureIo();
     const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
-    const port = new URL((await printedUrls(first.stdout))['v2']!).port;
+    const port = new URL((await printedUrls(first.stdout, first.stderr))['v2']!).port;
     const { io, stderr } = captureIo();
     expect(await main(['mock', '--listen', `127.0.0.1:${port}`], io)).toBe(2);
     expect(stderr()).toContain(
@@ -188,29 +195,19 @@ describe('taskscope mock (in process)', () => {
 
 describe('taskscope mock (child process)', () => {
   it('runs as a real process, serves, and exits 0 on SIGTERM', async () => {
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@taskscope/source',
-        '--import',
-        './packages/mock/bench/register-ts.mjs',
-        'packages/cli/src/bin.ts',
-        'mock',
-        '--seed',
-        '7',
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const urls = await printedUrls(() => out, 20_000);
-    expect((await get(`${urls['v4']}/task`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(err).toBe('');
-  }, 30_000);
+    // From the sources through tsx (see @taskscope/test-support's spawnSource), not the old
+    // per-file ts.transpileModule hooks that made the child take 16–22 s to start under load.
+    const mock = spawnSource('packages/cli/src/bin.ts', ['mock', '--seed', '7']);
+    try {
+      const urls = await mock.waitForOutput('the v2, v3 and v4 URLs', ({ stdout }) => parseUrls(stdout), {
+        timeoutMs: 60_000,
+      });
+      expect((await get(`${urls['v4']}/task`)).status).toBe(200);
+      mock.child.kill('SIGTERM');
+      expect(await mock.exited).toBe(0);
+      expect(mock.stderr()).toBe('');
+    } finally {
+      mock.kill();
+    }
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { TSX_LOADER } from '@taskscope/test-support';
 import { describe, expect, it } from 'vitest';
 import { AGENT_V8_FLAGS, applyAgentV8Flags } from './v8-flags.js';
 
@@ -33,8 +34,9 @@ async function probe(nodeFlags: readonly string[]): Promise<{ set: string[]; opt
         ...nodeFlags,
         '--allow-natives-syntax',
         '--conditions=@taskscope/source',
+        // tsx, not the per-file ts.transpileModule hooks that were slow under load (issue #9).
         '--import',
-        './packages/mock/bench/register-ts.mjs',
+        TSX_LOADER,
         script,
       ],
       { cwd: ROOT },
@@ -48,11 +50,11 @@ async function probe(nodeFlags: readonly string[]): Promise<{ set: string[]; opt
 describe('the agent V8 flags', () => {
   it('turn the optimizing compilers off in the process that sets them', async () => {
     expect(await probe([])).toEqual({ set: [...AGENT_V8_FLAGS], optimized: false });
-  }, 20_000);
+  }, 60_000);
 
   it('leave a compiler choice made on node’s command line alone', async () => {
     expect(await probe(['--turbofan'])).toEqual({ set: [], optimized: true });
-  }, 20_000);
+  }, 60_000);
 
   it('are not set when node’s arguments name a compiler flag, in any spelling', () => {
     // Safe in the test process: these calls return before setting anything.

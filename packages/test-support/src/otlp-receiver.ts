@@ -68,6 +68,9 @@ export interface OtlpResourceMetrics {
 }
 
 export interface OtlpExport {
+  readonly method: string;
+  /** The request path: the receiver accepts POSTs to its `path` only. */
+  readonly path: string;
   readonly contentType: 'json' | 'protobuf';
   readonly receivedAtMs: number;
   readonly headers: IncomingHttpHeaders;
@@ -80,6 +83,8 @@ export interface OtlpReceiver {
   readonly exports: readonly OtlpExport[];
   /** Requests the receiver could not decode, with the reason (each fails the test that checks it). */
   readonly rejected: readonly string[];
+  /** Resolves with the next export received after the call (an event, not a sleep). */
+  next(): Promise<OtlpExport>;
   close(): Promise<void>;
 }
 
@@ -161,15 +166,20 @@ export function decodeOtlpMetrics(
   throw new Error(`unsupported content-type "${contentType}"`);
 }
 
-/** Starts the receiver on 127.0.0.1:0. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * Starts the receiver on 127.0.0.1:0 (the port the OS gives is read back, never reserved
+ * first), accepting POSTs to `path` (default the OTLP/HTTP `/v1/metrics`).
+ */
+export async function startOtlpReceiver(options: { readonly path?: string } = {}): Promise<OtlpReceiver> {
+  const acceptedPath = options.path ?? '/v1/metrics';
   const exports: OtlpExport[] = [];
   const rejected: string[] = [];
+  const waiters: ((received: OtlpExport) => void)[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/metrics') {
+      if (req.method !== 'POST' || req.url !== acceptedPath) {
         rejected.push(`${req.method} ${req.url}`);
         res.writeHead(404).end();
         return;
@@ -179,12 +189,16 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         const contentType = String(req.headers['content-type'] ?? '');
         const decoded = decodeOtlpMetrics(contentType, body);
-        exports.push({
+        const received: OtlpExport = {
+          method: req.method,
+          path: req.url,
           contentType: decoded.kind,
           receivedAtMs: Date.now(),
           headers: req.headers,
           resourceMetrics: decoded.resourceMetrics,
-        });
+        };
+        exports.push(received);
+        for (const resolve of waiters.splice(0)) resolve(received);
         // An empty ExportMetricsServiceResponse means full success in both encodings.
         if (decoded.kind === 'json') res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -200,6 +214,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}`,
     exports,
     rejected,
+    next: () => new Promise((resolve) => waiters.push(resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

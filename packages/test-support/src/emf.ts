@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 
 /*
@@ -12,8 +10,10 @@ import { Ajv } from 'ajv';
  * (moby/moby#41794).
  */
 
-const exportersRoot = dirname(createRequire(import.meta.url).resolve('@taskscope/exporters/package.json'));
-const schema = JSON.parse(readFileSync(join(exportersRoot, 'src/emf/emf-schema.json'), 'utf8'));
+// By path, not through a dependency: @taskscope/exporters' own tests use this package.
+const schema = JSON.parse(
+  readFileSync(new URL('../../exporters/src/emf/emf-schema.json', import.meta.url), 'utf8'),
+);
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 /** The 16 KiB line limit of non-blocking awslogs and FireLens. */

@@ -1,0 +1,17 @@
+export { requireBinary } from './binaries.js';
+export { EMF_LINE_LIMIT_BYTES, type EmfDocument, emfProblems, parseEmf } from './emf.js';
+export {
+  type AttributeValue,
+  decodeOtlpMetrics,
+  type OtlpExport,
+  type OtlpMetric,
+  type OtlpPoint,
+  type OtlpReceiver,
+  type OtlpResourceMetrics,
+  startOtlpReceiver,
+  TEMPORALITY,
+} from './otlp-receiver.js';
+export { listenOnLoopback, REFUSED_PORT } from './ports.js';
+export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics } from './promtool.js';
+export { REPO_ROOT, type SourceProcess, spawnSource, TSX_LOADER } from './source-process.js';
+export { tail, WaitGaveUpError, type WaitOptions, WaitTimeoutError, waitFor } from './wait.js';
