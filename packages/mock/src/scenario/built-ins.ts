@@ -1,6 +1,6 @@
 import { ScenarioError } from './errors.js';
 import { validateScenarioValue } from './load.js';
-import type { Scenario } from './schema.js';
+import type { Scenario } from './schema/validate-document.js';
 
 /*
  * The built-in scenarios (contract.md, `taskscope mock`). Each is a scenario document, the

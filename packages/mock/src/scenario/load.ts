@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { builtInScenario, builtInScenarioNames } from './built-ins.js';
 import { ScenarioError } from './errors.js';
-import { type Scenario, validateScenarioDocument } from './schema.js';
+import { type Scenario, validateScenarioDocument } from './schema/validate-document.js';
 
 /**
  * Parses and validates a scenario document. `origin` (a file name) starts every error

@@ -1,0 +1,157 @@
+import picomatch from 'picomatch';
+import { FaultSpecError } from '../common/errors.js';
+import { DEFAULT_DRIFTS, SCHEMA_DRIFTS, type SchemaDrift } from './schema-drift.js';
+
+/*
+ * Fault SPEC (contract.md, "taskscope mock"): `KIND[:PATH_GLOB][@PROBABILITY]`.
+ * The glob is matched with picomatch against the request path (no query); `*` stays within
+ * one path segment, `**` crosses them. Without a glob a fault applies to every metadata
+ * path; the control API under /__taskscope/ is never faulted.
+ */
+
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'malformed' | 'slow' | 'schema-drift';
+
+export interface Fault {
+  /** The SPEC as written. */
+  readonly spec: string;
+  readonly kind: FaultKind;
+  /** `undefined` = every path. */
+  readonly glob: string | undefined;
+  /** 0..1; 1 when the SPEC has none. */
+  readonly probability: number;
+  /** `slow=DUR` only. */
+  readonly delayMs: number;
+  /** `schema-drift[=NAME]` only. */
+  readonly drifts: readonly SchemaDrift[];
+  matches(path: string): boolean;
+}
+
+const ALLOWED_KINDS = `500, 503, 429, timeout, reset, malformed, slow=DUR (e.g. slow=3s), schema-drift or schema-drift=NAME (${SCHEMA_DRIFTS.join(', ')})`;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+/** Characters that make a trailing `@…` part of a glob (extglob `@(a|b)`), not a probability. */
+const PROBABILITY_SUFFIX = /@([^@/()|*?[\]{}]*)$/;
+
+/** Parses one SPEC; throws {@link FaultSpecError} naming the SPEC, the bad part and what is allowed. */
+export function parseFault(spec: string): Fault {
+  const text = spec.trim();
+  const fail = (part: string, value: string, allowed: string): never => {
+    throw new FaultSpecError(`fault "${spec}": ${part} "${value}" is not allowed; expected ${allowed}`);
+  };
+  if (text === '') fail('SPEC', spec, `KIND[:PATH_GLOB][@PROBABILITY] with KIND one of ${ALLOWED_KINDS}`);
+
+  let rest = text;
+  let probability = 1;
+  const suffix = PROBABILITY_SUFFIX.exec(rest);
+  if (suffix) {
+    const raw = suffix[1]!;
+    const value = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(value >= 0 && value <= 1)) fail('probability', raw, 'a number from 0 to 1, e.g. @0.2');
+    probability = value;
+    rest = rest.slice(0, suffix.index);
+  }
+
+  const colon = rest.indexOf(':');
+  const kindText = colon === -1 ? rest : rest.slice(0, colon);
+  let glob: string | undefined;
+  if (colon !== -1) {
+    glob = rest.slice(colon + 1);
+    if (!glob.startsWith('/'))
+      fail('path glob', glob, 'a glob of request paths starting with /, e.g. /v4/*/task/stats');
+  }
+
+  let kind: FaultKind;
+  let delayMs = 0;
+  let drifts: readonly SchemaDrift[] = [];
+  const [name, argument] = splitOnce(kindText, '=');
+  switch (name) {
+    case '500':
+    case '503':
+    case '429':
+    case 'timeout':
+    case 'reset':
+    case 'malformed':
+      if (argument !== undefined) fail('kind', kindText, ALLOWED_KINDS);
+      kind = name;
+      break;
+    case 'slow': {
+      const match = argument === undefined ? null : DURATION.exec(argument);
+      if (!match) fail('slow duration', argument ?? '', 'a duration such as 500ms, 3s or 1m');
+      kind = 'slow';
+      delayMs = Number(match![1]) * UNIT_MS[match![2] as keyof typeof UNIT_MS];
+      break;
+    }
+    case 'schema-drift':
+      kind = 'schema-drift';
+      if (argument === undefined) drifts = DEFAULT_DRIFTS;
+      else if ((SCHEMA_DRIFTS as readonly string[]).includes(argument)) drifts = [argument as SchemaDrift];
+      else fail('schema drift', argument, `one of ${SCHEMA_DRIFTS.join(', ')}`);
+      break;
+    default:
+      return fail('kind', kindText, ALLOWED_KINDS);
+  }
+
+  let isMatch: (path: string) => boolean = () => true;
+  if (glob !== undefined) {
+    try {
+      isMatch = picomatch(glob, { dot: true });
+    } catch (error) {
+      fail('path glob', glob, `a valid glob (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return { spec, kind, glob, probability, delayMs, drifts, matches: isMatch };
+}
+
+/** Parses every SPEC; the first bad one throws. */
+export function parseFaults(specs: readonly string[]): Fault[] {
+  return specs.map(parseFault);
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** What the faults that fired on one request do to it. */
+export interface FaultOutcome {
+  /** The first terminal fault that fired (500, 503, 429, timeout, reset). */
+  readonly terminal: Fault | undefined;
+  /** Sum of the `slow` faults that fired. */
+  readonly delayMs: number;
+  readonly drifts: readonly SchemaDrift[];
+  readonly malformed: boolean;
+}
+
+export const NO_FAULT: FaultOutcome = { terminal: undefined, delayMs: 0, drifts: [], malformed: false };
+
+/**
+ * Rolls each fault whose glob matches, in order. `slow`, `schema-drift` and `malformed`
+ * combine; the first terminal kind decides the answer. One random draw per matching fault
+ * with a probability below 1, so the same seed and request order give the same outcome.
+ */
+export function rollFaults(faults: readonly Fault[], path: string, random: () => number): FaultOutcome {
+  if (faults.length === 0) return NO_FAULT;
+  let delayMs = 0;
+  let malformed = false;
+  const drifts: SchemaDrift[] = [];
+  for (const fault of faults) {
+    if (!fault.matches(path)) continue;
+    if (fault.probability < 1 && !(random() < fault.probability)) continue;
+    switch (fault.kind) {
+      case 'slow':
+        delayMs += fault.delayMs;
+        break;
+      case 'schema-drift':
+        for (const drift of fault.drifts) if (!drifts.includes(drift)) drifts.push(drift);
+        break;
+      case 'malformed':
+        malformed = true;
+        break;
+      default:
+        return { terminal: fault, delayMs, drifts, malformed };
+    }
+  }
+  return delayMs === 0 && drifts.length === 0 && !malformed
+    ? NO_FAULT
+    : { terminal: undefined, delayMs, drifts, malformed };
+}
