@@ -1,6 +1,6 @@
 import { ScenarioError } from './errors.js';
-import { validateScenarioValue } from './load.js';
-import type { Scenario } from './schema/validate-document.js';
+import type { Scenario } from './schema/types.js';
+import { validateScenarioValue } from './validate.js';
 
 /*
  * The built-in scenarios (contract.md, `taskscope mock`). Each is a scenario document, the

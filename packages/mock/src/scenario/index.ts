@@ -5,7 +5,7 @@
 export { builtInScenario, builtInScenarioNames } from './built-ins.js';
 export type { Profile, ProfileShape } from './engine/profile.js';
 export { ScenarioError, type ScenarioErrorCode } from './errors.js';
-export { loadScenario, parseScenarioText, validateScenarioValue } from './load.js';
+export { loadScenario, parseScenarioText } from './load.js';
 export { createScenarioSource, type ScenarioSource, type ScenarioSourceOptions } from './scenario-source.js';
 export type {
   CgroupFlavour,
@@ -17,4 +17,5 @@ export type {
   ScenarioLoad,
   ScenarioNetworkMode,
   ScenarioTask,
-} from './schema/validate-document.js';
+} from './schema/types.js';
+export { validateScenarioValue } from './validate.js';

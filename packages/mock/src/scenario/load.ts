@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { builtInScenario, builtInScenarioNames } from './built-ins.js';
 import { ScenarioError } from './errors.js';
-import { type Scenario, validateScenarioDocument } from './schema/validate-document.js';
+import type { Scenario } from './schema/types.js';
+import { validateScenarioValue } from './validate.js';
 
 /**
  * Parses and validates a scenario document. `origin` (a file name) starts every error
@@ -12,17 +13,6 @@ import { type Scenario, validateScenarioDocument } from './schema/validate-docum
 export function parseScenarioText(text: string, format: 'json' | 'yaml', origin = 'scenario'): Scenario {
   const document = format === 'json' ? parseJson(text, origin) : parseYaml(text, origin);
   return validateScenarioValue(document, origin);
-}
-
-/** Validates an already-parsed document (for built-ins and programmatic use). */
-export function validateScenarioValue(document: unknown, origin = 'scenario'): Scenario {
-  const fallbackName = basename(origin, extname(origin)) || 'scenario';
-  const result = validateScenarioDocument(document, fallbackName);
-  if (result.ok) return result.scenario;
-  const { path: field, value, allowed } = result.problem;
-  const found = value === undefined ? 'missing' : `${preview(value)}`;
-  const where = field === '' ? 'the document' : `field "${field}"`;
-  return fail(`scenario ${origin}: ${where} is ${found}; allowed: ${allowed}`, field, value, allowed);
 }
 
 /**
@@ -95,9 +85,4 @@ function parseYaml(text: string, origin: string): unknown {
 
 function fail(message: string, path: string, value: unknown, allowed: string, options?: ErrorOptions): never {
   throw new ScenarioError(message, path, value, allowed, options);
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -14,7 +14,7 @@ import { type JsonValue, toJsonText } from './json-text.js';
 import { containerMetadata, metadataStateKey, taskMetadata } from './payloads/metadata-payload.js';
 import { statsPayload } from './payloads/stats-payload.js';
 import { payloadTimeMs } from './payloads/time-text.js';
-import type { CgroupFlavour, Scenario } from './schema/validate-document.js';
+import type { CgroupFlavour, Scenario } from './schema/types.js';
 
 const NS_PER_MS = 1_000_000;
 

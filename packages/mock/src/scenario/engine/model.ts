@@ -1,5 +1,5 @@
 import { createRandom, type Random } from '../random.js';
-import type { Scenario, ScenarioContainer } from '../schema/validate-document.js';
+import type { Scenario, ScenarioContainer } from '../schema/types.js';
 import { createProfileFunction, type Profile, type ProfileFunction } from './profile.js';
 
 /*
