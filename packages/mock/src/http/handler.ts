@@ -1,6 +1,7 @@
 import { looksLikeJson, parseJsonLossless, stringifyJson } from '../common/json-text.js';
 import { createPrng } from '../common/random.js';
-import { type Fault, NO_FAULT, parseFaults, rollFaults } from '../faults/fault-spec.js';
+import { type Fault, parseFaults } from '../faults/fault-spec.js';
+import { NO_FAULT, rollFaults } from '../faults/roll-faults.js';
 import { driftContainerStats, driftTaskStats, type SchemaDrift } from '../faults/schema-drift.js';
 import type { MockAnswer, MockEndpoint, PayloadSource } from '../sources/payload-source.js';
 import {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFault, rollFaults } from '../../src/faults/fault-spec.js';
+import { parseFault } from '../../src/faults/fault-spec.js';
+import { rollFaults } from '../../src/faults/roll-faults.js';
 import { createRequestHandler } from '../../src/http/handler.js';
 import { type MockServer, startMockServer } from '../../src/http/server.js';
 import { createStaticSource } from '../../src/sources/static-source.js';
