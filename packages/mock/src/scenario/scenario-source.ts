@@ -1,4 +1,5 @@
 import type { ApiVersion } from '@taskscope/wire';
+import { type JsonValue, stringifyJson } from '../common/json-text.js';
 import type {
   ContainerTruth,
   InterfaceTruth,
@@ -9,14 +10,12 @@ import type {
   Truth,
 } from '../sources/payload-source.js';
 import { type ContainerModel, compileScenario, type TaskModel } from './engine/model.js';
+import { NS_PER_MS } from './engine/nanoseconds.js';
 import { createTimeline, type Sample, type Served, type Timeline } from './engine/timeline.js';
-import { type JsonValue, toJsonText } from './json-text.js';
 import { containerMetadata, metadataStateKey, taskMetadata } from './payloads/metadata-payload.js';
 import { statsPayload } from './payloads/stats-payload.js';
 import { payloadTimeMs } from './payloads/time-text.js';
 import type { CgroupFlavour, Scenario } from './schema/types.js';
-
-const NS_PER_MS = 1_000_000;
 
 export interface ScenarioSourceOptions {
   /** All randomness (ids, offsets, noise) derives from it; default 1 (contract.md `--seed`). */
@@ -77,7 +76,7 @@ export function createScenarioSource(scenario: Scenario, options: ScenarioSource
 
   const entryText = (c: ContainerModel, served: Served, version: ApiVersion, inMap: boolean): string => {
     if (served.kind === 'sample')
-      return toJsonText(statsPayload(model, c, served.sample, served.previous, version));
+      return stringifyJson(statsPayload(model, c, served.sample, served.previous, version));
     // No sample: `null` on v2/v3 and on Fargate v4; the EC2 agent's v4 sends `{}`.
     if (version === 'v4' && (!fargate || !inMap)) return '{}';
     return 'null';
@@ -102,7 +101,7 @@ export function createScenarioSource(scenario: Scenario, options: ScenarioSource
     const cached = metadataCache.get(cacheKey);
     if (cached && cached.key === key) return cached.body;
     // Metadata holds no integer above 2^53, so a plain value is exact.
-    const body = deepFreeze(JSON.parse(toJsonText(build())));
+    const body = deepFreeze(JSON.parse(stringifyJson(build())));
     metadataCache.set(cacheKey, { key, body });
     return body;
   };

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { looksLikeJson, parseJsonLossless, stringifyJson } from '../../src/common/json-text.js';
+import {
+  CGROUP_V2_NO_LIMIT,
+  JsonInteger,
+  looksLikeJson,
+  parseJsonLossless,
+  stringifyJson,
+} from '../../src/common/json-text.js';
 
 describe('lossless JSON', () => {
   it('keeps the no-limit sentinels above 2^53 exact', () => {
@@ -33,6 +39,14 @@ describe('lossless JSON', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes parsed big integers, JsonIntegers and bigints side by side with one marker', () => {
+    const parsed = parseJsonLossless('{"limit":9223372036854771712}') as Record<string, unknown>;
+    expect(parsed['limit']).toBe('\u0000#9223372036854771712');
+    expect(
+      stringifyJson({ ...parsed, max: CGROUP_V2_NO_LIMIT, n: new JsonInteger('-12'), b: 2n ** 64n }),
+    ).toBe('{"limit":9223372036854771712,"max":18446744073709551615,"n":-12,"b":18446744073709551616}');
   });
 
   it('tells JSON text from plain text', () => {

@@ -1,13 +1,12 @@
-import { createRandom, type Random } from '../random.js';
+import { createRandom, type Random } from '../../common/random.js';
 import type { Scenario, ScenarioContainer } from '../schema/types.js';
+import { NS_PER_MS } from './nanoseconds.js';
 import { createProfileFunction, type Profile, type ProfileFunction } from './profile.js';
 
 /*
  * A scenario compiled with a seed: every identifier, every fixed offset and ratio, and the
  * containers' run timeline. Times are integer nanoseconds since the scenario origin.
  */
-
-const NS_PER_MS = 1_000_000;
 
 /** One run of a container: counters start from zero at `startNs`. */
 export interface Run {

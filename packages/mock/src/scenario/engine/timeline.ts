@@ -1,4 +1,4 @@
-import { unitHash } from '../random.js';
+import { unitHash } from '../../common/random.js';
 import type { ContainerModel, TaskModel } from './model.js';
 
 /*

@@ -1,8 +1,9 @@
 import type { ApiVersion } from '@taskscope/wire';
+import type { JsonValue } from '../../common/json-text.js';
+import { unitHash } from '../../common/random.js';
 import { type ContainerModel, type TaskModel, taskStopNs } from '../engine/model.js';
+import { NS_PER_MS } from '../engine/nanoseconds.js';
 import type { Timeline } from '../engine/timeline.js';
-import type { JsonValue } from '../json-text.js';
-import { unitHash } from '../random.js';
 import { formatPayloadTime, formatWholeSeconds } from './time-text.js';
 
 /*
@@ -12,7 +13,6 @@ import { formatPayloadTime, formatWholeSeconds } from './time-text.js';
  * awsvpc network extras and the PULLED containers appended (research/payloads.md §3–§4).
  */
 
-const NS_PER_MS = 1_000_000;
 // The Fargate time-sync reference moves on about once a minute.
 const CLOCK_SYNC_NS = 64_000 * NS_PER_MS;
 

@@ -1,7 +1,12 @@
 import type { ApiVersion } from '@taskscope/wire';
+import {
+  CGROUP_V1_NO_LIMIT,
+  CGROUP_V2_NO_LIMIT,
+  JsonInteger,
+  type JsonValue,
+} from '../../common/json-text.js';
 import type { ContainerModel, TaskModel } from '../engine/model.js';
 import type { Sample } from '../engine/timeline.js';
-import { CGROUP_V1_NO_LIMIT, CGROUP_V2_NO_LIMIT, JsonInteger, type JsonValue } from '../json-text.js';
 import { formatPayloadTime, GO_ZERO_TIME } from './time-text.js';
 
 /*

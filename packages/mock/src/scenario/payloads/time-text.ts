@@ -1,3 +1,5 @@
+import { NS_PER_MS, NS_PER_S } from '../engine/nanoseconds.js';
+
 /*
  * Payload timestamps. The endpoint writes Go's RFC3339Nano: UTC, 0 to 9 fraction digits
  * with trailing zeros trimmed (`…32.51467703Z` has 8), no fraction at all on a whole
@@ -7,9 +9,6 @@
 
 /** Go's zero `time.Time`: `preread` of a first sample. */
 export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
-
-const NS_PER_MS = 1_000_000;
-const NS_PER_S = 1_000_000_000;
 
 /** The RFC3339Nano text of `originMs` (an integer) plus `offsetNs` (an integer, may be negative). */
 export function formatPayloadTime(originMs: number, offsetNs: number): string {

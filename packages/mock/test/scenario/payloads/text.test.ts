@@ -1,7 +1,7 @@
 import { parsePayloadTime } from '@taskscope/wire';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { CGROUP_V1_NO_LIMIT, JsonInteger, toJsonText } from '../../../src/scenario/json-text.js';
+import { CGROUP_V1_NO_LIMIT, JsonInteger, stringifyJson } from '../../../src/common/json-text.js';
 import { formatPayloadTime, GO_ZERO_TIME } from '../../../src/scenario/payloads/time-text.js';
 
 test('timestamps are RFC3339Nano with trailing zeros trimmed, as Go writes them', () => {
@@ -28,7 +28,7 @@ test('every formatted time parses back to the same nanosecond', () => {
 });
 
 test('integers above 2^53 are written digit for digit', () => {
-  const text = toJsonText({
+  const text = stringifyJson({
     limit: CGROUP_V1_NO_LIMIT,
     big: new JsonInteger('18446744073709551615'),
     skip: undefined,
