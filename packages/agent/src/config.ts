@@ -1,6 +1,7 @@
 import { resolveMetadataEndpoint } from '@taskscope/client';
 import { EMF_NAMESPACE, readOtlpConfig } from '@taskscope/exporters';
-import { type ApiVersion, describeFound, summarizeIssues } from '@taskscope/wire';
+import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
+import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
 import { AgentConfigError } from './errors.js';
 
@@ -246,7 +247,7 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
     const fromFlag = flags[key];
     const raw = fromFlag !== undefined ? fromFlag : env[envName];
     const label = fromFlag !== undefined ? flag : envName;
-    const result = v.safeParse(SETTINGS[key], raw);
+    const result = safeParseInput(SETTINGS[key], raw);
     if (result.success) values[key] = result.output;
     else {
       failed.add(key);

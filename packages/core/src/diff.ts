@@ -11,7 +11,6 @@ import type {
   ContainerRates,
   ContainerState,
   CoreState,
-  InterfaceRates,
   InterfaceState,
 } from './state.js';
 import type {
@@ -19,6 +18,7 @@ import type {
   ContainerMetrics,
   ContainerStatsMetrics,
   InterfaceMetrics,
+  InterfaceRates,
   NetworkCounters,
   SampleKind,
   TaskMetrics,

@@ -1,5 +1,5 @@
 import type { PayloadTime } from '@taskscope/wire';
-import type { NetworkCounters } from './types.js';
+import type { InterfaceRates, NetworkCounters } from './types.js';
 
 /*
  * What one poll hands to the next. Plain JSON data (PayloadTime is two numbers), never
@@ -37,15 +37,6 @@ export interface ContainerState {
   readonly baseline?: ContainerBaseline;
 }
 
-/** The rates of an interface's latest interval, repeated on a duplicate sample. */
-export interface InterfaceRates {
-  readonly rxBytesPerSecond?: number;
-  readonly txBytesPerSecond?: number;
-  readonly rxPacketsPerSecond?: number;
-  readonly txPacketsPerSecond?: number;
-  readonly rxBytesDelta?: number;
-  readonly txBytesDelta?: number;
-}
 
 export interface InterfaceState {
   /** The container whose readings the rates follow (see diffSnapshot). */

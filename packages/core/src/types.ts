@@ -112,20 +112,25 @@ export interface NetworkCounters {
   readonly txDropped: number;
 }
 
-export interface InterfaceMetrics {
+/**
+ * The rates of an interface's latest interval, each absent when no interval is known; the
+ * deltas are the bytes over that interval (for EMF). Repeated on a duplicate sample.
+ */
+export interface InterfaceRates {
+  readonly rxBytesPerSecond?: number;
+  readonly txBytesPerSecond?: number;
+  readonly rxPacketsPerSecond?: number;
+  readonly txPacketsPerSecond?: number;
+  readonly rxBytesDelta?: number;
+  readonly txBytesDelta?: number;
+}
+
+export interface InterfaceMetrics extends InterfaceRates {
   /** `eth1`, `eth0`, `Ethernet 3`… */
   readonly interface: string;
   /** Bridge (per-container namespace) only; absent for awsvpc task-level interfaces. */
   readonly containerName?: string;
   readonly counters: NetworkCounters;
-  /** Absent when no interval is known. */
-  readonly rxBytesPerSecond?: number;
-  readonly txBytesPerSecond?: number;
-  readonly rxPacketsPerSecond?: number;
-  readonly txPacketsPerSecond?: number;
-  /** Bytes over the latest interval (for EMF); absent when no interval is known. */
-  readonly rxBytesDelta?: number;
-  readonly txBytesDelta?: number;
 }
 
 export interface ContainerStatsMetrics {

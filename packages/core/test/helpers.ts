@@ -28,26 +28,18 @@ export interface Poll {
   readonly stats: TaskStats;
 }
 
-export const FARGATE: RawPoll = rawPair(
-  'prometheus-community-ecs_exporter/fargate_task_metadata.json',
-  'prometheus-community-ecs_exporter/fargate_task_stats.json',
+const ECS_EXPORTER = 'prometheus-community-ecs_exporter';
+const TELEGRAF = 'influxdata-telegraf';
+const DOCS = 'awsdocs-amazon-ecs-developer-guide/rev-2020-09';
+
+export const FARGATE = rawPair(
+  `${ECS_EXPORTER}/fargate_task_metadata.json`,
+  `${ECS_EXPORTER}/fargate_task_stats.json`,
 );
-export const EC2: RawPoll = rawPair(
-  'prometheus-community-ecs_exporter/ec2_task_metadata.json',
-  'prometheus-community-ecs_exporter/ec2_task_stats.json',
-);
-export const TELEGRAF_V2: RawPoll = rawPair(
-  'influxdata-telegraf/metadata.golden',
-  'influxdata-telegraf/stats.golden',
-);
-export const TELEGRAF_CGROUPV2: RawPoll = rawPair(
-  'influxdata-telegraf/cgroupv2/meta.json',
-  'influxdata-telegraf/cgroupv2/stats.json',
-);
-export const DOCS_2020: RawPoll = rawPair(
-  'awsdocs-amazon-ecs-developer-guide/rev-2020-09/v4-task-metadata.json',
-  'awsdocs-amazon-ecs-developer-guide/rev-2020-09/v4-task-stats.json',
-);
+export const EC2 = rawPair(`${ECS_EXPORTER}/ec2_task_metadata.json`, `${ECS_EXPORTER}/ec2_task_stats.json`);
+export const TELEGRAF_V2 = rawPair(`${TELEGRAF}/metadata.golden`, `${TELEGRAF}/stats.golden`);
+export const TELEGRAF_CGROUPV2 = rawPair(`${TELEGRAF}/cgroupv2/meta.json`, `${TELEGRAF}/cgroupv2/stats.json`);
+export const DOCS_2020 = rawPair(`${DOCS}/v4-task-metadata.json`, `${DOCS}/v4-task-stats.json`);
 
 /** Fargate DockerIds of the two running containers and the stopped one. */
 export const FARGATE_IDS = {

@@ -1,6 +1,5 @@
 export { type ApiVersion, apiVersionOf, type EndpointPaths, endpointPaths } from './endpoints.js';
 export { type WireErrorCode, WireSchemaError } from './errors.js';
-export { describeFound, type IssueSummary, summarizeIssues } from './issues.js';
 export { effectiveLimit, MIB, NO_LIMIT_THRESHOLD } from './limits.js';
 export {
   isEmptyStats,

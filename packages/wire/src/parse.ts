@@ -1,7 +1,7 @@
-import * as v from 'valibot';
+import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
+import type * as v from 'valibot';
 import { type Check, checkOf } from './check.js';
 import { WireSchemaError } from './errors.js';
-import { describeFound, summarizeIssues } from './issues.js';
 import {
   type ContainerMetadata,
   ContainerMetadataSchema,
@@ -66,7 +66,7 @@ function parseWith<const TSchema extends v.GenericSchema>(
   what: string,
   prefix: readonly PropertyKey[],
 ): v.InferOutput<TSchema> {
-  const result = v.safeParse(schema, payload);
+  const result = safeParseInput(schema, payload);
   if (result.success) return result.output;
   const summary = summarizeIssues(result.issues, payload, prefix, schema);
   throw schemaError(what, summary.path, summary.value, summary.expected, summary.problems);

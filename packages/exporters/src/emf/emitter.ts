@@ -1,5 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
-import { describeFound, summarizeIssues } from '@taskscope/wire';
+import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import { translateEmf } from './translate.js';
 
@@ -32,7 +32,7 @@ export interface EmfEmitter {
 
 /** Thin adapter over {@link translateEmf}: one JSON document per line. */
 export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
-  const parsed = v.safeParse(EMF_NAMESPACE, options.namespace);
+  const parsed = safeParseInput(EMF_NAMESPACE, options.namespace);
   if (!parsed.success) {
     const { expected } = summarizeIssues(parsed.issues, options.namespace);
     // A bad namespace is a string from a flag or variable: shown as JSON, as the user typed it.

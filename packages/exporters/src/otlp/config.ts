@@ -1,4 +1,4 @@
-import { summarizeIssues } from '@taskscope/wire';
+import { safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import type { OtlpTemporality } from './translate.js';
 
@@ -109,7 +109,7 @@ function read<TOutput>(
   schema: v.GenericSchema<string, TOutput>,
   found: { name: string; value: string },
 ): TOutput {
-  const result = v.safeParse(schema, found.value);
+  const result = safeParseInput(schema, found.value);
   if (result.success) return result.output;
   return fail(found.name, found.value, summarizeIssues(result.issues, found.value).expected);
 }
@@ -145,7 +145,7 @@ function metricsUrl(env: Env): string {
   const url = specific
     ? specific.value
     : `${(generic?.value ?? DEFAULT_ENDPOINT).replace(/\/+$/, '')}/v1/metrics`;
-  const parsed = v.safeParse(HTTP_URL, url);
+  const parsed = safeParseInput(HTTP_URL, url);
   // Named as the user typed it, before the signal path was appended.
   if (!parsed.success)
     fail(

@@ -1,4 +1,4 @@
-import { describeFound, summarizeIssues } from '@taskscope/wire';
+import { describeFound, summarizeIssues, VALIBOT_OWN_MESSAGE } from '@taskscope/input';
 import type { BaseIssue, GenericSchema } from 'valibot';
 
 /** Stable machine codes of the mock's own input errors. Branch on `code`, not the text. */
@@ -62,7 +62,7 @@ export function unknownKeyMessage(issue: BaseIssue<unknown>): string {
   const item = issue.path?.[0];
   return issue.expected === 'never' && item !== undefined
     ? `no other keys (unknown: ${String(item.key)})`
-    : issue.message;
+    : VALIBOT_OWN_MESSAGE;
 }
 
 /** At most 60 characters of the value, as JSON. */

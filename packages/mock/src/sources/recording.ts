@@ -1,3 +1,4 @@
+import { safeParseInput } from '@taskscope/input';
 import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
 import { describeIssues, oneOf, preview, RecordingError, unknownKeyMessage } from '../common/errors.js';
@@ -107,7 +108,7 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
   if (first === -1)
     fail(1, `the file is empty; expected a header line {"format":"${RECORDING_FORMAT}","version":1,…}`);
   const headerValue = parseLine(first);
-  const header = v.safeParse(HeaderSchema, headerValue);
+  const header = safeParseInput(HeaderSchema, headerValue);
   if (!header.success)
     return fail(first + 1, `header ${describeIssues(header.issues, headerValue, HeaderFields)}`);
   const api = header.output.api;
@@ -118,7 +119,7 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
     if (lines[index]!.trim() === '') continue;
     const lineNo = index + 1;
     const value = parseLine(index);
-    const parsed = v.safeParse(LineSchema, value);
+    const parsed = safeParseInput(LineSchema, value);
     if (!parsed.success) return fail(lineNo, describeIssues(parsed.issues, value, LineFields));
     const entry = parsed.output;
     const hasBody = Object.hasOwn(value as object, 'body');

@@ -1,3 +1,4 @@
+import { safeParseInput } from '@taskscope/input';
 import * as v from 'valibot';
 import { type Profile, type ProfileShape, shapeMinimum } from '../engine/profile.js';
 import {
@@ -114,9 +115,9 @@ export function profileSchema(value: ValueSchema, unitWords: string) {
       const kind = isPlainRecord(input) ? PROFILE_KINDS.find((k) => Object.hasOwn(input, k)) : undefined;
       const parsed =
         typeof input === 'number' || typeof input === 'string'
-          ? v.safeParse(bare, input)
+          ? safeParseInput(bare, input)
           : kind !== undefined
-            ? v.safeParse(shapes[kind], input)
+            ? safeParseInput(shapes[kind], input)
             : undefined;
       if (parsed === undefined) {
         addIssue({ message: allowed });

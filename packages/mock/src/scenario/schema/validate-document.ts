@@ -1,5 +1,4 @@
-import { summarizeIssues } from '@taskscope/wire';
-import * as v from 'valibot';
+import { safeParseInput, summarizeIssues } from '@taskscope/input';
 import { documentProblem } from './document-rules.js';
 import { DocumentSchema } from './document-schema.js';
 import { toScenario } from './to-scenario.js';
@@ -28,7 +27,7 @@ export function validateScenarioDocument(
   document: unknown,
   fallbackName: string,
 ): { ok: true; scenario: Scenario } | { ok: false; problem: SchemaProblem } {
-  const parsed = v.safeParse(DocumentSchema, document);
+  const parsed = safeParseInput(DocumentSchema, document);
   if (!parsed.success) {
     // Every schema above words its own issues, so the summary's `expected` is our text as is.
     const { path, value, expected, problems } = summarizeIssues(parsed.issues, document);

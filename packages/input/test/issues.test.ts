@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { expect, test } from 'vitest';
-import { describeFound, summarizeIssues } from '../src/index.js';
+import {
+  describeFound,
+  INPUT_PARSE_CONFIG,
+  problemsOf,
+  safeParseInput,
+  summarizeIssues,
+} from '../src/index.js';
 
 function summary(schema: v.GenericSchema, input: unknown, prefix: readonly PropertyKey[] = []) {
-  const result = v.safeParse(schema, input);
+  const result = v.safeParse(schema, input, INPUT_PARSE_CONFIG);
   if (result.success) throw new Error('expected the parse to fail');
   return summarizeIssues(result.issues, input, prefix, schema);
 }
@@ -47,7 +53,7 @@ test('type, missing field, nested missing field and wrapper schemas are named in
 });
 
 test('without the schema a missing field still gets a path and a generic expectation', () => {
-  const result = v.safeParse(Config, { port: 80 });
+  const result = v.safeParse(Config, { port: 80 }, INPUT_PARSE_CONFIG);
   expect(result.success).toBe(false);
   expect(summarizeIssues(result.issues!, { port: 80 })).toMatchObject({ path: 'name', expected: 'a value' });
 });
@@ -126,7 +132,7 @@ test('describeFound previews values with their kind and shortens long ones', () 
 test('property: any failing input gives a path, an expectation and one problem per issue', () => {
   fc.assert(
     fc.property(fc.jsonValue(), (input) => {
-      const result = v.safeParse(Config, input);
+      const result = v.safeParse(Config, input, INPUT_PARSE_CONFIG);
       if (result.success) return;
       const summary = summarizeIssues(result.issues, input, ['x'], Config);
       expect(summary.path.startsWith('x')).toBe(true);
@@ -176,4 +182,29 @@ test('a missing field is looked up through records, tuples, rests and union opti
     path: 'either.a',
     expected: 'a number',
   });
+});
+
+test('a schema author message is kept, valibot’s own is worded, with or without the config', () => {
+  const port = v.pipe(
+    v.number(),
+    v.check((n) => n !== 22, 'any port but 22'),
+  );
+  expect(summary(port, 22).expected).toBe('any port but 22');
+  // Without INPUT_PARSE_CONFIG valibot writes its English, which then reads as an author's
+  // message: the config is what tells the two apart, not the English text.
+  const english = v.safeParse(v.number(), 'x');
+  expect(english.success).toBe(false);
+  expect(summarizeIssues(english.issues!, 'x').expected).toMatch(/^Invalid type/);
+});
+
+test('problemsOf lists each distinct problem as field, value and allowed, prefix included', () => {
+  const result = safeParseInput(Config, { name: 1, port: 'x' });
+  expect(result.success).toBe(false);
+  expect(problemsOf(result.issues!, { name: 1, port: 'x' }, ['cfg'], Config)).toEqual([
+    { field: 'cfg.name', value: 1, allowed: 'a string' },
+    { field: 'cfg.port', value: 'x', allowed: 'a number' },
+  ]);
+  // An array where an object belongs: one problem, not one per missing key.
+  const list = safeParseInput(Config, []);
+  expect(problemsOf(list.issues!, [], [], Config)).toEqual([{ field: '', value: [], allowed: 'an object' }]);
 });

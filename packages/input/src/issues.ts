@@ -1,4 +1,6 @@
 import type { BaseIssue, GenericSchema } from 'valibot';
+import * as v from 'valibot';
+import type { Problem } from './errors.js';
 
 /**
  * The first problem of a failed parse, for a one-line message: path (dotted, prefix included),
@@ -40,9 +42,27 @@ export function summarizeIssues(
   };
 }
 
-/** `"12" (string)`, `null (null)`, `missing` (undefined), long values shortened: for "is X" in messages. */
-export function describeFound(value: unknown): string {
-  return value === undefined ? 'missing' : `${preview(value)} (${kindOf(value)})`;
+/**
+ * Every problem of a failed parse as {@link Problem}s (field, value, allowed), first one first,
+ * each distinct line once: what an {@link InputError} carries.
+ */
+export function problemsOf(
+  issues: readonly BaseIssue<unknown>[],
+  input: unknown,
+  prefix: readonly PropertyKey[] = [],
+  schema?: GenericSchema,
+): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    const resolved = resolve(issue, [], input, schema);
+    const field = dotted([...prefix, ...resolved.path]);
+    const key = `${field}\u0000${resolved.expected}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ field, value: resolved.value, allowed: resolved.expected });
+  }
+  return problems;
 }
 
 interface Resolved {
@@ -53,9 +73,27 @@ interface Resolved {
 
 const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest']);
 
-// valibot's own text is `Invalid <label>: Expected <x> but received <y>` (or `Invalid <label>:
-// Received <y>` when nothing is expected); anything else was written by the schema's author.
-const DEFAULT_MESSAGE = /^Invalid [\w ]+: (?:Expected [\s\S]* but r|R)eceived /;
+/**
+ * The message valibot gives an issue whose schema or action has no message of its own. Parse
+ * with {@link INPUT_PARSE_CONFIG} and valibot writes this mark, through its own fallback hook
+ * (`config.message`), instead of its English text: the summary can then tell the schema
+ * author's words (kept) from valibot's (replaced by ours) without matching valibot's English,
+ * which a valibot release may change.
+ */
+export const VALIBOT_OWN_MESSAGE = '\u0000valibot';
+
+/** The config for `v.safeParse`/`v.parse` of anything a summary will word. */
+export const INPUT_PARSE_CONFIG: v.Config<v.BaseIssue<unknown>> = Object.freeze({
+  message: VALIBOT_OWN_MESSAGE,
+});
+
+/** `v.safeParse` with {@link INPUT_PARSE_CONFIG}. */
+export function safeParseInput<const TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+): v.SafeParseResult<TSchema> {
+  return v.safeParse(schema, input, INPUT_PARSE_CONFIG);
+}
 
 function resolve(
   issue: BaseIssue<unknown>,
@@ -93,7 +131,7 @@ function expectation(
   path: readonly PropertyKey[],
   schema: GenericSchema | undefined,
 ): string {
-  if (!DEFAULT_MESSAGE.test(issue.message)) return issue.message.replace(/^expected\s+/i, '');
+  if (issue.message !== VALIBOT_OWN_MESSAGE) return issue.message.replace(/^expected\s+/i, '');
   if (isKeyIssue(issue)) {
     // valibot names the missing key (`"total_usage"`) as the expectation, not its type.
     if (issue.expected === 'never') return 'no such field';
@@ -257,24 +295,4 @@ function joinOr(words: readonly string[]): string {
 
 function dotted(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function preview(value: unknown): string {
-  const text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function stringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    // Circular structures and nested bigints cannot be JSON; name the kind instead.
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { expect, test } from 'vitest';
+import {
+  BOOLEAN_WORDS,
+  booleanWord,
+  deepFreeze,
+  durationText,
+  durationWords,
+  formatDurationMs,
+  HOST_PORT_WORDS,
+  hostPortText,
+  INPUT_PARSE_CONFIG,
+  parseBoolean,
+  parseDurationMs,
+  parseHostPort,
+  summarizeIssues,
+} from '../src/index.js';
+
+test.each<[string, number | undefined]>([
+  ['500ms', 500],
+  ['10s', 10_000],
+  ['1m', 60_000],
+  ['1.5h', 5_400_000],
+  [' 2s ', 2000],
+  ['10 s', 10_000],
+  ['0.5ms', 1],
+  ['0ms', 0],
+  ['10', undefined],
+  ['-1s', undefined],
+  ['1d', undefined],
+  ['fast', undefined],
+  ['', undefined],
+  ['1e3ms', undefined],
+])('duration %j → %j ms', (text, ms) => {
+  expect(parseDurationMs(text)).toBe(ms);
+});
+
+test('formatted durations read back to the same milliseconds', () => {
+  expect([100, 1500, 60_000, 90_000, 3_600_000].map(formatDurationMs)).toEqual([
+    '100ms',
+    '1500ms',
+    '1m',
+    '90s',
+    '1h',
+  ]);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10 * 3_600_000 }), (ms) => {
+      expect(parseDurationMs(formatDurationMs(ms))).toBe(ms);
+    }),
+  );
+  expect(durationWords(100, 60_000)).toBe('a duration from 100ms to 1m, such as 500ms, 10s or 1m');
+});
+
+test.each<[string, { host: string; port: number } | undefined]>([
+  ['127.0.0.1:9780', { host: '127.0.0.1', port: 9780 }],
+  ['0.0.0.0:0', { host: '0.0.0.0', port: 0 }],
+  ['[::]:9780', { host: '::', port: 9780 }],
+  ['[::1]:65535', { host: '::1', port: 65535 }],
+  ['localhost:80', { host: 'localhost', port: 80 }],
+  ['999.1.1.1:80', { host: '999.1.1.1', port: 80 }],
+  ['nowhere', undefined],
+  [':80', undefined],
+  ['host:65536', undefined],
+  ['host:123456', undefined],
+  ['::1:80', undefined],
+  ['a b:80', undefined],
+  ['host:-1', undefined],
+])('HOST:PORT %j', (text, expected) => {
+  expect(parseHostPort(text)).toEqual(expected);
+});
+
+test.each<[string, boolean | undefined]>([
+  ['true', true],
+  ['TRUE', true],
+  ['1', true],
+  ['yes', true],
+  ['on', true],
+  ['false', false],
+  ['0', false],
+  ['No', false],
+  ['off', false],
+  ['', false],
+  ['banana', undefined],
+  ['2', undefined],
+])('switch %j → %j', (text, expected) => {
+  expect(parseBoolean(text)).toBe(expected);
+});
+
+function expected(schema: v.GenericSchema, input: unknown): string {
+  const result = v.safeParse(schema, input, INPUT_PARSE_CONFIG);
+  if (result.success) throw new Error(`${JSON.stringify(input)} parsed`);
+  return summarizeIssues(result.issues, input).expected;
+}
+
+test('the valibot schemas parse the same grammars and say what is allowed', () => {
+  expect(v.parse(durationText(100, 60_000), '2s')).toBe(2000);
+  expect(expected(durationText(100, 60_000), '50ms')).toBe(durationWords(100, 60_000));
+  expect(expected(durationText(100, 60_000), 'soon')).toBe(durationWords(100, 60_000));
+  expect(expected(durationText(1, 2, 'one or two ms'), '3ms')).toBe('one or two ms');
+  expect(v.parse(hostPortText(), '[::]:1')).toEqual({ host: '::', port: 1 });
+  expect(expected(hostPortText(), 'x')).toBe(HOST_PORT_WORDS);
+  expect(v.parse(booleanWord(), 'off')).toBe(false);
+  expect(v.parse(booleanWord(), true)).toBe(true);
+  expect(expected(booleanWord(), 'banana')).toBe(BOOLEAN_WORDS);
+});
+
+test('deepFreeze freezes every level and returns its argument', () => {
+  const value = { a: { b: [{ c: 1 }] } };
+  expect(deepFreeze(value)).toBe(value);
+  expect(Object.isFrozen(value.a.b[0])).toBe(true);
+  expect(deepFreeze(null)).toBeNull();
+});
