@@ -3,7 +3,13 @@
  * replay, the ground truth, and msw handlers (`@taskscope/mock/msw`).
  */
 
-export { FaultSpecError, type MockErrorCode, MockInputError, RecordingError } from './common/errors.js';
+export {
+  FaultSpecError,
+  MOCK_ERROR_CODES,
+  type MockErrorCode,
+  MockInputError,
+  RecordingError,
+} from './common/errors.js';
 export { parseJsonLossless, stringifyJson } from './common/json-text.js';
 export { type Fault, type FaultKind, parseFault, parseFaults } from './faults/fault-spec.js';
 export { SCHEMA_DRIFTS, type SchemaDrift } from './faults/schema-drift.js';

@@ -1,3 +1,4 @@
+import { parseDurationMs } from '@taskscope/input';
 import picomatch from 'picomatch';
 import { FaultSpecError } from '../common/errors.js';
 import { DEFAULT_DRIFTS, SCHEMA_DRIFTS, type SchemaDrift } from './schema-drift.js';
@@ -27,8 +28,6 @@ export interface Fault {
 }
 
 const ALLOWED_KINDS = `500, 503, 429, timeout, reset, malformed, slow=DUR (e.g. slow=3s), schema-drift or schema-drift=NAME (${SCHEMA_DRIFTS.join(', ')})`;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
 /** Characters that make a trailing `@…` part of a glob (extglob `@(a|b)`), not a probability. */
 const PROBABILITY_SUFFIX = /@([^@/()|*?[\]{}]*)$/;
 
@@ -36,7 +35,7 @@ const PROBABILITY_SUFFIX = /@([^@/()|*?[\]{}]*)$/;
 export function parseFault(spec: string): Fault {
   const text = spec.trim();
   const fail = (part: string, value: string, allowed: string): never => {
-    throw new FaultSpecError(`fault "${spec}": ${part} "${value}" is not allowed; expected ${allowed}`);
+    throw new FaultSpecError(spec, { field: part, value, allowed });
   };
   if (text === '') fail('SPEC', spec, `KIND[:PATH_GLOB][@PROBABILITY] with KIND one of ${ALLOWED_KINDS}`);
 
@@ -75,10 +74,12 @@ export function parseFault(spec: string): Fault {
       kind = name;
       break;
     case 'slow': {
-      const match = argument === undefined ? null : DURATION.exec(argument);
-      if (!match) fail('slow duration', argument ?? '', 'a duration such as 500ms, 3s or 1m');
+      // The one duration grammar (@taskscope/input), as --cadence and scenario files read it.
+      const ms = argument === undefined ? undefined : parseDurationMs(argument);
+      if (ms === undefined)
+        return fail('slow duration', argument ?? '', 'a duration such as 500ms, 3s or 1m');
       kind = 'slow';
-      delayMs = Number(match![1]) * UNIT_MS[match![2] as keyof typeof UNIT_MS];
+      delayMs = ms;
       break;
     }
     case 'schema-drift':

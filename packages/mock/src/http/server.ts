@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HOST_PORT_WORDS, type HostPort, parseHostPort } from '@taskscope/input';
+import { MOCK_OPTIONS_SOURCE, MockInputError } from '../common/errors.js';
 import type { PayloadSource } from '../sources/payload-source.js';
 import type { MockControls } from './controls.js';
 import { createRequestHandler, MAX_CONTROL_BODY_BYTES, type RequestHandlerOptions } from './handler.js';
@@ -175,14 +177,19 @@ function readBody(
   });
 }
 
-/** `HOST:PORT` (IPv6 in brackets) or parts. */
-export function listenAddress(listen: ListenAddress): { host: string; port: number } {
+/**
+ * `HOST:PORT` (IPv6 in brackets) in the one grammar of @taskscope/input, or parts. A bad
+ * address is the caller's input (`MOCK_CONFIG`, exit 2), not a RangeError.
+ */
+export function listenAddress(listen: ListenAddress): HostPort {
   if (typeof listen !== 'string') return listen;
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(listen.trim());
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match || port > 65_535)
-    throw new RangeError(`listen "${listen}" is not allowed; expected HOST:PORT, e.g. 127.0.0.1:0`);
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+  const address = parseHostPort(listen);
+  if (address === undefined) {
+    throw new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+      { field: 'listen', value: listen, allowed: HOST_PORT_WORDS },
+    ]);
+  }
+  return address;
 }
 
 /** Unspecified addresses are not reachable as such; clients use loopback. */

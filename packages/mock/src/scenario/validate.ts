@@ -1,5 +1,4 @@
 import { basename, extname } from 'node:path';
-import { preview } from '../common/errors.js';
 import { ScenarioError } from './errors.js';
 import type { Scenario } from './schema/types.js';
 import { validateScenarioDocument } from './schema/validate-document.js';
@@ -15,13 +14,5 @@ export function validateScenarioValue(document: unknown, origin = 'scenario'): S
   const fallbackName = basename(origin, extname(origin)) || 'scenario';
   const result = validateScenarioDocument(document, fallbackName);
   if (result.ok) return result.scenario;
-  const { path: field, value, allowed } = result.problem;
-  const found = value === undefined ? 'missing' : `${preview(value)}`;
-  const where = field === '' ? 'the document' : `field "${field}"`;
-  throw new ScenarioError(
-    `scenario ${origin}: ${where} is ${found}; allowed: ${allowed}`,
-    field,
-    value,
-    allowed,
-  );
+  throw new ScenarioError(`scenario ${origin}`, result.problems);
 }

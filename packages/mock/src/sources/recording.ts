@@ -1,7 +1,7 @@
-import { safeParseInput } from '@taskscope/input';
+import { oneOf, type Problem, problemsOf, safeParseInput } from '@taskscope/input';
 import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
-import { describeIssues, oneOf, preview, RecordingError, unknownKeyMessage } from '../common/errors.js';
+import { RecordingError, unknownKeyMessage } from '../common/errors.js';
 import { parseJsonLossless, stringifyJson } from '../common/json-text.js';
 
 /*
@@ -90,27 +90,36 @@ export function isRecordablePath(api: ApiVersion, path: string): boolean {
  */
 export function parseRecording(text: string, origin = 'recording'): Recording {
   const lines = text.split(/\r?\n/);
-  const fail = (line: number, message: string): never => {
-    throw new RecordingError(`${origin} line ${line}: ${message}`, line);
+  const fail = (line: number, problems: readonly Problem[], cause?: unknown, header = false): never => {
+    throw new RecordingError(origin, line, problems, { ...(cause === undefined ? {} : { cause }), header });
   };
   const parseLine = (index: number): unknown => {
     try {
       return parseJsonLossless(lines[index]!);
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
       return fail(
         index + 1,
-        `not JSON (${error instanceof Error ? error.message : String(error)}); expected one JSON object per line`,
+        [{ field: '', value: lines[index], allowed: `one JSON object per line (not JSON: ${reason})` }],
+        error,
       );
     }
   };
 
   const first = lines.findIndex((line) => line.trim() !== '');
-  if (first === -1)
-    fail(1, `the file is empty; expected a header line {"format":"${RECORDING_FORMAT}","version":1,…}`);
+  if (first === -1) {
+    fail(1, [
+      {
+        field: '',
+        value: text,
+        allowed: `a header line {"format":"${RECORDING_FORMAT}","version":1,…} (the file is empty)`,
+      },
+    ]);
+  }
   const headerValue = parseLine(first);
   const header = safeParseInput(HeaderSchema, headerValue);
   if (!header.success)
-    return fail(first + 1, `header ${describeIssues(header.issues, headerValue, HeaderFields)}`);
+    return fail(first + 1, problemsOf(header.issues, headerValue, [], HeaderFields), undefined, true);
   const api = header.output.api;
 
   const frames: RecordingFrame[] = [];
@@ -120,23 +129,35 @@ export function parseRecording(text: string, origin = 'recording'): Recording {
     const lineNo = index + 1;
     const value = parseLine(index);
     const parsed = safeParseInput(LineSchema, value);
-    if (!parsed.success) return fail(lineNo, describeIssues(parsed.issues, value, LineFields));
+    if (!parsed.success) return fail(lineNo, problemsOf(parsed.issues, value, [], LineFields));
     const entry = parsed.output;
     const hasBody = Object.hasOwn(value as object, 'body');
     if (hasBody === (entry.rawBody !== undefined)) {
-      fail(
-        lineNo,
-        `has ${hasBody ? 'both "body" and "rawBody"' : 'neither "body" nor "rawBody"'}; expected exactly one`,
-      );
+      fail(lineNo, [
+        hasBody
+          ? {
+              field: 'rawBody',
+              value: entry.rawBody,
+              allowed: 'nothing when "body" is set (exactly one of the two)',
+            }
+          : {
+              field: 'body',
+              value: undefined,
+              allowed: 'a JSON body, or "rawBody" with the text (exactly one of the two)',
+            },
+      ]);
     }
     if (!isRecordablePath(api, entry.path)) {
-      fail(lineNo, `field "path" is ${preview(entry.path)}; expected for ${api} one of ${allowedPaths(api)}`);
+      fail(lineNo, [{ field: 'path', value: entry.path, allowed: `for ${api} one of ${allowedPaths(api)}` }]);
     }
     if (entry.offsetMs < previousOffsetMs) {
-      fail(
-        lineNo,
-        `field "offsetMs" is ${entry.offsetMs}; expected ≥ ${previousOffsetMs} (lines are in time order)`,
-      );
+      fail(lineNo, [
+        {
+          field: 'offsetMs',
+          value: entry.offsetMs,
+          allowed: `a value ≥ ${previousOffsetMs} (lines are in time order)`,
+        },
+      ]);
     }
     previousOffsetMs = entry.offsetMs;
     const base = { line: lineNo, offsetMs: entry.offsetMs, path: entry.path, status: entry.status };

@@ -1,4 +1,4 @@
-import { MockInputError } from '../common/errors.js';
+import { MOCK_OPTIONS_SOURCE, MockInputError } from '../common/errors.js';
 import {
   builtInScenario,
   builtInScenarioNames,
@@ -55,35 +55,51 @@ export function resolveSourceSync(options: MockSourceOptions, nowMs: number): Pa
   if (chosen !== undefined) return chosen;
   const name = options.scenario ?? DEFAULT_SCENARIO;
   if (typeof name === 'string' && !builtInScenarioNames.includes(name)) {
-    throw new MockInputError(
-      'MOCK_OPTIONS_INVALID',
-      `scenario "${name}" is not a built-in (${builtInScenarioNames.join(', ')}); for a file, pass await loadScenario(file)`,
-    );
+    throw new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+      {
+        field: 'scenario',
+        value: name,
+        allowed: `a built-in (${builtInScenarioNames.join(', ')}) or a Scenario value; for a file, pass await loadScenario(file)`,
+      },
+    ]);
   }
   return scenarioSource(typeof name === 'string' ? builtInScenario(name) : name, options, nowMs);
 }
 
 function chooseSource(options: MockSourceOptions, nowMs: number): PayloadSource | undefined {
-  const given = [
-    options.scenario !== undefined && 'scenario',
-    (options.taskMetadata !== undefined || options.taskStats !== undefined) && 'taskMetadata/taskStats',
-    options.replay !== undefined && 'replay',
-    options.source !== undefined && 'source',
-  ].filter((name): name is string => typeof name === 'string');
+  const given = (
+    [
+      ['scenario', options.scenario],
+      ['taskMetadata', options.taskMetadata ?? options.taskStats],
+      ['replay', options.replay],
+      ['source', options.source],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
   if (given.length > 1) {
+    // One problem per source beyond the first, each naming the one it conflicts with.
+    const [first] = given[0]!;
     throw new MockInputError(
-      'MOCK_OPTIONS_INVALID',
-      `choose one source, got ${given.join(' and ')}; expected one of scenario, taskMetadata with taskStats, replay, source`,
+      'MOCK_CONFIG',
+      MOCK_OPTIONS_SOURCE,
+      given.slice(1).map(([field, value]) => ({
+        field: field === 'taskMetadata' && options.taskMetadata === undefined ? 'taskStats' : field,
+        value,
+        allowed: `nothing when ${first} is set (choose one source: scenario, taskMetadata with taskStats, replay or source)`,
+      })),
     );
   }
   if (options.source !== undefined) return options.source;
   if (options.taskMetadata !== undefined || options.taskStats !== undefined) {
     if (options.taskMetadata === undefined || options.taskStats === undefined) {
       const missing = options.taskMetadata === undefined ? 'taskMetadata' : 'taskStats';
-      throw new MockInputError(
-        'MOCK_OPTIONS_INVALID',
-        `taskMetadata and taskStats go together; ${missing} is missing`,
-      );
+      const other = missing === 'taskMetadata' ? 'taskStats' : 'taskMetadata';
+      throw new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+        {
+          field: missing,
+          value: undefined,
+          allowed: `captured ${missing === 'taskMetadata' ? 'task metadata' : 'task stats'} too: ${other} and ${missing} go together`,
+        },
+      ]);
     }
     return createStaticSource({ taskMetadata: options.taskMetadata, taskStats: options.taskStats });
   }
@@ -114,10 +130,13 @@ export function startTimeMs(startTime: number | string | Date | undefined, nowMs
         ? Date.parse(startTime)
         : startTime.getTime();
   if (!Number.isFinite(ms)) {
-    throw new MockInputError(
-      'MOCK_OPTIONS_INVALID',
-      `startTime ${JSON.stringify(startTime)} is not a time; expected an ISO 8601 date-time such as 2025-01-01T00:00:00Z`,
-    );
+    throw new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+      {
+        field: 'startTime',
+        value: startTime,
+        allowed: 'an ISO 8601 date-time such as 2025-01-01T00:00:00Z, a Date or ms since the epoch',
+      },
+    ]);
   }
   return ms;
 }

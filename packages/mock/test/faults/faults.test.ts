@@ -43,32 +43,32 @@ describe('fault SPEC parsing', () => {
     const cases: Array<[string, string]> = [
       [
         'boom',
-        'fault "boom": kind "boom" is not allowed; expected 500, 503, 429, timeout, reset, malformed, slow=DUR',
+        'fault "boom": field "kind" is "boom" (string); expected 500, 503, 429, timeout, reset, malformed, slow=DUR',
       ],
-      ['500@1.5', 'fault "500@1.5": probability "1.5" is not allowed; expected a number from 0 to 1'],
-      ['500@x', 'fault "500@x": probability "x" is not allowed'],
+      ['500@1.5', 'fault "500@1.5": field "probability" is "1.5" (string); expected a number from 0 to 1'],
+      ['500@x', 'fault "500@x": field "probability" is "x" (string)'],
       [
         'slow=fast',
-        'fault "slow=fast": slow duration "fast" is not allowed; expected a duration such as 500ms',
+        'fault "slow=fast": field "slow duration" is "fast" (string); expected a duration such as 500ms',
       ],
-      ['slow', 'fault "slow": slow duration "" is not allowed'],
+      ['slow', 'fault "slow": field "slow duration" is "" (string)'],
       [
         '500:v4/task',
-        'fault "500:v4/task": path glob "v4/task" is not allowed; expected a glob of request paths starting with /',
+        'fault "500:v4/task": field "path glob" is "v4/task" (string); expected a glob of request paths starting with /',
       ],
       [
         'schema-drift=nope',
-        'fault "schema-drift=nope": schema drift "nope" is not allowed; expected one of no-system-cpu,',
+        'fault "schema-drift=nope": field "schema drift" is "nope" (string); expected one of no-system-cpu,',
       ],
-      ['500=1', 'fault "500=1": kind "500=1" is not allowed'],
-      ['', 'fault "": SPEC "" is not allowed'],
+      ['500=1', 'fault "500=1": field "kind" is "500=1" (string)'],
+      ['', 'fault "": field "SPEC" is "" (string)'],
     ];
     for (const [spec, message] of cases) {
       expect(() => parseFault(spec), spec).toThrow(message);
       try {
         parseFault(spec);
       } catch (error) {
-        expect((error as { code: string }).code).toBe('FAULT_INVALID');
+        expect((error as { code: string }).code).toBe('MOCK_FAULT');
       }
     }
   });

@@ -33,7 +33,7 @@ describe('control API under /__taskscope/', () => {
   it('rejects a bad fault set with 400 and one message, keeping the old set', async () => {
     await fetchText(`${mock.url}/__taskscope/faults`, { method: 'POST', body: '["reset:/v2/stats"]' });
     const cases: Array<[string, string]> = [
-      ['["500","nope@0.5"]', 'fault "nope@0.5": kind "nope" is not allowed'],
+      ['["500","nope@0.5"]', 'fault "nope@0.5": field "kind" is "nope" (string)'],
       ['{"faults":[]}', 'faults: the body is not an array of strings'],
       ['[500]', 'faults: the body is not an array of strings'],
       ['not json', 'faults: the body is not JSON; expected a JSON array of fault SPEC strings'],

@@ -82,11 +82,11 @@ describe('msw handlers share the server behaviour', () => {
 
   it('rejects a scenario file path, which needs loading first', () => {
     expect(() => createMetadataHandlers({ scenario: './my.yaml' })).toThrow(
-      'scenario "./my.yaml" is not a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container); for a file, pass await loadScenario(file)',
+      'mock options: field "scenario" is "./my.yaml" (string); expected a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a Scenario value; for a file, pass await loadScenario(file)',
     );
     const source = createStaticSource({ taskMetadata: fargate.metadata.text, taskStats: fargate.stats.text });
     expect(() => createMetadataHandlers({ source, scenario: 'x' })).toThrow(
-      'choose one source, got scenario and source',
+      'mock options: field "source" is {} (object); expected nothing when scenario is set (choose one source: scenario, taskMetadata with taskStats, replay or source)',
     );
   });
 });

@@ -52,27 +52,33 @@ describe('recording format', () => {
   it('rejects bad lines naming the line, field, value and what is allowed', () => {
     const header = formatRecordingHeader('v4', new Date(0));
     const cases: Array<[string, string]> = [
-      ['', 'recording line 1: the file is empty'],
+      [
+        '',
+        'recording line 1: the value is "" (string); expected a header line {"format":"taskscope-recording","version":1,…} (the file is empty)',
+      ],
       [
         '{"format":"other","version":1,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}',
-        'recording line 1: header field "format" is "other" (string); expected one of "taskscope-recording"',
+        'recording line 1 (the header): field "format" is "other" (string); expected one of "taskscope-recording"',
       ],
       [
         '{"format":"taskscope-recording","version":1,"api":"v5","recordedAt":"2025-01-01T00:00:00Z"}',
         'field "api" is "v5" (string); expected one of "v2", "v3", "v4"',
       ],
-      [`${header}\nnot json`, 'recording line 2: not JSON'],
+      [
+        `${header}\nnot json`,
+        'recording line 2: the value is "not json" (string); expected one JSON object per line (not JSON: ',
+      ],
       [
         `${header}\n{"offsetMs":-1,"path":"/task","status":200,"body":{}}`,
         'recording line 2: field "offsetMs" is -1 (number); expected a value ≥ 0',
       ],
       [
         `${header}\n{"offsetMs":0,"path":"/metadata","status":200,"body":{}}`,
-        'recording line 2: field "path" is "/metadata"; expected for v4 one of "", "/task"',
+        'recording line 2: field "path" is "/metadata" (string); expected for v4 one of "", "/task"',
       ],
       [
         `${header}\n{"offsetMs":0,"path":"/task","status":200}`,
-        'recording line 2: has neither "body" nor "rawBody"; expected exactly one',
+        'recording line 2: field "body" is missing; expected a JSON body, or "rawBody" with the text (exactly one of the two)',
       ],
       [
         `${header}\n{"offsetMs":0,"path":"/task","status":700,"body":{}}`,
@@ -85,15 +91,15 @@ describe('recording format', () => {
       [
         // valibot's object schemas accept arrays; a recording line must still be an object.
         '[]',
-        'recording line 1: header the value is [] (array); expected an object',
+        'recording line 1 (the header): the value is [] (array); expected an object',
       ],
       [
         '{"format":"taskscope-recording","version":1,"api":"v4","recordedAt":"yesterday"}',
-        'recording line 1: header field "recordedAt" is "yesterday" (string); expected an ISO 8601 time with a zone such as "2025-01-01T00:00:00.000Z"',
+        'recording line 1 (the header): field "recordedAt" is "yesterday" (string); expected an ISO 8601 time with a zone such as "2025-01-01T00:00:00.000Z"',
       ],
       [
         '{"format":"taskscope-recording","version":1,"api":"v4"}',
-        'recording line 1: header field "recordedAt" is missing; expected a string',
+        'recording line 1 (the header): field "recordedAt" is missing; expected a string',
       ],
       [
         `${header}\n{"offsetMs":1.5,"path":"/task","status":200,"body":{}}`,
@@ -105,7 +111,7 @@ describe('recording format', () => {
       ],
       [
         `${header}\n{"offsetMs":5,"path":"/task","status":200,"body":{}}\n{"offsetMs":4,"path":"/task","status":200,"body":{}}`,
-        'recording line 3: field "offsetMs" is 4; expected ≥ 5',
+        'recording line 3: field "offsetMs" is 4 (number); expected a value ≥ 5 (lines are in time order)',
       ],
     ];
     for (const [text, message] of cases) expect(() => parseRecording(text), message).toThrow(message);

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseBytes, parseDurationMs } from './units.js';
+import { parseBytes, parseScenarioDurationMs } from './units.js';
 
 /*
  * Building blocks of the scenario file's schemas. Every message is the "allowed" part of
@@ -40,7 +40,7 @@ export const durationMs = (allowed: string, minimumMs = 0) =>
   v.pipe(
     v.union([v.string(), v.number()], allowed),
     v.rawTransform<string | number, number>(({ dataset, addIssue, NEVER }) => {
-      const ms = parseDurationMs(dataset.value);
+      const ms = parseScenarioDurationMs(dataset.value);
       if (ms === undefined || ms < minimumMs || (minimumMs > 0 && ms === 0)) {
         addIssue({ message: allowed });
         return NEVER;

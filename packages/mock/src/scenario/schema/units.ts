@@ -1,3 +1,5 @@
+import { parseDurationMs } from '@taskscope/input';
+
 /*
  * Durations and byte sizes as scenario files write them. Durations use the CLI's syntax
  * (`500ms`, `10s`, `1m`, `1.5h`, contract.md "CLI") or a bare number of milliseconds;
@@ -5,15 +7,14 @@
  * them from both `docker stats` (MiB) and CloudWatch (Bytes, MB).
  */
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** `"10s"` or `10000` → 10000 ms; `undefined` when the text is not a duration. */
-export function parseDurationMs(value: string | number): number | undefined {
+/**
+ * `"10s"` → 10000 ms in the one duration grammar of @taskscope/input (whole ms), or a bare
+ * non-negative number taken as ms, which scenario files have always accepted; `undefined`
+ * otherwise.
+ */
+export function parseScenarioDurationMs(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  const match = DURATION.exec(value.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+  return parseDurationMs(value);
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/;

@@ -1,4 +1,4 @@
-import { safeParseInput, summarizeIssues } from '@taskscope/input';
+import { type Problem, problemsOf, safeParseInput } from '@taskscope/input';
 import { documentProblem } from './document-rules.js';
 import { DocumentSchema } from './document-schema.js';
 import { toScenario } from './to-scenario.js';
@@ -11,35 +11,26 @@ import type { Scenario } from './types.js';
  * containers) is checked, so a bad file fails with one message at load time.
  */
 
-/** A problem found in a scenario document: where, the value found there, and what is allowed. */
-export interface SchemaProblem {
-  /** Dotted path (`containers.0.load.cpuCores`), `""` for the whole document. */
-  readonly path: string;
-  /** The value at `path` in the document as written (`undefined` when missing). */
-  readonly value: unknown;
-  readonly allowed: string;
-  /** All problems, first one first, as `path: allowed`. */
-  readonly all: readonly string[];
-}
-
-/** Validates a parsed document; returns the scenario or the first problem. */
+/**
+ * Validates a parsed document; returns the scenario or every problem found (field, the
+ * value found there in the document as written, what is allowed), first one first. The
+ * rules across fields run only on a document whose fields all parse, and report one.
+ */
 export function validateScenarioDocument(
   document: unknown,
   fallbackName: string,
-): { ok: true; scenario: Scenario } | { ok: false; problem: SchemaProblem } {
+): { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] } {
   const parsed = safeParseInput(DocumentSchema, document);
   if (!parsed.success) {
-    // Every schema above words its own issues, so the summary's `expected` is our text as is.
-    const { path, value, expected, problems } = summarizeIssues(parsed.issues, document);
-    return { ok: false, problem: { path, value, allowed: expected, all: problems } };
+    // Every schema words its own issues, so each problem's `allowed` is our text as is.
+    return { ok: false, problems: problemsOf(parsed.issues, document) };
   }
   const problem = documentProblem(parsed.output);
   if (problem) {
-    const path = problem.path.join('.');
-    const value = valueAt(document, problem.path);
+    const field = problem.path.join('.');
     return {
       ok: false,
-      problem: { path, value, allowed: problem.allowed, all: [`${path}: ${problem.allowed}`] },
+      problems: [{ field, value: valueAt(document, problem.path), allowed: problem.allowed }],
     };
   }
   return { ok: true, scenario: toScenario(parsed.output, fallbackName) };
