@@ -1,3 +1,4 @@
+import { deepFreeze } from '@taskscope/input';
 import type { ApiVersion } from '@taskscope/wire';
 import { type JsonValue, stringifyJson } from '../common/json-text.js';
 import type {
@@ -253,12 +254,4 @@ function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
     containers,
     networks,
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
 }
