@@ -1,3 +1,5 @@
+import { MockInputError } from '../common/errors.js';
+
 /*
  * The real endpoint's throttle: tollbooth v4 over golang.org/x/time/rate, one token bucket
  * per (remote IP, URL path), steady 40 requests/s, burst 60 (aws/amazon-ecs-agent
@@ -34,10 +36,14 @@ interface Bucket {
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const steadyPerSecond = options.steadyPerSecond ?? DEFAULT_STEADY_PER_SECOND;
   const burst = options.burst ?? DEFAULT_BURST;
-  if (!(steadyPerSecond > 0) || !(burst >= 1))
-    throw new RangeError(
-      `rate limit: steadyPerSecond must be > 0 and burst ≥ 1, got ${steadyPerSecond}/${burst}`,
-    );
+  // Bad throttle options are the caller's input (exit 2), like every other mock option.
+  const problems = [
+    ...(steadyPerSecond > 0
+      ? []
+      : [{ field: 'steadyPerSecond', value: steadyPerSecond, allowed: 'a rate above 0' }]),
+    ...(burst >= 1 ? [] : [{ field: 'burst', value: burst, allowed: 'a number of requests ≥ 1' }]),
+  ];
+  if (problems.length > 0) throw new MockInputError('MOCK_CONFIG', 'rate limit', problems);
   const perMs = steadyPerSecond / 1000;
   const buckets = new Map<string, Bucket>();
 

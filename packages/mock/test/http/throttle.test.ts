@@ -90,7 +90,10 @@ describe('throttling like tollbooth (40/s steady, burst 60, per client IP and pa
       false,
     ]);
     expect(() => createRateLimiter({ steadyPerSecond: 0 })).toThrow(
-      'rate limit: steadyPerSecond must be > 0',
+      'rate limit: field "steadyPerSecond" is 0 (number); expected a rate above 0',
+    );
+    expect(() => createRateLimiter({ steadyPerSecond: -1, burst: 0 })).toThrow(
+      'rate limit (2 problems):\n  field "steadyPerSecond" is -1 (number); expected a rate above 0\n  field "burst" is 0 (number); expected a number of requests ≥ 1',
     );
   });
 
