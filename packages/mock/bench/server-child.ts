@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startMock } from '../src/start-mock.js';
+import { startMock } from '../src/http/start-mock.js';
 
 const mode = process.argv[2];
 // Start the scenario a minute back so every container has a sample to serve.

@@ -3,10 +3,17 @@
  * replay, the ground truth, and msw handlers (`@taskscope/mock/msw`).
  */
 
-export { statsWithoutSample } from './answers.js';
-export type { MockControls } from './controls.js';
-export { FaultSpecError, type MockErrorCode, MockInputError, RecordingError } from './errors.js';
-export { type Fault, type FaultKind, parseFault, parseFaults } from './faults.js';
+export {
+  FaultSpecError,
+  MOCK_ERROR_CODES,
+  type MockErrorCode,
+  MockInputError,
+  RecordingError,
+} from './common/errors.js';
+export { parseJsonLossless, stringifyJson } from './common/json-text.js';
+export { type Fault, type FaultKind, parseFault, parseFaults } from './faults/fault-spec.js';
+export { SCHEMA_DRIFTS, type SchemaDrift } from './faults/schema-drift.js';
+export type { MockControls } from './http/controls.js';
 export {
   CONTROL_PREFIX,
   createRequestHandler,
@@ -15,8 +22,40 @@ export {
   MAX_CONTROL_BODY_BYTES,
   type RequestHandler,
   type RequestHandlerOptions,
-} from './handler.js';
-export { parseJsonLossless, stringifyJson } from './json-text.js';
+} from './http/handler.js';
+export {
+  type ListenAddress,
+  type MockServer,
+  type MockServerOptions,
+  startMockServer,
+} from './http/server.js';
+export { type StartMockOptions, startMock } from './http/start-mock.js';
+export {
+  createRateLimiter,
+  DEFAULT_BURST,
+  DEFAULT_STEADY_PER_SECOND,
+  type RateLimiter,
+} from './http/throttle.js';
+export {
+  builtInScenario,
+  builtInScenarioNames,
+  createScenarioSource,
+  loadScenario,
+  parseScenarioText,
+  type Scenario,
+  ScenarioError,
+} from './scenario/index.js';
+export { statsWithoutSample } from './sources/no-sample-answer.js';
+export type {
+  ContainerTruth,
+  InterfaceTruth,
+  MockAnswer,
+  MockEndpoint,
+  MockRequest,
+  MockRoute,
+  PayloadSource,
+  Truth,
+} from './sources/payload-source.js';
 export {
   createAccountScrubber,
   formatRecordingHeader,
@@ -28,30 +67,7 @@ export {
   type RecordingFrame,
   type RecordingHeader,
   recordedPaths,
-} from './recording.js';
-export { createReplaySource, type ReplayMode, type ReplaySourceOptions } from './replay-source.js';
-export {
-  builtInScenario,
-  builtInScenarioNames,
-  createScenarioSource,
-  loadScenario,
-  parseScenarioText,
-  type Scenario,
-  ScenarioError,
-} from './scenario/index.js';
-export { SCHEMA_DRIFTS, type SchemaDrift } from './schema-drift.js';
-export { type ListenAddress, type MockServer, type MockServerOptions, startMockServer } from './server.js';
-export type {
-  ContainerTruth,
-  InterfaceTruth,
-  MockAnswer,
-  MockEndpoint,
-  MockRequest,
-  MockRoute,
-  PayloadSource,
-  Truth,
-} from './source.js';
-export { DEFAULT_SCENARIO, type MockSourceOptions, resolveSource } from './sources.js';
-export { type StartMockOptions, startMock } from './start-mock.js';
-export { createStaticSource, type StaticSourceOptions } from './static-source.js';
-export { createRateLimiter, DEFAULT_BURST, DEFAULT_STEADY_PER_SECOND, type RateLimiter } from './throttle.js';
+} from './sources/recording.js';
+export { createReplaySource, type ReplayMode, type ReplaySourceOptions } from './sources/replay-source.js';
+export { DEFAULT_SCENARIO, type MockSourceOptions, resolveSource } from './sources/resolve-source.js';
+export { createStaticSource, type StaticSourceOptions } from './sources/static-source.js';

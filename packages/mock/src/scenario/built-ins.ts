@@ -1,6 +1,7 @@
+import { MOCK_OPTIONS_SOURCE } from '../common/errors.js';
 import { ScenarioError } from './errors.js';
-import { validateScenarioValue } from './load.js';
-import type { Scenario } from './schema.js';
+import type { Scenario } from './schema/types.js';
+import { validateScenarioValue } from './validate.js';
 
 /*
  * The built-in scenarios (contract.md, `taskscope mock`). Each is a scenario document, the
@@ -418,8 +419,9 @@ const parsed = new Map<string, Scenario>();
 export function builtInScenario(name: string): Scenario {
   const document = DOCUMENTS[name];
   if (!document) {
-    const allowed = builtInScenarioNames.join(', ');
-    throw new ScenarioError(`scenario "${name}" is not a built-in; allowed: ${allowed}`, '', name, allowed);
+    throw new ScenarioError(MOCK_OPTIONS_SOURCE, [
+      { field: 'scenario', value: name, allowed: `a built-in: ${builtInScenarioNames.join(', ')}` },
+    ]);
   }
   let scenario = parsed.get(name);
   if (!scenario) {

@@ -1,24 +1,29 @@
+import type { Problem } from '@taskscope/input';
+import { MockInputError } from '../common/errors.js';
+
 /** Stable code for every scenario problem: branch on it, never on the message. */
-export type ScenarioErrorCode = 'SCENARIO_INVALID';
+export type ScenarioErrorCode = 'MOCK_SCENARIO';
 
 /**
- * A scenario file or value that cannot be used. The message names the field, the value
- * found and what is allowed, e.g.
- * `scenario fargate.yaml: field "containers.0.load.cpuCores.sine.period" is "0s"; allowed: a duration above 0`.
+ * A scenario name, file or value that cannot be used. The message names the field, the
+ * value found and what is allowed, e.g.
+ * `scenario fargate.yaml: field "containers.0.load.cpuCores.sine.period" is "0s" (string); expected a duration …, above 0`.
  */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-  readonly code: ScenarioErrorCode = 'SCENARIO_INVALID';
+export class ScenarioError extends MockInputError {
+  override readonly name: string = 'ScenarioError';
+  declare readonly code: ScenarioErrorCode;
+
   constructor(
-    message: string,
-    /** Dotted path of the offending field (`""` for the whole document). */
-    readonly path: string,
-    /** The value found there (`undefined` when missing). */
-    readonly value: unknown,
-    /** What the field allows, in words. */
-    readonly allowed: string,
-    options?: ErrorOptions,
+    /** What was read: `scenario fargate.yaml`, `mock options`. */
+    source: string,
+    problems: readonly Problem[],
+    options?: { readonly cause?: unknown },
   ) {
-    super(message, options);
+    super('MOCK_SCENARIO', source, problems, options);
+  }
+
+  /** Dotted path of the first offending field (`""` for the whole document). */
+  get path(): string {
+    return this.field;
   }
 }

@@ -3,9 +3,10 @@
  * them with the real endpoint's shapes, cadence and ground truth.
  */
 export { builtInScenario, builtInScenarioNames } from './built-ins.js';
+export type { Profile, ProfileShape } from './engine/profile.js';
 export { ScenarioError, type ScenarioErrorCode } from './errors.js';
-export { loadScenario, parseScenarioText, validateScenarioValue } from './load.js';
-export type { Profile, ProfileShape } from './profile.js';
+export { loadScenario, parseScenarioText } from './load.js';
+export { createScenarioSource, type ScenarioSource, type ScenarioSourceOptions } from './scenario-source.js';
 export type {
   CgroupFlavour,
   ContainerState,
@@ -16,5 +17,5 @@ export type {
   ScenarioLoad,
   ScenarioNetworkMode,
   ScenarioTask,
-} from './schema.js';
-export { createScenarioSource, type ScenarioSource, type ScenarioSourceOptions } from './source.js';
+} from './schema/types.js';
+export { validateScenarioValue } from './validate.js';

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
+import type { Problem } from '@taskscope/input';
 import { parseDocument } from 'yaml';
+import { MOCK_OPTIONS_SOURCE } from '../common/errors.js';
 import { builtInScenario, builtInScenarioNames } from './built-ins.js';
 import { ScenarioError } from './errors.js';
-import { type Scenario, validateScenarioDocument } from './schema.js';
+import type { Scenario } from './schema/types.js';
+import { validateScenarioValue } from './validate.js';
 
 /**
  * Parses and validates a scenario document. `origin` (a file name) starts every error
@@ -12,17 +15,6 @@ import { type Scenario, validateScenarioDocument } from './schema.js';
 export function parseScenarioText(text: string, format: 'json' | 'yaml', origin = 'scenario'): Scenario {
   const document = format === 'json' ? parseJson(text, origin) : parseYaml(text, origin);
   return validateScenarioValue(document, origin);
-}
-
-/** Validates an already-parsed document (for built-ins and programmatic use). */
-export function validateScenarioValue(document: unknown, origin = 'scenario'): Scenario {
-  const fallbackName = basename(origin, extname(origin)) || 'scenario';
-  const result = validateScenarioDocument(document, fallbackName);
-  if (result.ok) return result.scenario;
-  const { path: field, value, allowed } = result.problem;
-  const found = value === undefined ? 'missing' : `${preview(value)}`;
-  const where = field === '' ? 'the document' : `field "${field}"`;
-  return fail(`scenario ${origin}: ${where} is ${found}; allowed: ${allowed}`, field, value, allowed);
 }
 
 /**
@@ -34,7 +26,7 @@ export async function loadScenario(nameOrFilePath: string): Promise<Scenario> {
   const extension = extname(nameOrFilePath).toLowerCase();
   const allowed = `a built-in (${builtInScenarioNames.join(', ')}) or a .json, .yaml or .yml file`;
   if (!['.json', '.yaml', '.yml'].includes(extension)) {
-    return fail(`scenario "${nameOrFilePath}" is not one; allowed: ${allowed}`, '', nameOrFilePath, allowed);
+    return fail(MOCK_OPTIONS_SOURCE, { field: 'scenario', value: nameOrFilePath, allowed });
   }
   let text: string;
   try {
@@ -42,13 +34,13 @@ export async function loadScenario(nameOrFilePath: string): Promise<Scenario> {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     return fail(
-      `scenario "${nameOrFilePath}" cannot be read (${reason}); allowed: ${allowed}`,
-      '',
-      nameOrFilePath,
-      allowed,
+      MOCK_OPTIONS_SOURCE,
       {
-        cause: error,
+        field: 'scenario',
+        value: nameOrFilePath,
+        allowed: `${allowed} that can be read (reading it failed: ${reason})`,
       },
+      error,
     );
   }
   return parseScenarioText(text, extension === '.json' ? 'json' : 'yaml', nameOrFilePath);
@@ -58,15 +50,11 @@ function parseJson(text: string, origin: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const allowed = 'a JSON document (see SCENARIOS.md)';
+    const reason = (error as Error).message;
     return fail(
-      `scenario ${origin}: not valid JSON (${(error as Error).message}); allowed: ${allowed}`,
-      '',
-      text,
-      allowed,
-      {
-        cause: error,
-      },
+      `scenario ${origin}`,
+      { field: '', value: text, allowed: `a JSON document (see SCENARIOS.md); not JSON: ${reason}` },
+      error,
     );
   }
 }
@@ -78,26 +66,17 @@ function parseYaml(text: string, origin: string): unknown {
     const where = error.linePos?.[0]
       ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
       : '';
-    const allowed = 'a YAML document (see SCENARIOS.md)';
     const reason = error.message.split('\n')[0];
     return fail(
-      `scenario ${origin}: not valid YAML${where} (${reason}); allowed: ${allowed}`,
-      '',
-      text,
-      allowed,
-      {
-        cause: error,
-      },
+      `scenario ${origin}`,
+      { field: '', value: text, allowed: `a YAML document (see SCENARIOS.md); not YAML${where}: ${reason}` },
+      error,
     );
   }
   return document.toJS();
 }
 
-function fail(message: string, path: string, value: unknown, allowed: string, options?: ErrorOptions): never {
-  throw new ScenarioError(message, path, value, allowed, options);
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** `source` names the file (`scenario web.yaml`) or the option (`mock options`, field `scenario`). */
+function fail(source: string, problem: Problem, cause?: unknown): never {
+  throw new ScenarioError(source, [problem], cause === undefined ? undefined : { cause });
 }

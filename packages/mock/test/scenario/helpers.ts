@@ -1,6 +1,6 @@
 import type { ApiVersion } from '@taskscope/wire';
 import type { ScenarioSource } from '../../src/scenario/index.js';
-import type { MockAnswer, MockRoute } from '../../src/source.js';
+import type { MockAnswer, MockRoute } from '../../src/sources/payload-source.js';
 
 /** 2025-02-27T05:06:19.123Z, the day the ecs_exporter fixtures were captured. */
 export const ORIGIN_MS = Date.UTC(2025, 1, 27, 5, 6, 19, 123);

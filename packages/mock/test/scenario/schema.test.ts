@@ -34,7 +34,7 @@ function problemOf(text: string, format: 'json' | 'yaml' = 'yaml'): ScenarioErro
     parseScenarioText(text, format, 'test.yaml');
   } catch (error) {
     expect(error).toBeInstanceOf(ScenarioError);
-    expect((error as ScenarioError).code).toBe('SCENARIO_INVALID');
+    expect((error as ScenarioError).code).toBe('MOCK_SCENARIO');
     return error as ScenarioError;
   }
   throw new Error('expected a ScenarioError');
@@ -136,112 +136,112 @@ describe('one message naming the field, the value and what is allowed', () => {
     [
       'an unknown field',
       withContainer('lod: {}'),
-      'scenario test.yaml: field "containers.0.lod" is {}; allowed: no such field (check the spelling against SCENARIOS.md)',
+      'scenario test.yaml: field "containers.0.lod" is {} (object); expected no such field (check the spelling against SCENARIOS.md)',
     ],
     [
       'a bad launch type',
       MINIMAL_YAML.replace('FARGATE', 'LAMBDA'),
-      'scenario test.yaml: field "task.launchType" is "LAMBDA"; allowed: FARGATE or EC2',
+      'scenario test.yaml: field "task.launchType" is "LAMBDA" (string); expected FARGATE or EC2',
     ],
     [
       'a Fargate CPU/memory pair that does not exist',
       MINIMAL_YAML.replace('memory: 1024', 'memory: 8192'),
-      'scenario test.yaml: field "task.memory" is 8192; allowed: with 0.5 vCPU on Fargate, 1024 to 4096 MiB in steps of 1024',
+      'scenario test.yaml: field "task.memory" is 8192 (number); expected with 0.5 vCPU on Fargate, 1024 to 4096 MiB in steps of 1024',
     ],
     [
       'bridge on Fargate',
       `networkMode: bridge\n${MINIMAL_YAML}`,
-      'scenario test.yaml: field "networkMode" is "bridge"; allowed: awsvpc (the only network mode on Fargate)',
+      'scenario test.yaml: field "networkMode" is "bridge" (string); expected awsvpc (the only network mode on Fargate)',
     ],
     [
       'a duration without a unit it knows',
       withContainer('load: { cpuCores: { sine: { mean: 0.2, amplitude: 0.1, period: 5 minutes } } }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores.sine.period" is "5 minutes"; allowed: a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
+      'scenario test.yaml: field "containers.0.load.cpuCores.sine.period" is "5 minutes" (string); expected a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
     ],
     [
       'a sine that goes below zero',
       withContainer('load: { cpuCores: { sine: { mean: 0.2, amplitude: 0.3, period: 1m } } }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores.sine.amplitude" is 0.3; allowed: at most the mean 0.2 (a load never goes below 0)',
+      'scenario test.yaml: field "containers.0.load.cpuCores.sine.amplitude" is 0.3 (number); expected at most the mean 0.2 (a load never goes below 0)',
     ],
     [
       'a size it cannot read',
       withContainer('load: { memoryWorkingSetBytes: 12 parsecs }'),
-      'scenario test.yaml: field "containers.0.load.memoryWorkingSetBytes" is "12 parsecs"; allowed: a size in bytes: a number or a string such as "64MiB", "1.5GB"',
+      'scenario test.yaml: field "containers.0.load.memoryWorkingSetBytes" is "12 parsecs" (string); expected a size in bytes: a number or a string such as "64MiB", "1.5GB"',
     ],
     [
       'a CPU load above the task',
       withContainer('load: { cpuCores: 0.9 }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores" is 0.9; allowed: a load whose peak (0.9) is at most the task\'s 0.5 vCPU',
+      'scenario test.yaml: field "containers.0.load.cpuCores" is 0.9 (number); expected a load whose peak (0.9) is at most the task\'s 0.5 vCPU',
     ],
     [
       'steps out of order',
       withContainer('load: { cpuCores: { steps: [{ at: 0s, value: 0.1 }, { at: 0s, value: 0.2 }] } }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores.steps.1.at" is "0s"; allowed: a time after the previous step\'s 0ms',
+      'scenario test.yaml: field "containers.0.load.cpuCores.steps.1.at" is "0s" (string); expected a time after the previous step\'s 0ms',
     ],
     [
       'noise larger than the profile allows',
       withContainer('load: { cpuCores: { constant: 0.1, noise: 0.2 } }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores.noise" is 0.2; allowed: at most the profile\'s minimum 0.1 (a load never goes below 0)',
+      'scenario test.yaml: field "containers.0.load.cpuCores.noise" is 0.2 (number); expected at most the profile\'s minimum 0.1 (a load never goes below 0)',
     ],
     [
       'an event after a stop',
       withContainer('events: [{ at: 1m, action: stop }, { at: 2m, action: restart }]'),
-      'scenario test.yaml: field "containers.0.events.1" is {"at":"2m","action":"restart"}; allowed: no event after a stop',
+      'scenario test.yaml: field "containers.0.events.1" is {"at":"2m","action":"restart"} (object); expected no event after a stop',
     ],
     [
       'an exit code on a running container',
       withContainer('exitCode: 1'),
-      'scenario test.yaml: field "containers.0.exitCode" is 1; allowed: nothing unless state is STOPPED',
+      'scenario test.yaml: field "containers.0.exitCode" is 1 (number); expected nothing unless state is STOPPED',
     ],
     [
       'a missing required field',
       MINIMAL_YAML.replace('  family: web\n', ''),
-      'scenario test.yaml: field "task.family" is missing; allowed: a value (required): a task definition family name',
+      'scenario test.yaml: field "task.family" is missing; expected a value (required): a task definition family name',
     ],
     [
       'a map given as a list (valibot objects take arrays; the schema must not)',
       `host: []\n${MINIMAL_YAML}`,
-      'scenario test.yaml: field "host" is []; allowed: a map {onlineCpus, uptime}',
+      'scenario test.yaml: field "host" is [] (array); expected a map {onlineCpus, uptime}',
     ],
     [
       'a value of the wrong type is not called missing',
       withContainer('memory: 6.5'),
-      'scenario test.yaml: field "containers.0.memory" is 6.5; allowed: an integer number of MiB, at least 6',
+      'scenario test.yaml: field "containers.0.memory" is 6.5 (number); expected an integer number of MiB, at least 6',
     ],
     [
       "a revision below 1 gets the field's words, not the library's",
       MINIMAL_YAML.replace('revision: 3', 'revision: 0'),
-      'scenario test.yaml: field "task.revision" is 0; allowed: a revision number ≥ 1 such as 7 or "7"',
+      'scenario test.yaml: field "task.revision" is 0 (number); expected a revision number ≥ 1 such as 7 or "7"',
     ],
     [
       'an event without its time',
       withContainer('events: [{ action: restart }]'),
-      'scenario test.yaml: field "containers.0.events.0.at" is missing; allowed: a value (required): a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
+      'scenario test.yaml: field "containers.0.events.0.at" is missing; expected a value (required): a duration such as "500ms", "10s", "5m", "1h" or a number of milliseconds, above 0',
     ],
     [
       'an event with an unknown action',
       withContainer('events: [{ at: 1m, action: pause }]'),
-      'scenario test.yaml: field "containers.0.events.0.action" is "pause"; allowed: an event {at, action: restart} or {at, action: stop, exitCode}',
+      'scenario test.yaml: field "containers.0.events.0.action" is "pause" (string); expected an event {at, action: restart} or {at, action: stop, exitCode}',
     ],
     [
       'a tag value YAML read as a number',
       MINIMAL_YAML.replace('  launchType', '  tags: { tier: 1 }\n  launchType'),
-      'scenario test.yaml: field "task.tags.tier" is 1; allowed: a string value (quote numbers and booleans in YAML)',
+      'scenario test.yaml: field "task.tags.tier" is 1 (number); expected a string value (quote numbers and booleans in YAML)',
     ],
     [
       'a profile with an unknown key next to its shape',
       withContainer('load: { cpuCores: { constant: 0.1, nosie: 0.01 } }'),
-      'scenario test.yaml: field "containers.0.load.cpuCores.nosie" is 0.01; allowed: no such field (check the spelling against SCENARIOS.md)',
+      'scenario test.yaml: field "containers.0.load.cpuCores.nosie" is 0.01 (number); expected no such field (check the spelling against SCENARIOS.md)',
     ],
     [
       'a document that is not a map',
       '- task\n',
-      'scenario test.yaml: the document is ["task"]; allowed: a scenario document {task, containers, …} (see SCENARIOS.md)',
+      'scenario test.yaml: the value is ["task"] (array); expected a scenario document {task, containers, …} (see SCENARIOS.md)',
     ],
     [
       'an account ID that YAML would mangle',
       MINIMAL_YAML.replace('"123456789012"', '12345'),
-      'scenario test.yaml: field "task.accountId" is 12345; allowed: a 12-digit account ID (quote it in YAML)',
+      'scenario test.yaml: field "task.accountId" is 12345 (number); expected a 12-digit account ID (quote it in YAML)',
     ],
   ])('%s', (_what, text, message) => {
     expect(problemOf(text).message).toBe(message);
@@ -253,7 +253,7 @@ describe('one message naming the field, the value and what is allowed', () => {
     const error = problemOf(text, 'json');
     expect(error.path).toBe('containers');
     expect(error.message).toMatch(
-      /field "containers" is \[\{"name":"c0".*; allowed: a list of 1 to 10 containers$/,
+      /field "containers" is \[\{"name":"c0".* \(array\); expected a list of 1 to 10 containers$/,
     );
   });
 
@@ -296,13 +296,24 @@ describe('one message naming the field, the value and what is allowed', () => {
           expect(caught).toBeInstanceOf(ScenarioError);
           error = caught as ScenarioError;
         }
-        expect(error.allowed).not.toMatch(/^Invalid \w+: |Expected .* but received/);
-        expect(error.path.startsWith(path.slice(0, 1).join('.'))).toBe(true);
-        expect(error.value).toEqual(getAt(document, error.path === '' ? [] : error.path.split('.')));
+        expect(error.code).toBe('MOCK_SCENARIO');
+        expect(error.path).toBe(error.problems[0]!.field);
+        // Every problem, not only the first, names a field under the one changed, the value
+        // the document holds there, and the schema's words.
+        const lines = error.problems.map((problem) => {
+          expect(problem.allowed).not.toMatch(/^Invalid \w+: |Expected .* but received/);
+          expect(problem.field.startsWith(path.slice(0, 1).join('.'))).toBe(true);
+          expect(problem.value).toEqual(
+            getAt(document, problem.field === '' ? [] : problem.field.split('.')),
+          );
+          return `${problem.field === '' ? 'the value' : `field "${problem.field}"`} is ${
+            problem.value === undefined ? 'missing' : `${previewOf(problem.value)} (${kindOf(problem.value)})`
+          }; expected ${problem.allowed}`;
+        });
         expect(error.message).toBe(
-          `scenario prop.yaml: ${error.path === '' ? 'the document' : `field "${error.path}"`} is ${
-            error.value === undefined ? 'missing' : previewOf(error.value)
-          }; allowed: ${error.allowed}`,
+          lines.length === 1
+            ? `scenario prop.yaml: ${lines[0]}`
+            : `scenario prop.yaml (${lines.length} problems):\n  ${lines.join('\n  ')}`,
         );
       }),
       { numRuns: 400 },
@@ -312,25 +323,25 @@ describe('one message naming the field, the value and what is allowed', () => {
   test('two containers with one name', () => {
     const error = problemOf(withContainer('cpu: 128').concat('  - name: app\n    image: busybox\n'));
     expect(error.message).toBe(
-      'scenario test.yaml: field "containers.1.name" is "app"; allowed: a name no other container of the task has',
+      'scenario test.yaml: field "containers.1.name" is "app" (string); expected a name no other container of the task has',
     );
   });
 
   test('JSON that does not parse says so', () => {
     expect(problemOf('{"task": ', 'json').message).toMatch(
-      /^scenario test\.yaml: not valid JSON \(.+\); allowed: a JSON document \(see SCENARIOS\.md\)$/,
+      /^scenario test\.yaml: the value is "\{\\"task\\": " \(string\); expected a JSON document \(see SCENARIOS\.md\); not JSON: .+$/,
     );
   });
 
   test('an unknown built-in lists the built-ins', () => {
     expect(() => builtInScenario('fargate')).toThrow(
-      'scenario "fargate" is not a built-in; allowed: fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container',
+      'mock options: field "scenario" is "fargate" (string); expected a built-in: fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container',
     );
   });
 
   test('YAML that does not parse names the line', () => {
     expect(problemOf('task: [unclosed').message).toMatch(
-      /^scenario test\.yaml: not valid YAML at line 1, column \d+ \(.+\); allowed: a YAML document \(see SCENARIOS\.md\)$/,
+      /^scenario test\.yaml: the value is "task: \[unclosed" \(string\); expected a YAML document \(see SCENARIOS\.md\); not YAML at line 1, column \d+: .+$/,
     );
   });
 });
@@ -359,10 +370,10 @@ test('loadScenario reads built-ins, .json, .yaml and .yml files', async () => {
   expect((await loadScenario(join(dir, 'a.yml'))).name).toBe('a');
   expect((await loadScenario(join(dir, 'b.json'))).name).toBe('bee');
   await expect(loadScenario(join(dir, 'missing.yaml'))).rejects.toThrow(
-    /^scenario ".*missing\.yaml" cannot be read \(ENOENT\); allowed: a built-in \(fargate-web, .*\) or a \.json, \.yaml or \.yml file$/,
+    /^mock options: field "scenario" is ".*missing\.yaml" \(string\); expected a built-in \(fargate-web, .*\) or a \.json, \.yaml or \.yml file that can be read \(reading it failed: ENOENT\)$/,
   );
   await expect(loadScenario('fargate-webb')).rejects.toThrow(
-    'scenario "fargate-webb" is not one; allowed: a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
+    'mock options: field "scenario" is "fargate-webb" (string); expected a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
   );
 });
 
@@ -417,6 +428,11 @@ function getAt(root: unknown, path: readonly string[]): unknown {
 function previewOf(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
 }
 
 function hasDottedKey(value: unknown): boolean {
