@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from './clock.js';
 import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
 import type { AgentConfig } from './config.js';
+import { AgentListenError } from './errors.js';
 import { createAgentLogger } from './logger.js';
 import { createPoller, type Poller } from './poller.js';
 import { createAgentServer } from './server.js';
@@ -48,7 +49,9 @@ export interface RunningAgent {
 
 /**
  * Starts the agent in-process: metadata client, poller, exporters and HTTP server, from a
- * config made by `loadAgentConfig`. The CLI's `agent` and `demo` commands and the e2e tests
+ * typed config (`readAgentConfig` makes one from flags and environment variables; code may
+ * build one itself). Throws {@link AgentListenError} (`AGENT_LISTEN`) when the address cannot
+ * be listened on. The CLI's `agent` and `demo` commands and the e2e tests
  * run it this way.
  */
 export async function startAgent(
@@ -149,10 +152,7 @@ export async function startAgent(
   } catch (error) {
     await Promise.allSettled([client.close(), otlp?.shutdown()]);
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      `cannot listen on ${config.listen.host}:${config.listen.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --listen)' : (error as Error).message}`,
-      { cause: error },
-    );
+    throw new AgentListenError(config.listen.host, config.listen.port, code, error);
   }
   const url = `http://${displayHost(address.address, address.family)}:${address.port}/`;
   poller.start();

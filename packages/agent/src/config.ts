@@ -1,6 +1,16 @@
-import { resolveMetadataEndpoint } from '@taskscope/client';
-import { EMF_NAMESPACE, readOtlpConfig } from '@taskscope/exporters';
-import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
+import { MetadataConfigError, resolveMetadataEndpoint } from '@taskscope/client';
+import { EMF_NAMESPACE, OtlpConfigError, readOtlpConfig } from '@taskscope/exporters';
+import {
+  booleanWord,
+  deepFreeze,
+  durationText,
+  durationWords,
+  hostPortText,
+  type Problem,
+  parseDurationMs,
+  safeParseInput,
+  summarizeIssues,
+} from '@taskscope/input';
 import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
 import { AgentConfigError } from './errors.js';
@@ -15,6 +25,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Polls closer than this only re-read the endpoint's cache and eat its 40 rps budget. */
 export const MIN_INTERVAL_MS = 100;
+/** Polls further apart than this miss whole task lifetimes. */
+export const MAX_INTERVAL_MS = 3_600_000;
 
 /**
  * The flags of `taskscope agent` as the user typed them (strings; booleans for switches).
@@ -86,31 +98,6 @@ export function agentEnvNameOf(flag: string): string {
   return `TASKSCOPE_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** `500ms`, `10s`, `1m`, `1.5h` → milliseconds; `undefined` when the text is not one. */
-export function parseDurationMs(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
-}
-
-// Each check's message says what is allowed; `describe` puts "expected" in front of it.
-function duration(minMs: number, maxMs: number, allowed: string) {
-  return v.pipe(
-    v.string(),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const ms = parseDurationMs(dataset.value);
-      if (ms === undefined || ms < minMs || ms > maxMs) {
-        addIssue({ message: allowed });
-        return NEVER;
-      }
-      return ms;
-    }),
-  );
-}
-
 function isHttpUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
   const url = new URL(text);
@@ -120,46 +107,14 @@ function isHttpUrl(text: string): boolean {
 const httpUrl = (example: string) =>
   v.pipe(v.string(), v.check(isHttpUrl, `an http:// or https:// URL such as ${example}`));
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off', '']);
-// Switches arrive as booleans from commander and as words from TASKSCOPE_* variables.
-const bool = v.pipe(
-  v.union([v.boolean(), v.string()]),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const value = dataset.value;
-    if (typeof value === 'boolean') return value;
-    const word = value.trim().toLowerCase();
-    if (TRUE_WORDS.has(word)) return true;
-    if (FALSE_WORDS.has(word)) return false;
-    addIssue({ message: 'true or false (also 1/0, yes/no, on/off)' });
-    return NEVER;
-  }),
-);
-
-const listen = v.pipe(
-  v.string(),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    // IPv6 hosts in brackets, as in URLs: [::]:9780.
-    const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(dataset.value.trim());
-    const port = match ? Number(match[2]) : Number.NaN;
-    if (!match || port > 65_535) {
-      addIssue({ message: 'HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535' });
-      return NEVER;
-    }
-    return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
-  }),
-);
-
 const interval = v.pipe(
   v.string(),
   v.rawTransform(({ dataset, addIssue, NEVER }): PollInterval => {
     const text = dataset.value;
     if (text.trim().toLowerCase() === 'auto') return { mode: 'auto' };
     const ms = parseDurationMs(text);
-    if (ms === undefined || ms < MIN_INTERVAL_MS || ms > 3_600_000) {
-      addIssue({
-        message: `auto or a duration from ${MIN_INTERVAL_MS}ms to 1h, such as 500ms, 10s or 1m`,
-      });
+    if (ms === undefined || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
+      addIssue({ message: `auto or ${durationWords(MIN_INTERVAL_MS, MAX_INTERVAL_MS)}` });
       return NEVER;
     }
     return { mode: 'fixed', intervalMs: ms };
@@ -176,12 +131,10 @@ const exporters = v.pipe(
     const unknown = names.filter((name) => !(EXPORTER_NAMES as readonly string[]).includes(name));
     if (names.length === 0 || unknown.length > 0) {
       const allowed = `a comma list of ${EXPORTER_NAMES.join(', ')}`;
-      // Naming the stranger first says which part of a long list to fix.
+      // Naming the stranger says which part of a long list to fix.
       addIssue({
         message:
-          unknown.length > 0
-            ? `${unknown.map((n) => `"${n}"`).join(', ')} is not an exporter; expected ${allowed}`
-            : allowed,
+          unknown.length > 0 ? `${allowed} (${unknown.map((n) => `"${n}"`).join(', ')} is not one)` : allowed,
       });
       return NEVER;
     }
@@ -215,28 +168,28 @@ const logLevel = v.pipe(
 // valibot runs a default through its schema, so defaults are written as a user would type them.
 const SETTINGS = {
   metadataUrl: v.optional(httpUrl('http://169.254.170.2/v4/<container-id>')),
-  listen: v.optional(listen, '0.0.0.0:9780'),
+  listen: v.optional(hostPortText(), '0.0.0.0:9780'),
   interval: v.optional(interval, 'auto'),
   exporters: v.optional(exporters, 'prometheus'),
   emfNamespace: v.optional(emfNamespace, 'ECS/Taskscope'),
-  emfContainerMetrics: v.optional(bool, false),
-  taskLabels: v.optional(bool, false),
+  emfContainerMetrics: v.optional(booleanWord(), false),
+  taskLabels: v.optional(booleanWord(), false),
   authToken: v.optional(authToken),
   logLevel: v.optional(logLevel, 'info'),
-  requestTimeout: v.optional(
-    duration(100, 60_000, 'a duration from 100ms to 60s, such as 500ms or 2s'),
-    '2s',
-  ),
+  requestTimeout: v.optional(durationText(100, 60_000), '2s'),
 } satisfies Record<FlagKey, v.GenericSchema>;
 
 type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
 
 /**
- * Validates flags, `TASKSCOPE_*`, `ECS_CONTAINER_METADATA_URI*` and `OTEL_*` once, at start.
- * Throws one AgentConfigError naming every bad flag or variable, its value and what is allowed.
+ * Reads the agent's configuration from what the user typed: flags (as commander gives them),
+ * `TASKSCOPE_*`, `ECS_CONTAINER_METADATA_URI*` and `OTEL_*`, once, at start. Returns the typed,
+ * deep-frozen {@link AgentConfig} that `startAgent` runs with. Throws one
+ * {@link AgentConfigError} naming every bad flag or variable (the one that supplied the
+ * value), its value and what is allowed.
  */
-export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Readonly<AgentConfig> {
-  const problems: string[] = [];
+export function readAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Readonly<AgentConfig> {
+  const problems: Problem[] = [];
   // Filled key by key below; complete (but for the optional ones) once `problems` is empty.
   const values: Partial<Record<FlagKey, unknown>> = {};
   const failed = new Set<FlagKey>();
@@ -246,12 +199,18 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
     const envName = agentEnvNameOf(flag);
     const fromFlag = flags[key];
     const raw = fromFlag !== undefined ? fromFlag : env[envName];
-    const label = fromFlag !== undefined ? flag : envName;
+    const field = fromFlag !== undefined ? flag : envName;
     const result = safeParseInput(SETTINGS[key], raw);
     if (result.success) values[key] = result.output;
     else {
       failed.add(key);
-      problems.push(describe(label, raw, result.issues));
+      const { expected } = summarizeIssues(result.issues, raw);
+      // Never echo a secret back into logs or terminals: the token is shown as an ellipsis.
+      problems.push({
+        field,
+        value: key === 'authToken' && raw !== undefined ? '…' : raw,
+        allowed: expected,
+      });
     }
   }
   const settings = values as Partial<Settings>;
@@ -262,18 +221,13 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
     if (name.startsWith('OTEL_') && value !== undefined) otelEnv[name] = value;
   }
   // Only an enabled OTLP exporter reads these; a stray OTEL_* meant for another process
-  // must not stop a Prometheus-only agent. The exporter's reader stops at the first bad
-  // value, so each variable is checked on its own to report them all, then together for the
-  // rules that span two (an export timeout longer than the interval).
+  // must not stop a Prometheus-only agent. The reader reports every bad variable at once.
   if (exporterNames.includes('otlp')) {
-    const before = problems.length;
-    for (const [name, value] of Object.entries(otelEnv)) {
-      const problem = otlpProblem({ [name]: value });
-      if (problem !== undefined) problems.push(problem);
-    }
-    if (problems.length === before) {
-      const problem = otlpProblem(otelEnv);
-      if (problem !== undefined) problems.push(problem);
+    try {
+      readOtlpConfig(otelEnv);
+    } catch (error) {
+      if (!(error instanceof OtlpConfigError)) throw error;
+      problems.push(...error.problems);
     }
   }
 
@@ -282,8 +236,8 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
   // The client's resolver checks ECS_CONTAINER_METADATA_URI_V4 / _URI and names them itself;
   // after a bad --metadata-url it would fall back to them, which would only confuse.
   if (!failed.has('metadataUrl')) {
+    const flagSource = flags.metadataUrl !== undefined ? '--metadata-url' : 'TASKSCOPE_METADATA_URL';
     try {
-      const flagSource = flags.metadataUrl !== undefined ? '--metadata-url' : 'TASKSCOPE_METADATA_URL';
       const resolved = resolveMetadataEndpoint({ metadataUrl: metadataUrl, env });
       metadata = {
         baseUrl: resolved.baseUrl,
@@ -291,7 +245,11 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
         source: metadataUrl !== undefined ? flagSource : resolved.source,
       };
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      if (!(error instanceof MetadataConfigError)) throw error;
+      // The resolver calls an explicit URL `--metadata-url`; it may have come from the variable.
+      for (const problem of error.problems) {
+        problems.push(problem.field === '--metadata-url' ? { ...problem, field: flagSource } : problem);
+      }
     }
   }
 
@@ -314,33 +272,8 @@ export function loadAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
   return deepFreeze(config);
 }
 
-function otlpProblem(env: Record<string, string>): string | undefined {
-  try {
-    readOtlpConfig(env);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-function describe(label: string, raw: unknown, issues: readonly v.BaseIssue<unknown>[]): string {
-  const { expected } = summarizeIssues(issues, raw);
-  // Never echo a secret back into logs or terminals. Values from flags and variables are
-  // strings (or switches), shown as typed; anything else came from a JS caller.
-  const shown = /AUTH_TOKEN|auth-token/.test(label)
-    ? '"…"'
-    : typeof raw === 'string' || typeof raw === 'boolean'
-      ? JSON.stringify(raw)
-      : describeFound(raw);
-  // The summary drops a leading "expected"; a message that explains the value before saying
-  // what is allowed (`"statsd" is not an exporter; expected …`) keeps its own.
-  return `${label} ${shown}: ${/\bexpected\b/.test(expected) ? expected : `expected ${expected}`}`;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
+/**
+ * The former name of {@link readAgentConfig}.
+ * @deprecated Use `readAgentConfig`: it reads flags and environment into the typed config.
+ */
+export const loadAgentConfig = readAgentConfig;

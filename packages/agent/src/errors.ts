@@ -1,19 +1,55 @@
-/** Stable machine codes for the agent's own errors; branch on `code`, never on the text. */
-export type AgentErrorCode = 'AGENT_CONFIG';
+import { InputError, type Problem, TaskscopeError } from '@taskscope/input';
 
 /**
- * The agent's configuration is invalid. `problems` lists every one (flag or environment
- * variable, the bad value, what is allowed); the message carries them all, one per line,
- * so the CLI can print it once and exit 2.
+ * Every code the agent raises itself (the client's `TMDS_*` codes reach it as poll errors, the
+ * exporters' as configuration problems). Stable: branch on `code`, never on the message. The
+ * repository README's error table is checked against it by a test.
  */
-export class AgentConfigError extends Error {
+export const AGENT_ERROR_CODES = ['AGENT_CONFIG', 'AGENT_LISTEN'] as const;
+
+/** A stable machine code of the agent. */
+export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
+
+/** What an {@link AgentConfigError}'s message says was read. */
+export const AGENT_CONFIG_SOURCE = 'invalid agent configuration';
+
+/**
+ * The agent's configuration is invalid: an {@link InputError} whose `problems` list every
+ * one, each with `field` the flag or environment variable that supplied the value
+ * (`--interval`, `TASKSCOPE_INTERVAL`, `OTEL_METRIC_EXPORT_INTERVAL`), the value and what is
+ * allowed. The message carries them all, one per line, so the CLI prints it once and exits 2.
+ */
+export class AgentConfigError extends InputError {
   override readonly name = 'AgentConfigError';
-  readonly code: AgentErrorCode = 'AGENT_CONFIG';
-  constructor(readonly problems: readonly string[]) {
+  declare readonly code: 'AGENT_CONFIG';
+  constructor(problems: readonly Problem[]) {
+    super('AGENT_CONFIG', AGENT_CONFIG_SOURCE, problems);
+  }
+}
+
+/**
+ * The agent's HTTP server cannot listen on the configured address (taken by another process,
+ * not an address of this host, a privileged port). Origin `input`: the user picks the address.
+ */
+export class AgentListenError extends TaskscopeError {
+  override readonly name = 'AgentListenError';
+  declare readonly code: 'AGENT_LISTEN';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `EACCES`), when it gave one. */
+    readonly systemCode: string | undefined,
+    cause: unknown,
+  ) {
+    const reason =
+      systemCode === 'EADDRINUSE'
+        ? 'the port is in use'
+        : `${cause instanceof Error ? cause.message : String(cause)}`;
     super(
-      problems.length === 1
-        ? `invalid agent configuration: ${problems[0]}`
-        : `invalid agent configuration (${problems.length} problems):\n  ${problems.join('\n  ')}`,
+      'AGENT_LISTEN',
+      'input',
+      `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${reason}; expected a free local address`,
+      { cause },
     );
   }
 }

@@ -26,11 +26,18 @@ export {
   type LoadAgentConfigOptions,
   type LogLevel,
   loadAgentConfig,
+  MAX_INTERVAL_MS,
   MIN_INTERVAL_MS,
   type PollInterval,
-  parseDurationMs,
+  readAgentConfig,
 } from './config.js';
-export { AgentConfigError, type AgentErrorCode } from './errors.js';
+export {
+  AGENT_CONFIG_SOURCE,
+  AGENT_ERROR_CODES,
+  AgentConfigError,
+  type AgentErrorCode,
+  AgentListenError,
+} from './errors.js';
 export { createAgentLogger } from './logger.js';
 export {
   createPoller,

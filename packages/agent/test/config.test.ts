@@ -1,15 +1,17 @@
+import { formatProblem, InputError } from '@taskscope/input';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, type AgentFlags, loadAgentConfig } from '../src/index.js';
+import { AgentConfigError, type AgentFlags, readAgentConfig as loadAgentConfig } from '../src/index.js';
 
 const V4 = 'http://169.254.170.2/v4/abc-123';
 
+/** Each problem in the one message shape: `--interval is "5ms" (string); expected …`. */
 function problemsOf(run: () => unknown): readonly string[] {
   try {
     run();
   } catch (error) {
     expect(error).toBeInstanceOf(AgentConfigError);
-    return (error as AgentConfigError).problems;
+    return (error as AgentConfigError).problems.map(formatProblem);
   }
   throw new Error('expected an AgentConfigError');
 }
@@ -100,22 +102,59 @@ describe('loadAgentConfig', () => {
       }),
     );
     expect(problems).toEqual([
-      'TASKSCOPE_METADATA_URL "ftp://x/v4": expected an http:// or https:// URL such as http://169.254.170.2/v4/<container-id>',
-      '--listen "localhost": expected HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535',
-      '--interval "50ms": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
-      '--exporters "prometheus,statsd": "statsd" is not an exporter; expected a comma list of prometheus, otlp, emf',
-      'TASKSCOPE_EMF_NAMESPACE "AWS/ECS": expected 1 to 255 characters from A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/ (reserved)',
-      '--emf-container-metrics "maybe": expected true or false (also 1/0, yes/no, on/off)',
+      'TASKSCOPE_METADATA_URL is "ftp://x/v4" (string); expected an http:// or https:// URL such as http://169.254.170.2/v4/<container-id>',
+      '--listen is "localhost" (string); expected HOST:PORT such as 127.0.0.1:9780 or [::]:9780, port 0 to 65535',
+      '--interval is "50ms" (string); expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
+      '--exporters is "prometheus,statsd" (string); expected a comma list of prometheus, otlp, emf ("statsd" is not one)',
+      'TASKSCOPE_EMF_NAMESPACE is "AWS/ECS" (string); expected 1 to 255 characters from A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/ (reserved)',
+      '--emf-container-metrics is "maybe" (string); expected true or false (also 1/0, yes/no, on/off)',
       // The token itself is never echoed.
-      'TASKSCOPE_AUTH_TOKEN "…": expected a non-empty token of A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)',
-      'TASKSCOPE_LOG_LEVEL "verbose": expected one of fatal, error, warn, info, debug, trace, silent',
-      'TASKSCOPE_REQUEST_TIMEOUT "soon": expected a duration from 100ms to 60s, such as 500ms or 2s',
+      'TASKSCOPE_AUTH_TOKEN is "…" (string); expected a non-empty token of A-Z a-z 0-9 - . _ ~ + / (optionally ending in =)',
+      'TASKSCOPE_LOG_LEVEL is "verbose" (string); expected one of fatal, error, warn, info, debug, trace, silent',
+      'TASKSCOPE_REQUEST_TIMEOUT is "soon" (string); expected a duration from 100ms to 1m, such as 500ms, 10s or 1m',
     ]);
+  });
+
+  it('is an InputError coded AGENT_CONFIG whose problems name the flag or variable, the value and what is allowed', () => {
+    let caught: unknown;
+    try {
+      loadAgentConfig({ flags: { interval: '5ms' }, env: { TASKSCOPE_LISTEN: 'nowhere' } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    const error = caught as AgentConfigError;
+    expect([error.code, error.origin, error.exitCode, error.source]).toEqual([
+      'AGENT_CONFIG',
+      'input',
+      2,
+      'invalid agent configuration',
+    ]);
+    expect(error.problems).toEqual([
+      {
+        field: 'TASKSCOPE_LISTEN',
+        value: 'nowhere',
+        allowed: 'HOST:PORT such as 127.0.0.1:9780 or [::]:9780, port 0 to 65535',
+      },
+      {
+        field: '--interval',
+        value: '5ms',
+        allowed: 'auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
+      },
+    ]);
+  });
+
+  it('names TASKSCOPE_METADATA_URL, not the flag, when the variable supplied a URL the resolver refuses', () => {
+    expect(problemsOf(() => loadAgentConfig({ env: { TASKSCOPE_METADATA_URL: 'http://x/v4?q=1' } }))).toEqual(
+      [
+        'TASKSCOPE_METADATA_URL is "http://x/v4?q=1" (string); expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>, without a query or fragment',
+      ],
+    );
   });
 
   it('puts every problem in the one error message', () => {
     expect(() => loadAgentConfig({ flags: { interval: 'often', exporters: '' }, env: {} })).toThrow(
-      'invalid agent configuration (2 problems):\n  --interval "often": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n  --exporters "": expected a comma list of prometheus, otlp, emf',
+      'invalid agent configuration (2 problems):\n  --interval is "often" (string); expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n  --exporters is "" (string); expected a comma list of prometheus, otlp, emf',
     );
   });
 
@@ -123,7 +162,7 @@ describe('loadAgentConfig', () => {
     expect(
       problemsOf(() => loadAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: 'not a url' } })),
     ).toEqual([
-      'ECS_CONTAINER_METADATA_URI_V4 is "not a url": not a URL; expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>',
+      'ECS_CONTAINER_METADATA_URI_V4 is "not a url" (string); expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>',
     ]);
   });
 
@@ -135,12 +174,13 @@ describe('loadAgentConfig', () => {
     };
     expect(loadAgentConfig({ env }).otelEnv).toEqual(env);
     const problems = problemsOf(() => loadAgentConfig({ flags: { exporters: 'otlp' }, env }));
+    // In the order the OTLP reader reads them: protocol, temporality, then the interval.
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toContain('OTEL_METRIC_EXPORT_INTERVAL');
-    expect(problems[0]).toContain('"often"');
-    expect(problems[1]).toContain('OTEL_EXPORTER_OTLP_PROTOCOL');
-    expect(problems[1]).toContain('http/protobuf');
-    expect(problems[2]).toContain('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
+    expect(problems[0]).toContain('OTEL_EXPORTER_OTLP_PROTOCOL');
+    expect(problems[0]).toContain('http/protobuf');
+    expect(problems[1]).toContain('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
+    expect(problems[2]).toContain('OTEL_METRIC_EXPORT_INTERVAL');
+    expect(problems[2]).toContain('"often"');
   });
 
   it('checks rules that span two OTEL_* variables', () => {
@@ -157,9 +197,9 @@ describe('loadAgentConfig', () => {
   it('names the type when a JS caller passes a flag that is not text', () => {
     const flags = { interval: 5, taskLabels: 1, listen: null } as unknown as AgentFlags;
     expect(problemsOf(() => loadAgentConfig({ flags, env: {} }))).toEqual([
-      '--listen null (null): expected a string',
-      '--interval 5 (number): expected a string',
-      '--task-labels 1 (number): expected a boolean or a string',
+      '--listen is null (null); expected a string',
+      '--interval is 5 (number); expected a string',
+      '--task-labels is 1 (number); expected a boolean or a string',
     ]);
   });
 
@@ -171,7 +211,7 @@ describe('loadAgentConfig', () => {
       }),
     );
     expect(problems).toEqual([
-      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "x-api-key=…,…")',
+      'OTEL_EXPORTER_OTLP_HEADERS is "x-api-key=…,…" (string); expected a comma-separated list of key=value pairs',
     ]);
   });
 
@@ -184,9 +224,9 @@ describe('loadAgentConfig', () => {
         }),
       ),
     ).toEqual([
-      '--listen "127.0.0.1:65536": expected HOST:PORT such as 0.0.0.0:9780 or [::]:9780, port 0 to 65535',
-      '--interval "2h": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
-      '--request-timeout "61s": expected a duration from 100ms to 60s, such as 500ms or 2s',
+      '--listen is "127.0.0.1:65536" (string); expected HOST:PORT such as 127.0.0.1:9780 or [::]:9780, port 0 to 65535',
+      '--interval is "2h" (string); expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m',
+      '--request-timeout is "61s" (string); expected a duration from 100ms to 1m, such as 500ms, 10s or 1m',
     ]);
   });
 

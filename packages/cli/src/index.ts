@@ -1,9 +1,4 @@
-export { type CliIo, createProgram, main, processIo } from './main.js';
-export {
-  envNameOf,
-  type HostPort,
-  parseDurationMs,
-  parseHostPort,
-  USAGE_EXIT_CODE,
-  UsageError,
-} from './options.js';
+export { CLI_ERROR_CODES, type CliErrorCode, RecordError, UsageError } from './errors.js';
+export { type CliIo, processIo } from './io.js';
+export { createProgram, main, reportFailure } from './main.js';
+export { durationArg, envNameOf, hostPortArg, USAGE_EXIT_CODE } from './options.js';

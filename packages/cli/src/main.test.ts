@@ -1,5 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, TaskscopeError } from '@taskscope/input';
 import { expect, it } from 'vitest';
-import { type CliIo, main } from './main.js';
+import { CLI_ERROR_CODES, RecordError, UsageError } from './errors.js';
+import { type CliIo, main, reportFailure } from './main.js';
 
 function capture(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -25,4 +30,55 @@ it("loads only the named command, so a command's help shows its own flags", asyn
   const io = capture();
   expect(await main(['agent', '--help'], io)).toBe(0);
   expect(io.out.join('')).toContain('--metadata-url <url>');
+});
+
+it('exits 2 for an InputError and prints its message without a stack', () => {
+  const io = capture();
+  const error = new InputError('AGENT_CONFIG', 'invalid agent configuration', [
+    { field: '--interval', value: '5ms', allowed: 'a duration from 100ms to 1h' },
+  ]);
+  expect(reportFailure(error, io)).toBe(2);
+  expect(io.err.join('')).toBe(
+    'taskscope: invalid agent configuration: --interval is "5ms" (string); expected a duration from 100ms to 1h\n',
+  );
+});
+
+it('exits 1 for an error of the world and prints its message without a stack', () => {
+  const io = capture();
+  const error = new RecordError(
+    'record: http://127.0.0.1:9/v4/x/task: refused',
+    'http://127.0.0.1:9/v4/x/task',
+  );
+  expect(reportFailure(error, io)).toBe(1);
+  expect(io.err.join('')).toBe('taskscope: record: http://127.0.0.1:9/v4/x/task: refused\n');
+  const io2 = capture();
+  expect(reportFailure(new TaskscopeError('TMDS_TIMEOUT', 'world', 'GET x: no complete response'), io2)).toBe(
+    1,
+  );
+  expect(io2.err.join('')).not.toContain('    at ');
+});
+
+it('exits 2 for a UsageError (CLI_USAGE), and prints a stack only for what is not a TaskscopeError (a bug)', () => {
+  const io = capture();
+  const usage = new UsageError('--scenario and --replay cannot be combined');
+  expect([usage.code, usage.origin]).toEqual(['CLI_USAGE', 'input']);
+  expect(reportFailure(usage, io)).toBe(2);
+  expect(io.err.join('')).toBe('taskscope: --scenario and --replay cannot be combined\n');
+  const bug = capture();
+  expect(reportFailure(new TypeError('x is not a function'), bug)).toBe(1);
+  expect(bug.err.join('')).toMatch(/^taskscope: TypeError: x is not a function\n\s+at /);
+  expect(CLI_ERROR_CODES).toEqual(['CLI_USAGE', 'CLI_RECORD']);
+});
+
+it('exits 1 for a record that cannot reach the endpoint, one line without a stack (CLI_RECORD)', async () => {
+  const io = capture();
+  const out = join(await mkdtemp(join(tmpdir(), 'taskscope-main-')), 'r.jsonl');
+  // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+  const code = await main(['record', '--from', 'http://127.0.0.1:9/v4/x', '--out', out, '--count', '1'], io);
+  expect(code).toBe(1);
+  const err = io.err.join('');
+  expect(err).toMatch(
+    /^taskscope: record: http:\/\/127\.0\.0\.1:9\/v4\/x: GET http:\/\/127\.0\.0\.1:9\/v4\/x: .*ECONNREFUSED/,
+  );
+  expect(err.trim().split('\n')).toHaveLength(1);
 });

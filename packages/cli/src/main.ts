@@ -1,17 +1,12 @@
+import { exitCodeOf, isTaskscopeError } from '@taskscope/input';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { USAGE_EXIT_CODE, UsageError } from './options.js';
+import { type CliIo, processIo } from './io.js';
+import { USAGE_EXIT_CODE } from './options.js';
 
-/** Where the CLI writes; injectable so tests read what a user would see. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
+// Tests and embedders import the io type from here, as before io.ts held it.
+export type { CliIo } from './io.js';
+export { processIo } from './io.js';
 
 /** The program with the command `argv` names registered (every command when it names none). */
 export async function createProgram(argv: readonly string[] = [], io: CliIo = processIo): Promise<Command> {
@@ -29,21 +24,35 @@ export async function createProgram(argv: readonly string[] = [], io: CliIo = pr
 /**
  * Runs the CLI and resolves to the exit code for a command that finished. Long-running
  * commands (agent, mock, demo) resolve only when stopped.
+ *
+ * Exit codes follow the error's origin (`exitCodeOf`): 2 for the user's input, 1 for the
+ * world. A TaskscopeError is expected, so it prints as `taskscope: <message>` without a
+ * stack; anything else is a bug, printed with its stack, exit 1.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
     await (await createProgram(argv, io)).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version surface as "errors" with exit code 0.
-      return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
-    }
-    if (error instanceof UsageError) {
-      io.stderr(`taskscope: ${error.message}\n`);
-      return USAGE_EXIT_CODE;
-    }
-    io.stderr(`taskscope: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    return reportFailure(error, io);
   }
+}
+
+/**
+ * Prints a failure of `main` and returns its exit code, by the error's structure alone:
+ * commander's (already printed) → 2, or 0 for --help/--version; a TaskscopeError → its
+ * message without a stack, exit 2 for input and 1 for the world; anything else is a bug →
+ * its stack, exit 1.
+ */
+export function reportFailure(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version surface as "errors" with exit code 0.
+    return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+  }
+  if (isTaskscopeError(error)) {
+    io.stderr(`taskscope: ${error.message}\n`);
+    return exitCodeOf(error);
+  }
+  io.stderr(`taskscope: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return exitCodeOf(error);
 }

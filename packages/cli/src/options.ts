@@ -1,15 +1,22 @@
+import {
+  durationWords,
+  HOST_PORT_WORDS,
+  type HostPort,
+  parseDurationMs,
+  parseHostPort,
+} from '@taskscope/input';
 import { InvalidArgumentError, Option } from 'commander';
 
+/*
+ * The CLI turns text into typed options here, with @taskscope/input's grammars (the same
+ * the agent and the mock read), and hands the libraries numbers and `{ host, port }`.
+ */
+
 /**
- * Exit code for bad flags, values, scenario files or recordings (contract.md, "CLI").
- * Commander's own usage errors are mapped to it too.
+ * Exit code for bad flags, values, scenario files or recordings (contract.md, "CLI"):
+ * `exitCodeOf` of an input error. Commander's own usage errors are mapped to it too.
  */
 export const USAGE_EXIT_CODE = 2;
-
-/** A problem with what the user gave: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** `--cadence` → `TASKSCOPE_CADENCE`: every flag has one (contract.md, "CLI"). */
 export function envNameOf(flag: string): string {
@@ -22,35 +29,34 @@ export function envNameOf(flag: string): string {
  */
 export function option(flags: string, description: string): Option {
   const long = /--[a-z0-9-]+/.exec(flags)?.[0];
+  // A TypeError: a flag without a long name is a bug in a command's definition.
   if (!long) throw new TypeError(`option ${flags} has no long flag`);
   return new Option(flags, description).env(envNameOf(long));
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** The longest duration a flag takes: a day (timers take at most 2^31-1 ms, about 24.8 days). */
+const MAX_DURATION_MS = 86_400_000;
 
-/** `500ms`, `10s`, `1m`, `1.5h` → milliseconds. */
-export function parseDurationMs(text: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match) throw new InvalidArgumentError(`expected a duration such as 500ms, 10s or 1m`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+/**
+ * A commander argParser: `500ms`, `10s`, `1m`, `1.5h` → whole milliseconds, 0 to 24h. The
+ * command's library checks its own, narrower range (the mock's cadence) and names the field.
+ */
+export function durationArg(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms > MAX_DURATION_MS)
+    throw new InvalidArgumentError(`expected ${durationWords(0, MAX_DURATION_MS)}`);
+  return ms;
 }
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
+/** A commander argParser: `HOST:PORT` (IPv6 hosts in brackets) → `{ host, port }`; port 0 picks a free port. */
+export function hostPortArg(text: string): HostPort {
+  const address = parseHostPort(text);
+  if (address === undefined) throw new InvalidArgumentError(`expected ${HOST_PORT_WORDS}`);
+  return address;
 }
 
-/** `HOST:PORT` (IPv6 hosts in brackets); port 0 picks a free port. */
-export function parseHostPort(text: string): HostPort {
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match || port > 65_535)
-    throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:9780, port 0 to 65535');
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
-}
-
-export function parseNonNegativeInteger(text: string): number {
+/** A commander argParser: a whole number ≥ 0. */
+export function nonNegativeIntegerArg(text: string): number {
   if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return Number(text);
 }

@@ -170,6 +170,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
   /** One GET, body read and JSON-parsed once; throws only timeout and connection errors. */
   async function send(relativePath: string, call: MetadataRequestOptions = {}): Promise<Exchange> {
     if (relativePath !== '' && !relativePath.startsWith('/')) {
+      // A TypeError, not a TaskscopeError: paths come from the caller's code, never from a user.
       throw new TypeError(`relativePath must be "" or start with "/"; got ${JSON.stringify(relativePath)}`);
     }
     const url = `${endpoint.baseUrl}${relativePath}`;
@@ -239,9 +240,10 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
   function requireDockerIdOnV2(method: string, dockerId: string | undefined): string {
     if (dockerId !== undefined && dockerId !== '') return dockerId;
     throw new MetadataConfigError(
-      `${method}() on the v2 endpoint ${endpoint.baseUrl} needs a DockerId: v2 has no "calling container" (v3 and v4 do)`,
       'dockerId',
       dockerId,
+      'a DockerId',
+      `${method}() on the v2 endpoint ${endpoint.baseUrl} needs a DockerId: v2 has no "calling container" (v3 and v4 do)`,
     );
   }
 
@@ -322,9 +324,9 @@ function checkPositive(name: string, value: number | undefined, fallback: number
     (integer && !Number.isInteger(value))
   ) {
     throw new MetadataConfigError(
-      `${name} is ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))}; expected a positive ${integer ? 'integer' : 'number'}${name.endsWith('Ms') ? ' of milliseconds' : ''}`,
       name,
       value,
+      `a positive ${integer ? 'integer' : 'number'}${name.endsWith('Ms') ? ' of milliseconds' : ''}`,
     );
   }
   return value;

@@ -1,3 +1,4 @@
+import { type ErrorOrigin, formatProblem, type Problem, TaskscopeError } from '@taskscope/input';
 import type { WireSchemaError } from '@taskscope/wire';
 
 /**
@@ -26,10 +27,14 @@ interface BaseInit {
   readonly cause?: unknown;
 }
 
-/** The one base class of every error the client throws on purpose. */
-export class MetadataClientError extends Error {
+/**
+ * The one base class of every error the client throws on purpose, a {@link TaskscopeError}.
+ * Origin `input` for `TMDS_CONFIG` (a URL or option the user gave, exit 2), `world` for the
+ * rest (the endpoint timed out, refused, answered an error or changed its payloads, exit 1).
+ */
+export class MetadataClientError extends TaskscopeError {
   override readonly name: string = 'MetadataClientError';
-  readonly code: MetadataClientErrorCode;
+  declare readonly code: MetadataClientErrorCode;
   readonly url: string | undefined;
   /**
    * True for failures a later poll can outlive (timeout, connection, 429, 5xx, a truncated
@@ -38,24 +43,38 @@ export class MetadataClientError extends Error {
   readonly retryable: boolean;
 
   constructor(code: MetadataClientErrorCode, message: string, init: BaseInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = code;
+    super(code, originOf(code), message, init.cause === undefined ? undefined : { cause: init.cause });
     this.url = init.url;
     this.retryable = init.retryable;
   }
 }
 
-/** A metadata URL or a client option that cannot be used; `setting` names where it came from. */
+function originOf(code: MetadataClientErrorCode): ErrorOrigin {
+  return code === 'TMDS_CONFIG' ? 'input' : 'world';
+}
+
+/**
+ * A metadata URL or a client option that cannot be used; `setting` names where it came from.
+ * The message has the one shape of input problems (`--metadata-url is "x" (string); expected
+ * …`), and `problems` carries it as a {@link Problem}, so a caller that reads several settings
+ * (the agent's configuration) can report it with its own.
+ */
 export class MetadataConfigError extends MetadataClientError {
   override readonly name = 'MetadataConfigError';
+  /** This one problem, in the shape of `InputError#problems`. */
+  readonly problems: readonly Problem[];
   constructor(
-    message: string,
     /** `--metadata-url`, an environment variable's name, or the option's name. */
     readonly setting: string,
     /** The value found. */
     readonly value: unknown,
+    /** What the setting allows, in words. */
+    readonly allowed: string,
+    /** A message other than the one shape, when the problem is not the value alone. */
+    message: string = formatProblem({ field: setting, value, allowed }),
   ) {
     super('TMDS_CONFIG', message, { retryable: false });
+    this.problems = [{ field: setting, value, allowed }];
   }
 }
 

@@ -48,22 +48,19 @@ export function resolveMetadataEndpoint(options: ResolveMetadataEndpointOptions 
   return { baseUrl: DEFAULT_METADATA_URL, version: 'v2', source: 'default' };
 }
 
+const URL_WORDS = 'an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>';
+
 function normalize(value: string, setting: string): { baseUrl: string; version: ApiVersion } {
-  const problem = (why: string) =>
-    new MetadataConfigError(
-      `${setting} is ${JSON.stringify(value)}: ${why}; expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>`,
-      setting,
-      value,
-    );
+  const problem = (allowed: string) => new MetadataConfigError(setting, value, allowed);
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw problem('not a URL');
+    throw problem(URL_WORDS);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw problem(`the scheme ${url.protocol} is not HTTP`);
-  if (url.search !== '' || url.hash !== '') throw problem('a base URL carries no query or fragment');
+    throw problem(`${URL_WORDS} (the scheme ${url.protocol} is not HTTP)`);
+  if (url.search !== '' || url.hash !== '') throw problem(`${URL_WORDS}, without a query or fragment`);
   // The real endpoint answers `//task` with a 301 (gorilla/mux SkipClean(false)), so the
   // base never ends in a slash and every relative path starts with one.
   const baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

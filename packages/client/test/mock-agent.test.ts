@@ -372,14 +372,21 @@ test('a delayed mock answer past timeoutMs is TMDS_TIMEOUT', async () => {
     .delay(300);
   const error = await rejectionOf(v4Client().taskMetadata({ timeoutMs: 30 }));
   expect(error.code).toBe('TMDS_TIMEOUT');
+  expect([error.origin, error.exitCode]).toEqual(['world', 1]);
   expect(error.message).toBe(`GET ${ORIGIN}/v4/${V4_ID}/task: no complete response within 30 ms`);
 });
 
 test.each([
-  [{ timeoutMs: 0 }, 'timeoutMs is 0; expected a positive number of milliseconds'],
-  [{ timeoutMs: Number.NaN }, 'timeoutMs is NaN; expected a positive number of milliseconds'],
-  [{ connections: 1.5 }, 'connections is 1.5; expected a positive integer'],
-  [{ keepAliveTimeoutMs: -1 }, 'keepAliveTimeoutMs is -1; expected a positive number of milliseconds'],
+  [{ timeoutMs: 0 }, 'field "timeoutMs" is 0 (number); expected a positive number of milliseconds'],
+  [
+    { timeoutMs: Number.NaN },
+    'field "timeoutMs" is NaN (number); expected a positive number of milliseconds',
+  ],
+  [{ connections: 1.5 }, 'field "connections" is 1.5 (number); expected a positive integer'],
+  [
+    { keepAliveTimeoutMs: -1 },
+    'field "keepAliveTimeoutMs" is -1 (number); expected a positive number of milliseconds',
+  ],
 ])('option %j is a TMDS_CONFIG error', (options, message) => {
   let caught: unknown;
   try {

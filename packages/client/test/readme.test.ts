@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TaskscopeError } from '@taskscope/input';
 import { expect, test } from 'vitest';
 import * as api from '../src/index.js';
 import { METADATA_CLIENT_ERROR_CODES, MetadataClientError } from '../src/index.js';
@@ -32,6 +33,7 @@ test('each README row names an exported class that carries that code', () => {
     const ErrorClass = (api as Record<string, unknown>)[className];
     expect(ErrorClass, className).toBeTypeOf('function');
     expect((ErrorClass as { prototype: unknown }).prototype, className).toBeInstanceOf(MetadataClientError);
+    expect((ErrorClass as { prototype: unknown }).prototype, className).toBeInstanceOf(TaskscopeError);
     // The class's constructor passes its own code: find it in the class body.
     const body = ERRORS_SOURCE.slice(ERRORS_SOURCE.indexOf(`export class ${className} `));
     const nextClass = body.indexOf('\nexport class ', 1);

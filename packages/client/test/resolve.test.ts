@@ -66,17 +66,13 @@ test('trailing slashes and surrounding blanks are dropped from the base URL', ()
 });
 
 test.each<[ResolveMetadataEndpointOptions, string, string]>([
-  [{ metadataUrl: 'not a url' }, '--metadata-url', 'not a URL'],
-  [{ metadataUrl: '' }, '--metadata-url', 'not a URL'],
-  [{ metadataUrl: '169.254.170.2/v4/abc' }, '--metadata-url', 'not a URL'],
-  [{ metadataUrl: 'ftp://169.254.170.2/v4/abc' }, '--metadata-url', 'the scheme ftp: is not HTTP'],
-  [
-    { metadataUrl: 'http://169.254.170.2/v4/abc?x=1' },
-    '--metadata-url',
-    'a base URL carries no query or fragment',
-  ],
-  [{ env: { ECS_CONTAINER_METADATA_URI_V4: 'http//broken' } }, 'ECS_CONTAINER_METADATA_URI_V4', 'not a URL'],
-  [{ env: { ECS_CONTAINER_METADATA_URI: 'http://[::1' } }, 'ECS_CONTAINER_METADATA_URI', 'not a URL'],
+  [{ metadataUrl: 'not a url' }, '--metadata-url', ''],
+  [{ metadataUrl: '' }, '--metadata-url', ''],
+  [{ metadataUrl: '169.254.170.2/v4/abc' }, '--metadata-url', ''],
+  [{ metadataUrl: 'ftp://169.254.170.2/v4/abc' }, '--metadata-url', ' (the scheme ftp: is not HTTP)'],
+  [{ metadataUrl: 'http://169.254.170.2/v4/abc?x=1' }, '--metadata-url', ', without a query or fragment'],
+  [{ env: { ECS_CONTAINER_METADATA_URI_V4: 'http//broken' } }, 'ECS_CONTAINER_METADATA_URI_V4', ''],
+  [{ env: { ECS_CONTAINER_METADATA_URI: 'http://[::1' } }, 'ECS_CONTAINER_METADATA_URI', ''],
 ])('%j is a TMDS_CONFIG error naming %s', (options, setting, why) => {
   const value = options.metadataUrl ?? Object.values(options.env ?? {})[0];
   let caught: unknown;
@@ -90,9 +86,10 @@ test.each<[ResolveMetadataEndpointOptions, string, string]>([
   expect(error.code).toBe('TMDS_CONFIG');
   expect(error.setting).toBe(setting);
   expect(error.value).toBe(value);
-  expect(error.message).toBe(
-    `${setting} is ${JSON.stringify(value)}: ${why}; expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>`,
-  );
+  const allowed = `an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>${why}`;
+  expect(error.message).toBe(`${setting} is ${JSON.stringify(value)} (string); expected ${allowed}`);
+  expect(error.problems).toEqual([{ field: setting, value, allowed }]);
+  expect([error.origin, error.exitCode]).toEqual(['input', 2]);
 });
 
 test('a bad V4 variable is reported even when the v3 one is fine: no silent fallback', () => {

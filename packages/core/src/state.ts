@@ -37,7 +37,6 @@ export interface ContainerState {
   readonly baseline?: ContainerBaseline;
 }
 
-
 export interface InterfaceState {
   /** The container whose readings the rates follow (see diffSnapshot). */
   readonly source: string;

@@ -1,4 +1,10 @@
-export { createEmfEmitter, EMF_NAMESPACE, type EmfEmitter, type EmfEmitterOptions } from './emf/emitter.js';
+export {
+  createEmfEmitter,
+  EMF_NAMESPACE,
+  EmfConfigError,
+  type EmfEmitter,
+  type EmfEmitterOptions,
+} from './emf/emitter.js';
 export {
   EMF_MAX_DIMENSION_KEYS,
   EMF_MAX_LINE_BYTES,
@@ -9,7 +15,9 @@ export {
   type EmfUnit,
   translateEmf,
 } from './emf/translate.js';
+export { EXPORTERS_ERROR_CODES, type ExportersErrorCode } from './errors.js';
 export {
+  OTLP_CONFIG_SOURCE,
   OTLP_SHUTDOWN_BUDGET_MS,
   type OtlpConfig,
   OtlpConfigError,

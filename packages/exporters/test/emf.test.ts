@@ -1,7 +1,8 @@
+import { describeFound } from '@taskscope/input';
 import { emfProblems } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEmfEmitter } from '../src/emf/emitter.js';
+import { createEmfEmitter, EmfConfigError } from '../src/emf/emitter.js';
 import {
   EMF_MAX_LINE_BYTES,
   EMF_MAX_METRICS_PER_DIRECTIVE,
@@ -265,9 +266,11 @@ describe('createEmfEmitter', () => {
   it.each(['', 'AWS/ECS', 'bad{ns}', 'x'.repeat(256), '   '])(
     'rejects the namespace %j with one message',
     (namespace) => {
-      expect(() => createEmfEmitter({ namespace, containerMetrics: false, write: () => {} })).toThrow(
-        `EMF namespace must be 1-255 characters of letters, digits, spaces and . _ # : / -, not starting with "AWS/" (got ${JSON.stringify(namespace)})`,
+      const create = () => createEmfEmitter({ namespace, containerMetrics: false, write: () => {} });
+      expect(create).toThrow(
+        `invalid EMF configuration: field "namespace" is ${describeFound(namespace)}; expected 1-255 characters of letters, digits, spaces and . _ # : / -, not starting with "AWS/"`,
       );
+      expect(create).toThrow(EmfConfigError);
     },
   );
 

@@ -1,4 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
+import { InputError } from '@taskscope/input';
 import {
   type OtlpExport,
   type OtlpMetric,
@@ -269,64 +270,104 @@ describe('readOtlpConfig', () => {
   it.each([
     [
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
-      'OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector\'s OTLP/HTTP port (4318) (got "grpc")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_PROTOCOL is "grpc" (string); expected http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector\'s OTLP/HTTP port (4318)',
     ],
     [
       { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/xml' },
-      'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL must be http/protobuf (default) or http/json (got "http/xml")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_METRICS_PROTOCOL is "http/xml" (string); expected http/protobuf (default) or http/json',
     ],
     [
       { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'sometimes' },
-      'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE must be cumulative (default), delta or lowmemory (got "sometimes")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE is "sometimes" (string); expected cumulative (default), delta or lowmemory',
     ],
     [
       { OTEL_METRIC_EXPORT_INTERVAL: '10s' },
-      'OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds > 0 (got "10s")',
+      'invalid OTLP configuration: OTEL_METRIC_EXPORT_INTERVAL is "10s" (string); expected a whole number of milliseconds > 0',
     ],
     [
       { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '2000' },
-      'OTEL_METRIC_EXPORT_TIMEOUT must be at most OTEL_METRIC_EXPORT_INTERVAL (1000) (got "2000")',
+      'invalid OTLP configuration: OTEL_METRIC_EXPORT_TIMEOUT is "2000" (string); expected at most OTEL_METRIC_EXPORT_INTERVAL (1000)',
     ],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
-      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (got "collector:4318")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_ENDPOINT is "collector:4318" (string); expected an http:// or https:// URL',
     ],
     [
       { OTEL_METRIC_EXPORT_TIMEOUT: '-5' },
-      'OTEL_METRIC_EXPORT_TIMEOUT must be a whole number of milliseconds > 0 (got "-5")',
+      'invalid OTLP configuration: OTEL_METRIC_EXPORT_TIMEOUT is "-5" (string); expected a whole number of milliseconds > 0',
     ],
     [
       { OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '2.5' },
-      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT must be a whole number of milliseconds > 0 (got "2.5")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_METRICS_TIMEOUT is "2.5" (string); expected a whole number of milliseconds > 0',
     ],
     [
       // setInterval would warn (TimeoutOverflowWarning) and export every millisecond.
       { OTEL_METRIC_EXPORT_INTERVAL: '3000000000' },
-      'OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds from 1 to 2147483647 (Node\'s timer limit) (got "3000000000")',
+      'invalid OTLP configuration: OTEL_METRIC_EXPORT_INTERVAL is "3000000000" (string); expected a whole number of milliseconds from 1 to 2147483647 (Node\'s timer limit)',
     ],
     [
       { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'ftp://collector/v1/metrics' },
-      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT must be an http:// or https:// URL (got "ftp://collector/v1/metrics")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is "ftp://collector/v1/metrics" (string); expected an http:// or https:// URL',
     ],
     [
       { OTEL_RESOURCE_ATTRIBUTES: 'team=web,=orphan' },
-      'OTEL_RESOURCE_ATTRIBUTES must be a comma-separated list of key=value pairs (got "team=web,=orphan")',
+      'invalid OTLP configuration: OTEL_RESOURCE_ATTRIBUTES is "team=web,=orphan" (string); expected a comma-separated list of key=value pairs',
     ],
     // Header values are credentials: keys are shown, values and keyless items are not.
     [
       { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
-      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "…")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_HEADERS is "…" (string); expected a comma-separated list of key=value pairs',
     ],
     [
       { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20s3cr3t,x-team-s3cr3t' },
-      'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of key=value pairs (got "Authorization=…,…")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_HEADERS is "Authorization=…,…" (string); expected a comma-separated list of key=value pairs',
     ],
     [
       { OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-api-key=s3cr3t%ZZ' },
-      'OTEL_EXPORTER_OTLP_METRICS_HEADERS must be key=value pairs whose values are valid percent-encoding (got "x-api-key=…")',
+      'invalid OTLP configuration: OTEL_EXPORTER_OTLP_METRICS_HEADERS is "x-api-key=…" (string); expected key=value pairs whose values are valid percent-encoding',
     ],
   ])('rejects %j with one message naming the variable', (env, message) => {
-    expect(() => readOtlpConfig(env)).toThrow(new OtlpConfigError(message));
+    expect(() => readOtlpConfig(env)).toThrow(message);
+    expect(() => readOtlpConfig(env)).toThrow(OtlpConfigError);
+  });
+
+  it('reports every bad variable at once, in one InputError coded OTLP_CONFIG', () => {
+    let caught: unknown;
+    try {
+      readOtlpConfig({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_METRIC_EXPORT_INTERVAL: '10s',
+        OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20s3cr3t,novalue',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(OtlpConfigError);
+    expect(caught).toBeInstanceOf(InputError);
+    const error = caught as OtlpConfigError;
+    expect([error.code, error.origin, error.exitCode]).toEqual(['OTLP_CONFIG', 'input', 2]);
+    expect(error.problems).toEqual([
+      {
+        field: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+        value: 'grpc',
+        allowed:
+          "http/protobuf or http/json: taskscope ships no gRPC exporter; point it at the collector's OTLP/HTTP port (4318)",
+      },
+      { field: 'OTEL_METRIC_EXPORT_INTERVAL', value: '10s', allowed: 'a whole number of milliseconds > 0' },
+      {
+        field: 'OTEL_EXPORTER_OTLP_HEADERS',
+        value: 'Authorization=…,…',
+        allowed: 'a comma-separated list of key=value pairs',
+      },
+    ]);
+    expect(error.message).toBe(
+      [
+        'invalid OTLP configuration (3 problems):',
+        `  OTEL_EXPORTER_OTLP_PROTOCOL is "grpc" (string); expected ${error.problems[0]!.allowed}`,
+        '  OTEL_METRIC_EXPORT_INTERVAL is "10s" (string); expected a whole number of milliseconds > 0',
+        '  OTEL_EXPORTER_OTLP_HEADERS is "Authorization=…,…" (string); expected a comma-separated list of key=value pairs',
+      ].join('\n'),
+    );
   });
 
   it('reads the protocol, headers and the per-signal variables before the generic ones', () => {
@@ -373,7 +414,7 @@ describe('readOtlpConfig', () => {
         } catch (error) {
           message = (error as Error).message;
         }
-        expect(message).toMatch(new RegExp(`^${name} must be `));
+        expect(message).toMatch(new RegExp(`^invalid OTLP configuration: ${name} is `));
         expect(message).not.toContain(secret);
       }),
     );

@@ -9,7 +9,8 @@ export type Check = (value: unknown) => boolean;
  * schemas are checked, not copied: schemas.ts). On the agent's poll path, with V8's optimizing
  * compilers off, that made validating fargate-10's task stats 435 µs of the ~5.5 ms a poll
  * costs. So the stats schemas are compiled once into a tree of predicates that allocates
- * nothing, and valibot itself runs only when the predicate says no, to name the field.
+ * nothing, and valibot itself runs only when the predicate says no, to name the field (parse.ts
+ * runs it through `safeParseInput`, so its issues are worded by @taskscope/input's message hook).
  *
  * The predicates mirror valibot 1.5's own `~run` for each schema type below (nullish,
  * optional, object, record, array, custom, string, number, pipe with `finite`). A schema type
@@ -146,6 +147,8 @@ function required<T>(part: T | undefined, at: string, name: string): T {
   return part;
 }
 
+// A plain Error on purpose: a schema checkOf cannot mirror is a bug in wire's own schemas,
+// found by the first test that imports them, never something a user did.
 function unsupported(at: string, what: string): Error {
   return new Error(`checkOf cannot mirror ${what} at ${at}; extend wire/src/check.ts or use parseWith`);
 }

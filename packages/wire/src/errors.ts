@@ -1,17 +1,26 @@
-/**
- * Stable machine codes for every error the wire layer raises. Branch on `code`, never on
- * the message text.
- */
-export type WireErrorCode = 'TMDS_SCHEMA';
+import { TaskscopeError } from '@taskscope/input';
 
 /**
- * A payload that does not have the shape taskscope depends on. The message names the
- * field, the value found and what is allowed, e.g.
+ * Every code the wire layer raises. Stable: branch on `code`, never on the message. The
+ * repository README's error table is checked against it by a test.
+ */
+export const WIRE_ERROR_CODES = ['TMDS_SCHEMA'] as const;
+
+/** A stable machine code of the wire layer. */
+export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
+
+/** What was parsed: the payload kinds of parse.ts, so a caller can tell them apart without the message. */
+export type WirePayloadKind = 'task metadata' | 'container metadata' | 'container stats' | 'task stats';
+
+/**
+ * A payload that does not have the shape taskscope depends on. Origin `world`: the endpoint
+ * sent it (the CLI, which also parses files the user gave, rewraps those as input errors).
+ * The message names the field, the value found and what is allowed, e.g.
  * `task stats: field "abc-1.cpu_stats.cpu_usage.total_usage" is "12" (string); expected a number`.
  */
-export class WireSchemaError extends Error {
+export class WireSchemaError extends TaskscopeError {
   override readonly name = 'WireSchemaError';
-  readonly code: WireErrorCode = 'TMDS_SCHEMA';
+  declare readonly code: WireErrorCode;
   constructor(
     message: string,
     /** Dotted path of the first offending field, relative to the payload's root. */
@@ -22,7 +31,9 @@ export class WireSchemaError extends Error {
     readonly expected: string,
     /** Every problem found, first one first, as `path: expected`. */
     readonly problems: readonly string[],
+    /** Which payload was parsed. */
+    readonly payload: WirePayloadKind,
   ) {
-    super(message);
+    super('TMDS_SCHEMA', 'world', message);
   }
 }

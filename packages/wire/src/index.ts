@@ -1,5 +1,5 @@
 export { type ApiVersion, apiVersionOf, type EndpointPaths, endpointPaths } from './endpoints.js';
-export { type WireErrorCode, WireSchemaError } from './errors.js';
+export { WIRE_ERROR_CODES, type WireErrorCode, type WirePayloadKind, WireSchemaError } from './errors.js';
 export { effectiveLimit, MIB, NO_LIMIT_THRESHOLD } from './limits.js';
 export {
   isEmptyStats,

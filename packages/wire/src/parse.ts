@@ -1,7 +1,7 @@
 import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
 import type * as v from 'valibot';
 import { type Check, checkOf } from './check.js';
-import { WireSchemaError } from './errors.js';
+import { type WirePayloadKind, WireSchemaError } from './errors.js';
 import {
   type ContainerMetadata,
   ContainerMetadataSchema,
@@ -63,7 +63,7 @@ export function parseTaskStats(payload: unknown): TaskStats {
 function parseWith<const TSchema extends v.GenericSchema>(
   schema: TSchema,
   payload: unknown,
-  what: string,
+  what: WirePayloadKind,
   prefix: readonly PropertyKey[],
 ): v.InferOutput<TSchema> {
   const result = safeParseInput(schema, payload);
@@ -82,7 +82,7 @@ function checkWith<const TSchema extends v.GenericSchema>(
   schema: TSchema,
   passes: Check,
   payload: unknown,
-  what: string,
+  what: WirePayloadKind,
   prefix: readonly PropertyKey[],
 ): Loose<v.InferOutput<TSchema>> {
   if (!passes(payload)) parseWith(schema, payload, what, prefix);
@@ -90,7 +90,7 @@ function checkWith<const TSchema extends v.GenericSchema>(
 }
 
 function schemaError(
-  what: string,
+  what: WirePayloadKind,
   field: string,
   value: unknown,
   expected: string,
@@ -103,5 +103,6 @@ function schemaError(
     value,
     expected,
     problems.length > 0 ? problems : [`${field}: ${expected}`],
+    what,
   );
 }

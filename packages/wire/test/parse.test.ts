@@ -1,4 +1,5 @@
 import { loadFixture } from '@taskscope/fixtures';
+import { TaskscopeError } from '@taskscope/input';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import {
@@ -7,6 +8,7 @@ import {
   parseContainerStats,
   parseTaskMetadata,
   parseTaskStats,
+  WIRE_ERROR_CODES,
   WireSchemaError,
 } from '../src/index.js';
 
@@ -138,6 +140,7 @@ test('a missing stats counter names the DockerId and the exact path', () => {
   expect(error.value).toBeUndefined();
   expect(error.expected).toBe('a number');
   expect(error.problems).toEqual([`${RUNNING_ID}.cpu_stats.cpu_usage.total_usage: a number`]);
+  expect(error.payload).toBe('task stats');
 });
 
 test('a missing TaskARN and a container without DockerId are named by path', () => {
@@ -330,4 +333,15 @@ test('the fields core reads stay strict: memory keys, blkio ops and interface co
       `task stats: field "${RUNNING_ID}.${path}" is ${found}`,
     );
   }
+});
+
+test('a WireSchemaError is a TaskscopeError from the world (exit 1), naming the payload it parsed', () => {
+  const error = schemaErrorOf(() => parseTaskMetadata([]));
+  expect(error).toBeInstanceOf(TaskscopeError);
+  expect(error.origin).toBe('world');
+  expect(error.exitCode).toBe(1);
+  expect(error.payload).toBe('task metadata');
+  expect(schemaErrorOf(() => parseContainerStats([])).payload).toBe('container stats');
+  expect(schemaErrorOf(() => parseContainerMetadata(null)).payload).toBe('container metadata');
+  expect(WIRE_ERROR_CODES).toEqual(['TMDS_SCHEMA']);
 });

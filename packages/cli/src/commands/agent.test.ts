@@ -26,9 +26,9 @@ describe('taskscope agent', () => {
     expect(code).toBe(2);
     expect(stderr()).toBe(
       'taskscope: invalid agent configuration (3 problems):\n' +
-        '  --interval "5ms": expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n' +
-        '  --exporters "prometheus,statsd": "statsd" is not an exporter; expected a comma list of prometheus, otlp, emf\n' +
-        '  TASKSCOPE_LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent\n',
+        '  --interval is "5ms" (string); expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n' +
+        '  --exporters is "prometheus,statsd" (string); expected a comma list of prometheus, otlp, emf ("statsd" is not one)\n' +
+        '  TASKSCOPE_LOG_LEVEL is "loud" (string); expected one of fatal, error, warn, info, debug, trace, silent\n',
     );
   });
 

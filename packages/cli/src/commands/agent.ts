@@ -1,14 +1,13 @@
 import {
-  AgentConfigError,
   type AgentFlags,
-  loadAgentConfig,
   type RunningAgent,
+  readAgentConfig,
   SHUTDOWN_BUDGET_MS,
   startAgent,
 } from '@taskscope/agent';
 import type { Command } from 'commander';
-import type { CliIo } from '../main.js';
-import { option, UsageError } from '../options.js';
+import type { CliIo } from '../io.js';
+import { option } from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 import { applyAgentV8Flags } from './v8-flags.js';
 
@@ -82,22 +81,17 @@ export function registerAgentCommand(
     )
     .addOption(option('--request-timeout <duration>', 'per-request timeout to the endpoint (default 2s)'))
     .action(async (_options: unknown, command: Command) => {
-      // Only what was typed is passed as a flag: loadAgentConfig reads TASKSCOPE_* itself, so
+      // Only what was typed is passed as a flag: readAgentConfig reads TASKSCOPE_* itself, so
       // a bad value is reported under the name the user actually set.
       const flags: Record<string, unknown> = {};
       const values = command.opts<Record<string, unknown>>();
       for (const key of FLAG_KEYS) {
         if (command.getOptionValueSource(key) === 'cli') flags[key] = values[key];
       }
-      let agent: RunningAgent;
-      try {
-        const config = loadAgentConfig({ flags: flags as AgentFlags, env: deps.env });
-        const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
-        agent = await startAgent(config, v8Flags ? { v8Flags } : {});
-      } catch (error) {
-        if (error instanceof AgentConfigError) throw new UsageError(error.message);
-        throw error;
-      }
+      // AgentConfigError and AgentListenError are input errors: main prints them, exit 2.
+      const config = readAgentConfig({ flags: flags as AgentFlags, env: deps.env });
+      const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
+      const agent: RunningAgent = await startAgent(config, v8Flags ? { v8Flags } : {});
       deps.onStarted?.(agent);
       const signal = await deps.waitForStop();
       if (deps.forceExit) {

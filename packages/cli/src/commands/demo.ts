@@ -1,7 +1,7 @@
-import { loadAgentConfig, type RunningAgent, startAgent } from '@taskscope/agent';
+import { type RunningAgent, readAgentConfig, startAgent } from '@taskscope/agent';
 import { type MockServer, startMock } from '@taskscope/mock';
 import type { Command } from 'commander';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 
 /** The mock's container that plays the sidecar: the agent asks with its v4 URL, as in a task. */
@@ -19,12 +19,15 @@ export function registerDemoCommand(
       "the mock's fargate-web scenario and the agent in one process, on free ports; Ctrl-C stops both",
     )
     .action(async () => {
-      const mock: MockServer = await startMock({ scenario: 'fargate-web', listen: '127.0.0.1:0' });
+      const mock: MockServer = await startMock({
+        scenario: 'fargate-web',
+        listen: { host: '127.0.0.1', port: 0 },
+      });
       let agent: RunningAgent;
       try {
         const metadataUrl = mock.v4Urls[SIDECAR_CONTAINER] ?? Object.values(mock.v4Urls)[0];
         // Warnings only: the terminal is for the URLs.
-        const config = loadAgentConfig({
+        const config = readAgentConfig({
           flags: { metadataUrl, listen: '127.0.0.1:0', logLevel: 'warn' },
           env: {},
         });

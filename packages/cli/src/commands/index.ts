@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 type Register = (program: Command, io: CliIo) => void;
 

@@ -106,7 +106,7 @@ describe('taskscope mock (in process)', () => {
       ],
       [
         ['--cadence', 'fast'],
-        `option '--cadence <duration>' argument 'fast' is invalid. expected a duration such as 500ms, 10s or 1m`,
+        `option '--cadence <duration>' argument 'fast' is invalid. expected a duration from 0ms to 24h, such as 500ms, 10s or 1m`,
       ],
       [
         ['--start-time', 'yesterday'],

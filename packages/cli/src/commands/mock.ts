@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type HostPort, isTaskscopeError } from '@taskscope/input';
 import {
   builtInScenarioNames,
   DEFAULT_SCENARIO,
@@ -11,17 +12,11 @@ import {
   type StartMockOptions,
   startMock,
 } from '@taskscope/mock';
-import { WireSchemaError } from '@taskscope/wire';
+import { parseTaskMetadata, parseTaskStats, WireSchemaError } from '@taskscope/wire';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { CliIo } from '../main.js';
-import {
-  type HostPort,
-  option,
-  parseDurationMs,
-  parseHostPort,
-  parseNonNegativeInteger,
-  UsageError,
-} from '../options.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { durationArg, hostPortArg, nonNegativeIntegerArg, option } from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 
 interface MockFlags {
@@ -49,8 +44,8 @@ export function registerMockCommand(
     .description('the mock task metadata server: v2, v3 and v4 on one port, with faults and the ground truth')
     .addOption(
       option('--listen <host:port>', 'where to listen; port 0 picks a free port')
-        .default(parseHostPort('127.0.0.1:0'), '127.0.0.1:0')
-        .argParser(parseHostPort),
+        .default({ host: '127.0.0.1', port: 0 } satisfies HostPort, '127.0.0.1:0')
+        .argParser(hostPortArg),
     )
     .addOption(
       option(
@@ -79,7 +74,7 @@ export function registerMockCommand(
       option(
         '--cadence <duration>',
         "stats refresh cadence, e.g. 1s or 10s (default: the scenario's)",
-      ).argParser(parseDurationMs),
+      ).argParser(durationArg),
     )
     .addOption(
       option(
@@ -91,7 +86,7 @@ export function registerMockCommand(
     .addOption(
       option('--seed <n>', 'seeds all randomness: same seed and start time, same bytes')
         .default(1)
-        .argParser(parseNonNegativeInteger),
+        .argParser(nonNegativeIntegerArg),
     )
     .action(async (flags: MockFlags) => {
       const mock = await startFromFlags(flags);
@@ -132,10 +127,7 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
     ...(flags.cadence === undefined ? {} : { cadenceMs: flags.cadence }),
     ...(flags.scenario === undefined ? {} : { scenario: flags.scenario }),
     ...(flags.taskMetadata !== undefined && flags.taskStats !== undefined
-      ? {
-          taskMetadata: await readJsonFile('--task-metadata', flags.taskMetadata),
-          taskStats: await readJsonFile('--task-stats', flags.taskStats),
-        }
+      ? await readCapturedPair(flags.taskMetadata, flags.taskStats)
       : {}),
     ...(flags.replay === undefined
       ? {}
@@ -144,22 +136,33 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
   try {
     return await startMock(options);
   } catch (error) {
-    if (error instanceof ScenarioError || error instanceof MockInputError)
-      throw new UsageError(error.message);
-    if (error instanceof WireSchemaError) {
-      const flag = error.message.startsWith('task metadata') ? '--task-metadata' : '--task-stats';
-      throw new UsageError(
-        `${flag} ${flag === '--task-metadata' ? flags.taskMetadata : flags.taskStats}: ${error.message}`,
-      );
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      throw new UsageError(
-        `option '--listen <host:port>' argument '${flags.listen.host}:${flags.listen.port}' cannot be used (${code}); expected a free local address`,
-      );
-    }
-    throw error;
+    // The mock's input errors (scenario, fault, recording, options) keep their own codes.
+    if (isTaskscopeError(error)) throw error;
+    throw asUsageError(error) ?? listenError(error, flags.listen);
   }
+}
+
+/**
+ * The mock's input errors from before they were TaskscopeErrors, as a UsageError (exit 2).
+ * Once `@taskscope/mock` throws TaskscopeErrors (MOCK_*), `isTaskscopeError` passes them on
+ * first and this finds nothing.
+ */
+function asUsageError(error: unknown): UsageError | undefined {
+  if (error instanceof ScenarioError || error instanceof MockInputError)
+    return new UsageError(error.message, { cause: error });
+  return undefined;
+}
+
+/** An address the OS refused as a UsageError naming the flag; anything else unchanged. */
+function listenError(error: unknown, listen: HostPort): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+    return new UsageError(
+      `option '--listen <host:port>' argument '${listen.host}:${listen.port}' cannot be used (${code}); expected a free local address`,
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 async function readText(flag: string, file: string): Promise<string> {
@@ -167,21 +170,51 @@ async function readText(flag: string, file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`${flag} ${file}: cannot be read (${reason}); expected a readable file`);
+    throw new UsageError(`${flag} ${file}: cannot be read (${reason}); expected a readable file`, {
+      cause: error,
+    });
   }
 }
 
-/** The file's text, kept as is so values above 2^53 are served byte for byte. */
-async function readJsonFile(flag: string, file: string): Promise<string> {
+/**
+ * Both files' text, kept as is so values above 2^53 are served byte for byte, once each is
+ * JSON and has its payload's shape. Both are read before either's shape is checked, so an
+ * unreadable file is reported first. Each is parsed here, under the flag that named it: a
+ * WireSchemaError alone would not say which file it came from.
+ */
+async function readCapturedPair(
+  metadataFile: string,
+  statsFile: string,
+): Promise<{ taskMetadata: string; taskStats: string }> {
+  const metadata = await readJsonFile('--task-metadata', metadataFile);
+  const stats = await readJsonFile('--task-stats', statsFile);
+  checkPayload('--task-metadata', metadataFile, metadata.json, parseTaskMetadata);
+  checkPayload('--task-stats', statsFile, stats.json, parseTaskStats);
+  return { taskMetadata: metadata.text, taskStats: stats.text };
+}
+
+async function readJsonFile(flag: string, file: string): Promise<{ text: string; json: unknown }> {
   const text = await readText(flag, file);
   try {
-    JSON.parse(text);
+    return { text, json: JSON.parse(text) };
   } catch (error) {
     throw new UsageError(
       `${flag} ${file}: not JSON (${(error as Error).message}); expected a captured payload`,
+      {
+        cause: error,
+      },
     );
   }
-  return text;
+}
+
+function checkPayload(flag: string, file: string, json: unknown, parse: (payload: unknown) => unknown): void {
+  try {
+    parse(json);
+  } catch (error) {
+    if (!(error instanceof WireSchemaError)) throw error;
+    // A file the user gave: their input (exit 2), not an endpoint's payload (world, exit 1).
+    throw new UsageError(`${flag} ${file}: ${error.message}`, { cause: error });
+  }
 }
 
 async function readRecording(file: string): Promise<Recording> {
@@ -189,8 +222,8 @@ async function readRecording(file: string): Promise<Recording> {
   try {
     return parseRecording(text, `--replay ${file}`);
   } catch (error) {
-    if (error instanceof MockInputError) throw new UsageError(error.message);
-    throw error;
+    if (isTaskscopeError(error)) throw error;
+    throw asUsageError(error) ?? error;
   }
 }
 

@@ -9,8 +9,9 @@ import {
 } from '@taskscope/mock';
 import { apiVersionOf } from '@taskscope/wire';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { CliIo } from '../main.js';
-import { option, parseDurationMs, UsageError } from '../options.js';
+import { RecordError, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { durationArg, option } from '../options.js';
 
 interface RecordFlags {
   readonly from: string;
@@ -18,15 +19,6 @@ interface RecordFlags {
   readonly count: number;
   readonly interval: number;
   readonly keepIds?: boolean;
-}
-
-/** A runtime failure shown as one line, without a stack (exit code 1). */
-class RecordFailure extends Error {
-  override readonly name = 'RecordFailure';
-  constructor(message: string) {
-    super(message);
-    this.stack = message;
-  }
 }
 
 /** `taskscope record --from URL --out FILE [--count N] [--interval DUR] [--keep-ids]`. */
@@ -42,9 +34,7 @@ export function registerRecordCommand(program: Command, io: CliIo): void {
     .addOption(option('--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
     .addOption(option('--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
     .addOption(
-      option('--interval <duration>', 'time between samples')
-        .default(10_000, '10s')
-        .argParser(parseDurationMs),
+      option('--interval <duration>', 'time between samples').default(10_000, '10s').argParser(durationArg),
     )
     .addOption(option('--keep-ids', 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)'))
     .action(async (flags: RecordFlags) => {
@@ -64,6 +54,7 @@ async function record(flags: RecordFlags): Promise<number> {
     await client.close();
     throw new UsageError(
       `--out ${flags.out}: cannot be written (${(error as NodeJS.ErrnoException).code ?? error}); expected a writable file`,
+      { cause: error },
     );
   }
   let written = 0;
@@ -72,8 +63,12 @@ async function record(flags: RecordFlags): Promise<number> {
     const startedMs = performance.now();
     const capture = async (path: string) => {
       const response = await client.request(path).catch((error: unknown) => {
-        const reason = error instanceof MetadataClientError ? error.message : String(error);
-        throw new RecordFailure(`record: ${flags.from}${path}: ${reason}`);
+        // Anything but the endpoint's failures passes on as it is: a bug (main prints its
+        // stack) or an input error with its own code.
+        if (!(error instanceof MetadataClientError) || error.origin !== 'world') throw error;
+        throw new RecordError(`record: ${flags.from}${path}: ${error.message}`, `${flags.from}${path}`, {
+          cause: error,
+        });
       });
       const offsetMs = performance.now() - startedMs;
       await file.write(

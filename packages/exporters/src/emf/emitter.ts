@@ -1,5 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
-import { describeFound, safeParseInput, summarizeIssues } from '@taskscope/input';
+import { describeFound, InputError, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import { translateEmf } from './translate.js';
 
@@ -15,6 +15,19 @@ export const EMF_NAMESPACE = v.pipe(
     '1-255 characters of letters, digits, spaces and . _ # : / -, not starting with "AWS/"',
   ),
 );
+
+/**
+ * A namespace CloudWatch would drop the lines of: an {@link InputError} (code `EMF_CONFIG`),
+ * field `namespace`. It comes from a flag or a variable (`--emf-namespace`), which the agent's
+ * configuration checks first and names itself; this one is for library callers.
+ */
+export class EmfConfigError extends InputError {
+  override readonly name = 'EmfConfigError';
+  declare readonly code: 'EMF_CONFIG';
+  constructor(namespace: string, allowed: string) {
+    super('EMF_CONFIG', 'invalid EMF configuration', [{ field: 'namespace', value: namespace, allowed }]);
+  }
+}
 
 /** Options of {@link createEmfEmitter}. */
 export interface EmfEmitterOptions {
@@ -34,13 +47,12 @@ export interface EmfEmitter {
 export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
   const parsed = safeParseInput(EMF_NAMESPACE, options.namespace);
   if (!parsed.success) {
-    const { expected } = summarizeIssues(parsed.issues, options.namespace);
-    // A bad namespace is a string from a flag or variable: shown as JSON, as the user typed it.
-    const found =
-      typeof options.namespace === 'string'
-        ? JSON.stringify(options.namespace)
-        : describeFound(options.namespace);
-    throw new TypeError(`EMF namespace must be ${expected} (got ${found})`);
+    // A namespace that is no string at all is a bug in the caller's code (the option is typed
+    // string), not something a user typed: a TypeError, as for any wrong argument type.
+    if (typeof options.namespace !== 'string') {
+      throw new TypeError(`EMF namespace must be a string (got ${describeFound(options.namespace)})`);
+    }
+    throw new EmfConfigError(options.namespace, summarizeIssues(parsed.issues, options.namespace).expected);
   }
   const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics };
   return {

@@ -1,8 +1,7 @@
-import { safeParseInput, summarizeIssues } from '@taskscope/input';
+import { InputError, type Problem, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import type { OtlpTemporality } from './translate.js';
 
-/** A bad `OTEL_*` value; the message names the variable, the value and what is allowed. */
 /**
  * Upper bound of shutdown. ECS sends SIGKILL 30 s after SIGTERM by default and the contract
  * promises exit within 5 s; with default timeouts an unreachable collector held
@@ -11,9 +10,19 @@ import type { OtlpTemporality } from './translate.js';
 
 export const OTLP_SHUTDOWN_BUDGET_MS = 3_000;
 
-export class OtlpConfigError extends Error {
+/** What an {@link OtlpConfigError}'s message says was read. */
+export const OTLP_CONFIG_SOURCE = 'invalid OTLP configuration';
+
+/**
+ * Bad `OTEL_*` values: an {@link InputError} (code `OTLP_CONFIG`) carrying every bad variable
+ * at once, each as variable, value (header values masked) and what is allowed.
+ */
+export class OtlpConfigError extends InputError {
   override readonly name = 'OtlpConfigError';
-  readonly code = 'OTLP_CONFIG_INVALID';
+  declare readonly code: 'OTLP_CONFIG';
+  constructor(problems: readonly Problem[]) {
+    super('OTLP_CONFIG', OTLP_CONFIG_SOURCE, problems);
+  }
 }
 
 /** The OTLP exporter settings read from the standard `OTEL_*` variables. */
@@ -56,9 +65,11 @@ function masked(raw: string): string {
     .join(',');
 }
 
-function fail(variable: string, value: string, allowed: string): never {
-  const shown = JSON.stringify(SECRET.test(variable) ? masked(value) : value);
-  throw new OtlpConfigError(`${variable} must be ${allowed} (got ${shown})`);
+/** Collects the problems of one read, so a user fixes every variable in one go. */
+type Problems = Problem[];
+
+function fail(problems: Problems, variable: string, value: string, allowed: string): void {
+  problems.push({ field: variable, value: SECRET.test(variable) ? masked(value) : value, allowed });
 }
 
 /** The first variable of `names` that is set and not blank, with its name. */
@@ -104,40 +115,53 @@ const HTTP_URL = v.pipe(
   ),
 );
 
-/** The value of `found` through `schema`, or an OtlpConfigError in the schema's words. */
+/** The value of `found` through `schema`; `undefined`, with a problem in the schema's words, when it does not parse. */
 function read<TOutput>(
+  problems: Problems,
   schema: v.GenericSchema<string, TOutput>,
   found: { name: string; value: string },
-): TOutput {
+): TOutput | undefined {
   const result = safeParseInput(schema, found.value);
   if (result.success) return result.output;
-  return fail(found.name, found.value, summarizeIssues(result.issues, found.value).expected);
+  fail(problems, found.name, found.value, summarizeIssues(result.issues, found.value).expected);
+  return undefined;
 }
 
-function milliseconds(env: Env, fallback: number, ...names: string[]): number {
+/** The milliseconds of the first of `names` that is set, `fallback` when none is; `undefined` when bad. */
+function milliseconds(
+  problems: Problems,
+  env: Env,
+  fallback: number,
+  ...names: string[]
+): number | undefined {
   const found = pick(env, ...names);
-  return found === undefined ? fallback : read(MILLISECONDS, found);
+  return found === undefined ? fallback : read(problems, MILLISECONDS, found);
 }
 
 /** W3C Baggage-style `key=value,key2=value2`, values percent-decoded (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES). */
-function keyValueList(variable: string, raw: string | undefined): Record<string, string> {
+function keyValueList(problems: Problems, variable: string, raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === undefined) return out;
   for (const item of raw.split(',')) {
     if (item.trim() === '') continue;
     const eq = item.indexOf('=');
     const key = eq < 0 ? '' : item.slice(0, eq).trim();
-    if (key === '') fail(variable, raw, 'a comma-separated list of key=value pairs');
+    // One problem per variable: the first bad item says what to fix in the whole list.
+    if (key === '') {
+      fail(problems, variable, raw, 'a comma-separated list of key=value pairs');
+      return out;
+    }
     try {
       out[key] = decodeURIComponent(item.slice(eq + 1).trim());
     } catch {
-      fail(variable, raw, 'key=value pairs whose values are valid percent-encoding');
+      fail(problems, variable, raw, 'key=value pairs whose values are valid percent-encoding');
+      return out;
     }
   }
   return out;
 }
 
-function metricsUrl(env: Env): string {
+function metricsUrl(problems: Problems, env: Env): string {
   const specific = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
   const generic = pick(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   const found = specific ?? generic;
@@ -149,6 +173,7 @@ function metricsUrl(env: Env): string {
   // Named as the user typed it, before the signal path was appended.
   if (!parsed.success)
     fail(
+      problems,
       found?.name ?? 'OTEL_EXPORTER_OTLP_ENDPOINT',
       found?.value ?? url,
       summarizeIssues(parsed.issues, url).expected,
@@ -158,43 +183,77 @@ function metricsUrl(env: Env): string {
 
 /**
  * Read the OTLP exporter's settings from `OTEL_*` variables, per-signal before generic.
- * Throws {@link OtlpConfigError} on the first bad value (grpc included: only OTLP/HTTP ships).
+ * Throws one {@link OtlpConfigError} naming every bad variable (grpc included: only OTLP/HTTP
+ * ships); a rule that spans two variables (an export timeout above the interval) is checked
+ * once both parse.
  */
 export function readOtlpConfig(env: Env): OtlpConfig {
+  const problems: Problems = [];
   const protocolFound = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  const protocol = protocolFound === undefined ? 'http/protobuf' : read(PROTOCOL, protocolFound);
+  const protocol = protocolFound === undefined ? 'http/protobuf' : read(problems, PROTOCOL, protocolFound);
   const preference = pick(env, 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
   const temporalityPreference =
-    preference === undefined ? 'cumulative' : read(TEMPORALITY_PREFERENCE, preference);
-  const exportIntervalMs = milliseconds(env, DEFAULT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
+    preference === undefined ? 'cumulative' : read(problems, TEMPORALITY_PREFERENCE, preference);
+  const exportIntervalMs = milliseconds(problems, env, DEFAULT_INTERVAL_MS, 'OTEL_METRIC_EXPORT_INTERVAL');
   const timeoutGiven = pick(env, 'OTEL_METRIC_EXPORT_TIMEOUT') !== undefined;
-  const exportTimeoutRaw = milliseconds(env, DEFAULT_EXPORT_TIMEOUT_MS, 'OTEL_METRIC_EXPORT_TIMEOUT');
-  if (timeoutGiven && exportTimeoutRaw > exportIntervalMs) {
+  const exportTimeoutRaw = milliseconds(
+    problems,
+    env,
+    DEFAULT_EXPORT_TIMEOUT_MS,
+    'OTEL_METRIC_EXPORT_TIMEOUT',
+  );
+  if (
+    timeoutGiven &&
+    exportIntervalMs !== undefined &&
+    exportTimeoutRaw !== undefined &&
+    exportTimeoutRaw > exportIntervalMs
+  ) {
     fail(
+      problems,
       'OTEL_METRIC_EXPORT_TIMEOUT',
       String(exportTimeoutRaw),
       `at most OTEL_METRIC_EXPORT_INTERVAL (${exportIntervalMs})`,
     );
   }
+  const requestTimeoutRaw = milliseconds(
+    problems,
+    env,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+    'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+    'OTEL_EXPORTER_OTLP_TIMEOUT',
+  );
+  const url = metricsUrl(problems, env);
+  const headers = {
+    ...keyValueList(problems, 'OTEL_EXPORTER_OTLP_HEADERS', env['OTEL_EXPORTER_OTLP_HEADERS']),
+    ...keyValueList(
+      problems,
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+      env['OTEL_EXPORTER_OTLP_METRICS_HEADERS'],
+    ),
+  };
+  const resourceAttributes = keyValueList(
+    problems,
+    'OTEL_RESOURCE_ATTRIBUTES',
+    env['OTEL_RESOURCE_ATTRIBUTES'],
+  );
+  if (
+    problems.length > 0 ||
+    protocol === undefined ||
+    temporalityPreference === undefined ||
+    exportIntervalMs === undefined ||
+    exportTimeoutRaw === undefined ||
+    requestTimeoutRaw === undefined
+  ) {
+    throw new OtlpConfigError(problems);
+  }
   // As sdk-node does: a default timeout longer than the interval is clamped to it.
   const exportTimeoutMs = Math.min(exportTimeoutRaw, exportIntervalMs);
-  const requestTimeoutMs = Math.min(
-    milliseconds(
-      env,
-      DEFAULT_REQUEST_TIMEOUT_MS,
-      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-      'OTEL_EXPORTER_OTLP_TIMEOUT',
-    ),
-    exportTimeoutMs,
-  );
+  const requestTimeoutMs = Math.min(requestTimeoutRaw, exportTimeoutMs);
   const serviceName = pick(env, 'OTEL_SERVICE_NAME')?.value;
   return {
     protocol,
-    url: metricsUrl(env),
-    headers: {
-      ...keyValueList('OTEL_EXPORTER_OTLP_HEADERS', env['OTEL_EXPORTER_OTLP_HEADERS']),
-      ...keyValueList('OTEL_EXPORTER_OTLP_METRICS_HEADERS', env['OTEL_EXPORTER_OTLP_METRICS_HEADERS']),
-    },
+    url,
+    headers,
     // Every taskscope counter reads a cumulative value from the payload, i.e. it is an
     // asynchronous counter, for which the spec's lowmemory preference is cumulative.
     temporality: temporalityPreference === 'delta' ? 'delta' : 'cumulative',
@@ -202,7 +261,7 @@ export function readOtlpConfig(env: Env): OtlpConfig {
     exportIntervalMs,
     exportTimeoutMs,
     requestTimeoutMs,
-    resourceAttributes: keyValueList('OTEL_RESOURCE_ATTRIBUTES', env['OTEL_RESOURCE_ATTRIBUTES']),
+    resourceAttributes,
     ...(serviceName === undefined ? {} : { serviceName }),
   };
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
 import type {
   AggregationTemporality,
@@ -85,8 +86,16 @@ export interface OtlpTranslation {
   readonly state: OtlpState;
 }
 
-/** The instrumentation scope every point is reported under. */
-export const OTLP_SCOPE = { name: '@taskscope/exporters', version: '0.1.0' } as const;
+// The package's own manifest, two levels up from both src/otlp/translate.ts and
+// dist/otlp/translate.js (npm always packs package.json), so a release bumps the scope version
+// with the package instead of a literal someone must remember.
+const manifest = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
+
+/** The instrumentation scope every point is reported under: this package's name and version. */
+export const OTLP_SCOPE: { readonly name: string; readonly version: string } = Object.freeze({
+  name: manifest.name,
+  version: manifest.version,
+});
 
 type Kind = 'counter' | 'updown' | 'gauge';
 

@@ -1,0 +1,41 @@
+import { TaskscopeError } from '@taskscope/input';
+
+/**
+ * Every code the CLI raises itself. Stable: branch on `code`, never on the message. The
+ * repository README's error table is checked against it by a test. The libraries' errors
+ * (`AGENT_CONFIG`, `TMDS_*`, `MOCK_*`, …) pass through the CLI with their own codes.
+ */
+export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD'] as const;
+
+/** A stable machine code of the CLI. */
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
+/**
+ * A problem with what the user gave that no library reports itself: flags that cannot be
+ * combined, a file that cannot be read or is no captured payload, an address that cannot be
+ * listened on. Origin `input`: printed as one line, exit code 2.
+ */
+export class UsageError extends TaskscopeError {
+  override readonly name = 'UsageError';
+  declare readonly code: 'CLI_USAGE';
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super('CLI_USAGE', 'input', message, options);
+  }
+}
+
+/**
+ * `taskscope record` could not capture the endpoint (timeout, refused, an error status).
+ * Origin `world`: printed as one line, exit code 1.
+ */
+export class RecordError extends TaskscopeError {
+  override readonly name = 'RecordError';
+  declare readonly code: 'CLI_RECORD';
+  constructor(
+    message: string,
+    /** The URL that failed. */
+    readonly url: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super('CLI_RECORD', 'world', message, options);
+  }
+}
