@@ -94,12 +94,14 @@ describe('taskscope mock (in process)', () => {
     await writeFile(join(dir, 'task.json'), '{"Cluster": 1}');
     await writeFile(join(dir, 'notjson.json'), 'nope');
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
-    const cases: Array<[string[], string]> = [
+    // Each case: the flags, what stderr must contain, and its line count (one, or a heading and
+    // one line per problem when the input has several).
+    const cases: Array<[string[], string, number?]> = [
       [
         ['--fault', 'boom'],
-        `option '--fault <spec>' argument 'boom' is invalid. fault "boom": kind "boom" is not allowed; expected 500, 503`,
+        `option '--fault <spec>' argument 'boom' is invalid. fault "boom": field "kind" is "boom" (string); expected 500, 503`,
       ],
-      [['--fault', '500@2'], 'probability "2" is not allowed; expected a number from 0 to 1'],
+      [['--fault', '500@2'], 'field "probability" is "2" (string); expected a number from 0 to 1'],
       [
         ['--listen', 'nowhere'],
         `option '--listen <host:port>' argument 'nowhere' is invalid. expected HOST:PORT`,
@@ -119,9 +121,13 @@ describe('taskscope mock (in process)', () => {
       ],
       [
         ['--scenario', 'nope'],
-        'scenario "nope" is not one; allowed: a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
+        'mock options: field "scenario" is "nope" (string); expected a built-in (fargate-web, fargate-10, ec2-bridge, ec2-cgroup2, fargate-windows, stopped-container) or a .json, .yaml or .yml file',
       ],
-      [['--scenario', join(dir, 'bad.yaml')], `scenario ${join(dir, 'bad.yaml')}: field "task" is missing`],
+      [
+        ['--scenario', join(dir, 'bad.yaml')],
+        `scenario ${join(dir, 'bad.yaml')} (2 problems):\n  field "task" is missing`,
+        3,
+      ],
       [
         ['--task-metadata', join(dir, 'task.json')],
         '--task-metadata needs --task-stats: captured payloads are served as a pair',
@@ -132,7 +138,7 @@ describe('taskscope mock (in process)', () => {
       ],
       [
         ['--replay', join(dir, 'bad.jsonl')],
-        `--replay ${join(dir, 'bad.jsonl')} line 1: header field "version" is 2 (number); expected one of 1`,
+        `--replay ${join(dir, 'bad.jsonl')} line 1 (the header): field "version" is 2 (number); expected one of 1`,
       ],
       [
         ['--replay', join(dir, 'missing.jsonl')],
@@ -148,12 +154,12 @@ describe('taskscope mock (in process)', () => {
       ],
       [['--bogus'], `error: unknown option '--bogus'`],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, message, lines = 1] of cases) {
       const { io, stderr, stdout } = captureIo();
       const code = await main(['mock', ...args], io);
       expect([args.join(' '), code]).toEqual([args.join(' '), 2]);
       expect(stderr()).toContain(message);
-      expect(stderr().trim().split('\n')).toHaveLength(1);
+      expect(stderr().trim().split('\n')).toHaveLength(lines);
       expect(stdout()).toBe('');
     }
   });
