@@ -1,7 +1,7 @@
 import { defineTaskscopeConfig } from '../../vitest.shared.ts';
 
 // Core is pure computation: every line and branch is reachable from a payload, so the
-// gate is 100 % (research/aesthetics.md §3.5). types.ts, snapshot.ts and state.ts hold
+// gate is 100 % (docs/decisions.md §3.5). types.ts, snapshot.ts and state.ts hold
 // only type declarations and index.ts only re-exports: they compile to no code.
 export default defineTaskscopeConfig({
   test: {

@@ -37,7 +37,7 @@ export interface Child {
 
 /**
  * Starts `node …args` without this machine's NODE_EXTRA_CA_CERTS: Node 20 loads that bundle
- * eagerly at start (+2 MB RSS, research/toolchain.md), and an ECS task does not have it.
+ * eagerly at start (+2 MB RSS, docs/decisions.md §1), and an ECS task does not have it.
  */
 export function startChild(name: string, args: readonly string[], env: Record<string, string> = {}): Child {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };

@@ -11,7 +11,7 @@ import { loadFixture } from '@taskscope/fixtures';
 const METADATA = 'prometheus-community-ecs_exporter/fargate_task_metadata.json';
 const STATS = 'prometheus-community-ecs_exporter/fargate_task_stats.json';
 const TEMPLATE_NAME = 'prometheus';
-/** The Fargate refresh cadence (research/payloads.md §2, "Timing and cadence"). */
+/** The Fargate refresh cadence (docs/endpoint.md §2, "Timing and cadence"). */
 const REFRESH_MS = 10_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: the template is walked as raw JSON and edited in place.

@@ -9,7 +9,7 @@ import type { Snapshot } from './helpers/stack.js';
  * The built `taskscope` binary, once end to end: `demo` prints working URLs and stops
  * cleanly on Ctrl-C; `agent` with an OTLP collector that does not exist still stops within
  * the 5 s the contract promises on SIGTERM (an unreachable collector held the OTel SDK's
- * shutdown for 9.2 s with default timeouts: research/toolchain.md §1.6).
+ * shutdown for 9.2 s with default timeouts: docs/decisions.md §1.6).
  */
 
 const EXIT_BUDGET_MS = 5_000;

@@ -67,7 +67,7 @@ test('every EMF line validates and the Task event carries the Container Insights
   const task = docs.filter((d) => d['Type'] === 'Task').at(-1)!;
   const directive = task._aws.CloudWatchMetrics[0]!;
   expect(directive.Namespace).toBe('ECS/Taskscope');
-  // Fargate's task metadata carries no ServiceName (research/metrics.md §1), so the
+  // Fargate's task metadata carries no ServiceName (docs/peers.md §1), so the
   // [ClusterName, ServiceName] set, which would name an unknown service, is left out.
   expect(directive.Dimensions).toEqual([['ClusterName'], ['ClusterName', 'TaskDefinitionFamily']]);
   expect(task).toMatchObject({ ClusterName: 'e2e', TaskDefinitionFamily: 'steady', LaunchType: 'FARGATE' });

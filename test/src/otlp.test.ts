@@ -14,12 +14,12 @@ import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
 /*
  * Issue #4: the agent's OTLP/HTTP exporter, configured only through the standard OTEL_*
  * variables, posts to a receiver that decodes both encodings. Checked: semantic-convention
- * names and UCUM units (contract.md "OpenTelemetry (OTLP)"), instrument types, cumulative
+ * names and UCUM units (docs/contract.md "OpenTelemetry (OTLP)"), instrument types, cumulative
  * counters that are monotonic with a start time at the container's StartedAt, the resource
  * attributes from the task metadata, per-container attributes, and values against the truth.
  */
 
-/** contract.md: name → [unit, kind]. `updown` values may be gauges or non-monotonic sums. */
+/** docs/contract.md: name → [unit, kind]. `updown` values may be gauges or non-monotonic sums. */
 const CONTRACT: Record<string, readonly [unit: string, kind: 'counter' | 'gauge' | 'updown']> = {
   'container.cpu.time': ['s', 'counter'],
   'container.cpu.usage': ['{cpu}', 'gauge'],

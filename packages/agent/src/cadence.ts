@@ -1,7 +1,7 @@
 /*
  * Learns when the task metadata endpoint refreshes its stats, so `--interval auto` polls just
  * after each refresh. The endpoint serves a cached sample (about 1 s on EC2, 10 s on Fargate;
- * research/payloads.md §2 "Timing and cadence"); a check on its own clock aliases against it
+ * docs/endpoint.md §2 "Timing and cadence"); a check on its own clock aliases against it
  * (DataDog/integrations-core#10409: a 15 s check sees every other 10 s refresh twice and skips
  * some). Everything here is pure: times come in as arguments.
  *

@@ -15,7 +15,7 @@ import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
 import { AgentConfigError } from './errors.js';
 
-/** The exporters `--exporters` accepts (contract.md, "taskscope agent"). */
+/** The exporters `--exporters` accepts (docs/contract.md, "taskscope agent"). */
 export const EXPORTER_NAMES = ['prometheus', 'otlp', 'emf'] as const;
 export type ExporterName = (typeof EXPORTER_NAMES)[number];
 
@@ -93,7 +93,7 @@ const FLAG_NAMES: Record<FlagKey, string> = {
   requestTimeout: '--request-timeout',
 };
 
-/** `--emf-namespace` → `TASKSCOPE_EMF_NAMESPACE` (contract.md: every flag has one). */
+/** `--emf-namespace` → `TASKSCOPE_EMF_NAMESPACE` (docs/contract.md: every flag has one). */
 export function agentEnvNameOf(flag: string): string {
   return `TASKSCOPE_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
 }

@@ -13,12 +13,12 @@ import { InvalidArgumentError, Option } from 'commander';
  */
 
 /**
- * Exit code for bad flags, values, scenario files or recordings (contract.md, "CLI"):
+ * Exit code for bad flags, values, scenario files or recordings (docs/contract.md, "CLI"):
  * `exitCodeOf` of an input error. Commander's own usage errors are mapped to it too.
  */
 export const USAGE_EXIT_CODE = 2;
 
-/** `--cadence` → `TASKSCOPE_CADENCE`: every flag has one (contract.md, "CLI"). */
+/** `--cadence` → `TASKSCOPE_CADENCE`: every flag has one (docs/contract.md, "CLI"). */
 export function envNameOf(flag: string): string {
   return `TASKSCOPE_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
 }

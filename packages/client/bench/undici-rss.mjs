@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 7);
 const child = fileURLToPath(new URL('./undici-rss-child.mjs', import.meta.url));
-// Node 20 loads NODE_EXTRA_CA_CERTS eagerly at start (research/toolchain.md §1); an ECS task has none.
+// Node 20 loads NODE_EXTRA_CA_CERTS eagerly at start (docs/decisions.md §1); an ECS task has none.
 const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

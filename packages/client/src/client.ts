@@ -43,7 +43,7 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 /**
  * undici's own default, kept explicit: the endpoint is a Go server with a 5 s read timeout
  * and no idle timeout, so Go closes idle connections after 5 s (IdleTimeout falls back to
- * ReadTimeout; research/payloads.md §2). Closing ours first avoids writing a request into a
+ * ReadTimeout; docs/endpoint.md §2). Closing ours first avoids writing a request into a
  * socket the server is closing, which surfaces as a reset.
  */
 const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 4000;

@@ -108,7 +108,7 @@ export class MetadataHttpStatusError extends MetadataClientError {
   readonly body: string;
   /**
    * The endpoint's own explanation: its error bodies are JSON strings
-   * (`"Unable to get container stats for: <id>"`, research/payloads.md §2), decoded here;
+   * (`"Unable to get container stats for: <id>"`, docs/endpoint.md §2), decoded here;
    * a plain-text body is used trimmed. `undefined` for an empty or non-string JSON body.
    */
   readonly detail: string | undefined;

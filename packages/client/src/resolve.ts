@@ -30,7 +30,7 @@ export const DEFAULT_METADATA_URL = 'http://169.254.170.2/v2';
 const ENV_SOURCES = ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI'] as const;
 
 /**
- * Picks the metadata endpoint as contract.md "Metadata URL resolution" says, first match
+ * Picks the metadata endpoint as docs/contract.md "Metadata URL resolution" says, first match
  * wins: `metadataUrl`; `ECS_CONTAINER_METADATA_URI_V4`; `ECS_CONTAINER_METADATA_URI`;
  * `http://169.254.170.2/v2`. The version comes from the URL's path (`apiVersionOf`).
  * Throws {@link MetadataConfigError} (`TMDS_CONFIG`) naming the source and the bad value.

@@ -168,7 +168,7 @@ test('a refused connection is TMDS_CONNECTION naming ECONNREFUSED', async () => 
 
 test('429 text/plain, as the real throttle sends it, is TMDS_THROTTLED', async () => {
   const loopback = await serve((_req, res) => {
-    // tollbooth defaults (research/payloads.md §2); no Retry-After.
+    // tollbooth defaults (docs/endpoint.md §2); no Retry-After.
     res.writeHead(429, {
       'content-type': 'text/plain; charset=utf-8',
       'x-rate-limit-limit': '40.00',

@@ -150,7 +150,7 @@ test('v2: the fixed base, task paths and containers by DockerId', async () => {
   expect(Object.keys(await client.taskStats())).toHaveLength(2);
   expect((await client.containerMetadata(nginx)).DockerId).toBe(nginx);
   expect((await client.containerStats(app))?.cpu_stats.cpu_usage.total_usage).toBe(65599511);
-  // v2/v3 answer 200 `null` for a tracked container with no sample yet (research/payloads.md §5).
+  // v2/v3 answer 200 `null` for a tracked container with no sample yet (docs/endpoint.md §5).
   expect(await client.containerStats(nginx)).toBeNull();
 });
 
@@ -181,7 +181,7 @@ test('v4: another container by DockerId is found through the task; an unknown on
 });
 
 test.each([
-  // The real agent's error bodies are JSON strings (research/payloads.md §2).
+  // The real agent's error bodies are JSON strings (docs/endpoint.md §2).
   [
     500,
     `"Unable to get container stats for: ${V4_ID}"`,

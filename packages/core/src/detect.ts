@@ -39,7 +39,7 @@ export function detectNetworkMode(metadata: TaskMetadata): NetworkMode {
 }
 
 /**
- * The cgroup flavour, from the shape of `memory_stats` (research/payloads.md §5):
+ * The cgroup flavour, from the shape of `memory_stats` (docs/endpoint.md §5):
  * Windows has `privateworkingset` (or processes) and no `usage`; v1 has `cache` and
  * `total_*` keys; v2 has `anon`/`file`/`inactive_file` and no `cache`. Without memory
  * keys, the case of the block I/O ops, then v1's `percpu_usage`, decide.

@@ -125,7 +125,7 @@ interface Verdict {
 
 /**
  * A reset is a new DockerId, StartedAt or RestartCount under the same name, or a
- * cumulative counter below its previous value (research/metrics.md §6.1-7). StartedAt and
+ * cumulative counter below its previous value (docs/peers.md §6.1-7). StartedAt and
  * RestartCount count only when both polls carry them: a PULLED container gains a
  * StartedAt when it starts, which is not a restart.
  */

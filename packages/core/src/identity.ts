@@ -39,7 +39,7 @@ export function parseTaskArn(arn: string): TaskArnParts | undefined {
 export function taskIdentityOf(metadata: TaskMetadata): TaskIdentity {
   const arn = parseTaskArn(metadata.TaskARN);
   const cluster = metadata.Cluster;
-  // Fargate gives the cluster ARN, EC2 usually the short name (research/payloads.md §3).
+  // Fargate gives the cluster ARN, EC2 usually the short name (docs/endpoint.md §3).
   const clusterIsArn = cluster.startsWith('arn:');
   const clusterName = clusterIsArn ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster;
   const clusterArn = clusterIsArn
@@ -65,7 +65,7 @@ export function taskIdentityOf(metadata: TaskMetadata): TaskIdentity {
 
 /**
  * `ServiceName` (v4 on EC2, agent ≥ 1.63.1), else the `Group` a service sets to
- * `service:<name>` (research/metrics.md §6.2). Empty strings count as absent: Fargate
+ * `service:<name>` (docs/peers.md §6.2). Empty strings count as absent: Fargate
  * sends `"ServiceName": ""` for standalone tasks.
  */
 function serviceNameOf(metadata: TaskMetadata): string | undefined {

@@ -3,7 +3,7 @@ import type { CgroupVersion, MemoryMetrics } from './types.js';
 import { finite, type Mutable } from './util.js';
 
 /**
- * Memory figures per cgroup flavour (research/metrics.md §3.1, §3.7, §6.1-3). Every field
+ * Memory figures per cgroup flavour (docs/peers.md §3.1, §3.7, §6.1-3). Every field
  * is absent when its source is: nothing is invented.
  */
 export function memoryMetrics(memory: MemoryStats | null | undefined, cgroup: CgroupVersion): MemoryMetrics {

@@ -250,7 +250,7 @@ function collectInterfaces(
     const stats = entry.networks[name]!;
     const counters: NetworkCounters = {
       // Docker on Windows omits rx_errors/tx_errors and TMDS re-marshals them as 0
-      // (research/payloads.md §5), so an absent counter is the agent's own 0.
+      // (docs/endpoint.md §5), so an absent counter is the agent's own 0.
       rxBytes: finite(stats.rx_bytes) ?? 0,
       rxPackets: finite(stats.rx_packets) ?? 0,
       rxErrors: finite(stats.rx_errors) ?? 0,

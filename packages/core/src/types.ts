@@ -5,7 +5,7 @@
  * timestamps of the payload, never the poll clock.
  */
 
-/** The cgroup flavour read from the shape of `memory_stats` (research/payloads.md §5). */
+/** The cgroup flavour read from the shape of `memory_stats` (docs/endpoint.md §5). */
 export type CgroupVersion = 'v1' | 'v2' | 'windows';
 
 /**

@@ -14,7 +14,7 @@ import {
 
 /*
  * Golden output for every stats payload in the fixture set. Each test pins the numbers
- * worked out by hand from the formulas (arithmetic in the comments; research/metrics.md
+ * worked out by hand from the formulas (arithmetic in the comments; docs/peers.md
  * §3.8 has the same vectors), then the whole output against a JSON file in __golden__/
  * that was read line by line when it was written.
  */

@@ -15,7 +15,7 @@ import {
 } from './helpers.js';
 
 /*
- * One test per peer bug in research/metrics.md §4 (and the issues of §5) that the core
+ * One test per peer bug in docs/peers.md §4 (and the issues of §5) that the core
  * avoids. Each name says whose bug, the test shows the payload that triggers it and
  * asserts what taskscope computes instead.
  */

@@ -51,7 +51,7 @@ const BASES: ReadonlyArray<readonly [string, RawPoll]> = [
   ],
 ];
 
-/** Keys AWS or Docker have been seen to omit or null (research/payloads.md §5). */
+/** Keys AWS or Docker have been seen to omit or null (docs/endpoint.md §5). */
 const DROPPABLE = [
   'preread',
   'precpu_stats',

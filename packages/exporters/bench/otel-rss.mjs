@@ -17,7 +17,7 @@ if (!existsSync(`${sdkNodeDir}/node_modules/@opentelemetry/sdk-node`)) {
 }
 const runs = Number(process.argv[2] ?? 5);
 const child = fileURLToPath(new URL('./otel-rss-child.mjs', import.meta.url));
-// Node 20 loads NODE_EXTRA_CA_CERTS eagerly at start (research/toolchain.md §1); an ECS task has none.
+// Node 20 loads NODE_EXTRA_CA_CERTS eagerly at start (docs/decisions.md §1); an ECS task has none.
 const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
 const childEnv = {
   ...env,

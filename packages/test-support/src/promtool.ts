@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { requireBinary } from './binaries.js';
 
-/** The Debian package with both `prometheus` and `promtool` (research/toolchain.md §5). */
+/** The Debian package with both `prometheus` and `promtool` (docs/decisions.md §5). */
 export const PROMETHEUS_APT_PACKAGE = 'prometheus';
 
 /** `promtool check metrics` on an exposition: its exit code (0 clean, 3 lint findings, 1 parse error) and output. */

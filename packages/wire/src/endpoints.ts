@@ -3,7 +3,7 @@ export type ApiVersion = 'v2' | 'v3' | 'v4';
 
 /**
  * The version a base URL speaks, read from its path: `/v2…` is v2, `/v3/…` is v3 and
- * anything else is v4 (contract.md, "Metadata URL resolution"). Throws `TypeError` when
+ * anything else is v4 (docs/contract.md, "Metadata URL resolution"). Throws `TypeError` when
  * `baseUrl` is not an absolute URL.
  */
 export function apiVersionOf(baseUrl: string): ApiVersion {
@@ -13,7 +13,7 @@ export function apiVersionOf(baseUrl: string): ApiVersion {
   return 'v4';
 }
 
-/** Paths relative to the base URL, per version (research/payloads.md §1). */
+/** Paths relative to the base URL, per version (docs/endpoint.md §1). */
 export interface EndpointPaths {
   readonly task: string;
   /** The task with `TaskTags` and `ContainerInstanceTags` (and, on v4, `Errors` when tagging failed). */

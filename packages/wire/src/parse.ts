@@ -16,7 +16,7 @@ import {
 /**
  * A stats entry that carries no sample: `null` (v2/v3, Fargate v4), `{}` (EC2 v4) or an
  * object with neither `read` nor `cpu_stats` (EC2 v4 for a container whose first sample
- * has not arrived, which may carry only `network_rate_stats`; research/payloads.md §5).
+ * has not arrived, which may carry only `network_rate_stats`; docs/endpoint.md §5).
  */
 export function isEmptyStats(entry: unknown): boolean {
   if (entry === null || entry === undefined) return true;

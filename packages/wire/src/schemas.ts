@@ -8,7 +8,7 @@ import * as v from 'valibot';
  * aws/amazon-ecs-agent ecs-agent/tmds/handlers/v2/response.go (TaskResponse,
  * ContainerResponse), ecs-agent/tmds/handlers/v4/state/response.go (v4 wrappers,
  * StatsResponse = Docker StatsJSON + network_rate_stats) and the agent's vendored
- * docker/docker api/types/stats.go. Field notes: research/payloads.md §3–§5.
+ * docker/docker api/types/stats.go. Field notes: docs/endpoint.md §3–§5.
  *
  * The stats schemas run on every poll (10 containers once a second is the agent's goal
  * case), so they check what @taskscope/core reads (core/src/normalize.ts, detect.ts,

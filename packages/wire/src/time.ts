@@ -1,7 +1,7 @@
 /**
  * A payload timestamp with full nanosecond precision. `read`/`preread` are RFC 3339 with
  * 0 to 9 fraction digits (Go trims trailing zeros), and `Date.parse` keeps only
- * milliseconds, so the fraction is kept separately (research/payloads.md §7).
+ * milliseconds, so the fraction is kept separately (docs/endpoint.md §7).
  */
 export interface PayloadTime {
   /** Whole seconds since the Unix epoch. */

@@ -10,7 +10,7 @@ test.each([
   ['http://169.254.170.2/v3', 'v3'],
   ['http://169.254.170.2/v4/7b0b7f80-b4c5-4d7d-a1a0-1f4e6d3c5d2b', 'v4'],
   ['http://169.254.232.106/v4/bae32def0ab64f06818e8862e58f8d6d-1819985369', 'v4'],
-  // Anything else is v4 (contract.md), including look-alikes of the older prefixes.
+  // Anything else is v4 (docs/contract.md), including look-alikes of the older prefixes.
   ['http://127.0.0.1:9000/', 'v4'],
   ['http://127.0.0.1:9000/metadata', 'v4'],
   ['http://127.0.0.1:9000/v20', 'v4'],

@@ -124,7 +124,7 @@ test('Fargate task stats: the stopped container is null, the others keep their e
   const read = parsePayloadTime(exporter.read)!;
   const preread = parsePayloadTime(exporter.preread!)!;
   expect(secondsBetween(preread, read)).toBe(10.000941384);
-  // The ops include Discard on this kernel (research/payloads.md §7).
+  // The ops include Discard on this kernel (docs/endpoint.md §7).
   expect(exporter.blkio_stats?.io_service_bytes_recursive?.map((e) => e.op)).toContain('Discard');
 });
 

@@ -78,7 +78,7 @@ describe('taskscope agent', () => {
 
       const killedMs = performance.now();
       child.child.kill('SIGTERM');
-      // The contract (contract.md, commands/agent.ts): exit 0 within 5 s of SIGTERM whatever hangs.
+      // The contract (docs/contract.md, commands/agent.ts): exit 0 within 5 s of SIGTERM whatever hangs.
       expect(await child.exited).toBe(0);
       expect(performance.now() - killedMs).toBeLessThan(5000);
       // EMF owns stdout: nothing else may be written there.

@@ -36,7 +36,7 @@ const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
   'requestTimeout',
 ];
 
-/** `taskscope agent` (contract.md, "taskscope agent"). */
+/** `taskscope agent` (docs/contract.md, "taskscope agent"). */
 export function registerAgentCommand(
   program: Command,
   _io: CliIo,

@@ -7,7 +7,7 @@ import { type WaitForStop, waitForSignal } from './signals.js';
 /** The mock's container that plays the sidecar: the agent asks with its v4 URL, as in a task. */
 const SIDECAR_CONTAINER = 'taskscope';
 
-/** `taskscope demo` (contract.md, "taskscope demo"): the mock and the agent in one process. */
+/** `taskscope demo` (docs/contract.md, "taskscope demo"): the mock and the agent in one process. */
 export function registerDemoCommand(
   program: Command,
   io: CliIo,

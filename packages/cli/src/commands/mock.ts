@@ -33,7 +33,7 @@ interface MockFlags {
   readonly seed: number;
 }
 
-/** `taskscope mock` (contract.md, "taskscope mock"). */
+/** `taskscope mock` (docs/contract.md, "taskscope mock"). */
 export function registerMockCommand(
   program: Command,
   io: CliIo,

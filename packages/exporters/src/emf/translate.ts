@@ -76,7 +76,7 @@ function containerValues(m: TaskMetrics, c: ContainerMetrics): Values {
     own.length === 0 || own.some((n) => pick(n) === undefined)
       ? undefined
       : own.reduce((a, n) => a + pick(n)!, 0);
-  // The ECS agent floors each container's MiB before summing (research/metrics.md §3.7).
+  // The ECS agent floors each container's MiB before summing (docs/peers.md §3.7).
   const utilizedMiB =
     s.memory.utilizedBytes === undefined ? undefined : Math.floor(s.memory.utilizedBytes / MIB);
   const limitMiB = mebibytes(c.memoryLimitBytes);
@@ -190,7 +190,7 @@ export function emfEvents(
 }
 
 /**
- * Translate one fresh sample into CloudWatch EMF documents (contract.md "CloudWatch"). Pure.
+ * Translate one fresh sample into CloudWatch EMF documents (docs/contract.md "CloudWatch"). Pure.
  * A Task event with Container Insights names and units; with `containerMetrics`, a Container
  * event per container with stats. Task identity rides as properties, never as dimensions.
  * Returns nothing when no container has stats (there is no `read` to timestamp the values).

@@ -5,7 +5,7 @@ import type { OtlpTemporality } from './translate.js';
 /**
  * Upper bound of shutdown. ECS sends SIGKILL 30 s after SIGTERM by default and the contract
  * promises exit within 5 s; with default timeouts an unreachable collector held
- * MeterProvider.shutdown() for 9.2 s (research/toolchain.md §1.6).
+ * MeterProvider.shutdown() for 9.2 s (docs/decisions.md §1.6).
  */
 
 export const OTLP_SHUTDOWN_BUDGET_MS = 3_000;

@@ -106,7 +106,7 @@ interface MetricSpec {
   readonly description: string;
 }
 
-/** The metric set of contract.md "OpenTelemetry (OTLP)", in output order. */
+/** The metric set of docs/contract.md "OpenTelemetry (OTLP)", in output order. */
 export const OTLP_METRICS: readonly MetricSpec[] = [
   {
     name: 'container.cpu.time',
@@ -191,7 +191,7 @@ export function msToHrTime(ms: number): HrTime {
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }
 
-/** The resource attributes of contract.md: cloud.* and aws.ecs.* from the task identity. */
+/** The resource attributes of docs/contract.md: cloud.* and aws.ecs.* from the task identity. */
 export function taskResourceAttributes(metrics: TaskMetrics): Attributes {
   const id = metrics.identity;
   const attributes: Attributes = { 'cloud.provider': 'aws', 'cloud.platform': 'aws_ecs' };
@@ -354,7 +354,7 @@ function createHrTimes(): (ms: number) => HrTime {
 }
 
 /**
- * Translate one snapshot into OTLP metric data (contract.md "OpenTelemetry"). Pure: the
+ * Translate one snapshot into OTLP metric data (docs/contract.md "OpenTelemetry"). Pure: the
  * returned state carries each series' start time and last value into the next call.
  *
  * Cumulative sums start at the container's `counterStartMs` (moved by core on a reset), or for

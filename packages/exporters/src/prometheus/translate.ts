@@ -70,7 +70,7 @@ const NETWORK_COUNTERS = [
 ] as const;
 
 /**
- * The families in exposition order, ecs_exporter v0.4 names (contract.md "Prometheus").
+ * The families in exposition order, ecs_exporter v0.4 names (docs/contract.md "Prometheus").
  * The adapter builds one prom-client metric object per entry, so this is also the set of
  * names `/metrics` can ever show for task data.
  */
@@ -235,7 +235,7 @@ function secondsOf(ms: number | undefined): number | undefined {
 }
 
 /**
- * Translate one snapshot into Prometheus families (contract.md "Prometheus"). Pure. Every
+ * Translate one snapshot into Prometheus families (docs/contract.md "Prometheus"). Pure. Every
  * family of {@link PROMETHEUS_FAMILIES} is returned, in that order, possibly without samples
  * (no snapshot yet, no container with stats). Samples of one container (one interface) share
  * their labels object: treat samples as read-only.

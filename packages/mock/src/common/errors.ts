@@ -57,7 +57,7 @@ export class FaultSpecError extends MockInputError {
   }
 }
 
-/** A recording file line that breaks the format in contract.md ("Recording file"). */
+/** A recording file line that breaks the format in docs/contract.md ("Recording file"). */
 export class RecordingError extends MockInputError {
   override readonly name: string = 'RecordingError';
 

@@ -1,7 +1,7 @@
 /*
  * JSON that keeps integers above 2^53 exact. Real stats carry the "no limit" sentinels
  * 9223372036854771712 (Fargate cgroup v1, a Go uint64) and 18446744073709551615 (cgroup
- * v2), and `JSON.parse` rounds both (research/payloads.md §8). The AWS docs fixture shows
+ * v2), and `JSON.parse` rounds both (docs/endpoint.md §8). The AWS docs fixture shows
  * what a float round trip does to them (`9223372036854772000`), so the mock never
  * re-serialises a captured number through a double, and the scenario engine writes its
  * own big integers as {@link JsonInteger}s.

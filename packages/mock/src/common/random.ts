@@ -3,7 +3,7 @@
  * stream in request order, so the same `--seed` and requests replay exactly. The scenario
  * engine instead derives every random choice from the seed and a tag (the container name,
  * the refresh index…), never from call order, so adding a container or asking for a later
- * time first does not change any other byte (contract.md `--seed`).
+ * time first does not change any other byte (docs/contract.md `--seed`).
  */
 
 /**

@@ -4,7 +4,7 @@ import { FaultSpecError } from '../common/errors.js';
 import { DEFAULT_DRIFTS, SCHEMA_DRIFTS, type SchemaDrift } from './schema-drift.js';
 
 /*
- * Fault SPEC (contract.md, "taskscope mock"): `KIND[:PATH_GLOB][@PROBABILITY]`.
+ * Fault SPEC (docs/contract.md, "taskscope mock"): `KIND[:PATH_GLOB][@PROBABILITY]`.
  * The glob is matched with picomatch against the request path (no query); `*` stays within
  * one path segment, `**` crosses them. Without a glob a fault applies to every metadata
  * path; the control API under /__taskscope/ is never faulted.

@@ -27,7 +27,7 @@ export const SCHEMA_DRIFTS = [
   'no-percpu',
   /**
    * A running container's stats `{}`: the EC2 agent's answer before the first sample, and
-   * the v4 shape of a container the stats engine does not track (payloads.md §5).
+   * the v4 shape of a container the stats engine does not track (docs/endpoint.md §5).
    */
   'empty-stats',
 ] as const;

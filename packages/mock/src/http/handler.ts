@@ -17,7 +17,7 @@ import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './
 /*
  * One function from (method, path, client, body, now) to an answer, shared by the node:http
  * server and the msw handlers. It owns what the real endpoint owns: routing, status codes,
- * error bodies, headers and throttling (research/payloads.md §2), plus the mock's faults and
+ * error bodies, headers and throttling (docs/endpoint.md §2), plus the mock's faults and
  * its control API under /__taskscope/.
  */
 

@@ -3,7 +3,7 @@ import { type MockSourceOptions, resolveSourceSync } from '../sources/resolve-so
 import type { MockControls } from './controls.js';
 import { createRequestHandler, type RequestHandlerOptions } from './handler.js';
 
-/** The link-local address tasks reach the endpoint at (research/payloads.md §1). */
+/** The link-local address tasks reach the endpoint at (docs/endpoint.md §1). */
 export const METADATA_ORIGIN = 'http://169.254.170.2';
 
 export interface MetadataHandlersOptions extends MockSourceOptions, Omit<RequestHandlerOptions, 'source'> {

@@ -4,7 +4,7 @@ import type { MockRoute } from '../sources/payload-source.js';
 /*
  * The real endpoint's routes (aws/amazon-ecs-agent `agent/handlers/task_server_setup.go`,
  * `agent/handlers/v2/*_handler.go`, `agent/handlers/v3/*.go`,
- * `ecs-agent/tmds/handlers/v4/handlers.go`; research/payloads.md §1–§2). v3/v4 ids match
+ * `ecs-agent/tmds/handlers/v4/handlers.go`; docs/endpoint.md §1–§2). v3/v4 ids match
  * `[^/]*`, so `/v4/` is the container path with an empty id; v2 ids match `[^/]+`.
  */
 
@@ -100,8 +100,8 @@ const DOCKER_ID_FROM_ID = (id: string) =>
   `unable to get container ID from request: unable to get docker ID from v3 endpoint ID: ${id}`;
 
 /**
- * The answer for an id the task does not know, per version (research/payloads.md §2,
- * "Status codes by endpoint"): v2 400, v3 metadata 500 and stats 400, v4 404. v2 finds the
+ * The answer for an id the task does not know, per version (docs/endpoint.md
+ * §2, "Status codes by endpoint"): v2 400, v3 metadata 500 and stats 400, v4 404. v2 finds the
  * task by the caller's IP, so its task-level error names the IP.
  */
 export function unknownIdError(parsed: ParsedPath, remoteIp: string): EndpointError {

@@ -4,7 +4,7 @@ import type { Scenario } from './schema/types.js';
 import { validateScenarioValue } from './validate.js';
 
 /*
- * The built-in scenarios (contract.md, `taskscope mock`). Each is a scenario document, the
+ * The built-in scenarios (docs/contract.md, `taskscope mock`). Each is a scenario document, the
  * same format users write, validated by the same schema; values are modelled on the
  * captured payloads in @taskscope/fixtures (Fargate: ecs_exporter 2025, EC2: ecs_exporter
  * 2025 and the AWS docs, Windows: the ECS agent's test stats).

@@ -19,7 +19,7 @@ import { payloadTimeMs } from './payloads/time-text.js';
 import type { CgroupFlavour, Scenario } from './schema/types.js';
 
 export interface ScenarioSourceOptions {
-  /** All randomness (ids, offsets, noise) derives from it; default 1 (contract.md `--seed`). */
+  /** All randomness (ids, offsets, noise) derives from it; default 1 (docs/contract.md `--seed`). */
   readonly seed?: number;
   /** The scenario clock's origin, ms since the epoch: containers start, counters at zero. */
   readonly startTimeMs: number;
@@ -139,7 +139,7 @@ export function createScenarioSource(scenario: Scenario, options: ScenarioSource
         const served = timeline.served(c, tNs);
         if (served.kind === 'none') {
           // The agent has no stats for a container that is not running: v4 answers 500
-          // (ErrorStatsFetchFailure), v2/v3 400 (research/payloads.md §2).
+          // (ErrorStatsFetchFailure), v2/v3 400 (docs/endpoint.md §2).
           return {
             status: version === 'v4' ? 500 : 400,
             body: `Unable to get container stats for: ${c.dockerId}`,

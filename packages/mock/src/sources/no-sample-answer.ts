@@ -3,8 +3,8 @@ import type { MockAnswer } from './payload-source.js';
 
 /*
  * Answers every source shares, so static, replay and scenario sources agree on what the
- * real agent does for a container without a sample (research/payloads.md §5, "Which version
- * returns what for a container with no sample").
+ * real agent does for a container without a sample (docs/endpoint.md
+ * §5, "Which version returns what for a container with no sample").
  */
 
 /**

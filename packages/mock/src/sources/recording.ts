@@ -5,7 +5,7 @@ import { RecordingError, unknownKeyMessage } from '../common/errors.js';
 import { parseJsonLossless, stringifyJson } from '../common/json-text.js';
 
 /*
- * The recording file (contract.md, "Recording file (JSON Lines)"): a header line, then one
+ * The recording file (docs/contract.md, "Recording file (JSON Lines)"): a header line, then one
  * line per response with its offset from the start, the path relative to the API base, the
  * status and the body (`body` when it was JSON, `rawBody` when not). Bodies keep integers
  * above 2^53 exact.

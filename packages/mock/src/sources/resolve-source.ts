@@ -11,7 +11,7 @@ import type { Recording } from './recording.js';
 import { createReplaySource, type ReplayMode } from './replay-source.js';
 import { createStaticSource } from './static-source.js';
 
-/** The built-in scenario served when no source is chosen (contract.md, `--scenario`). */
+/** The built-in scenario served when no source is chosen (docs/contract.md, `--scenario`). */
 export const DEFAULT_SCENARIO = 'fargate-web';
 
 /** What to serve: exactly one of a scenario, captured payloads, a recording or a custom source. */

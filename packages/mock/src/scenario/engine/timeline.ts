@@ -5,7 +5,7 @@ import type { ContainerModel, TaskModel } from './model.js';
  * When each container runs and which stats sample the endpoint serves at a given time.
  * Sample k of a container is read at k·cadence + the container's fixed offset + a seeded
  * jitter, becomes visible at its read time and stays until the next one: polling between
- * refreshes sees the same `read` (research/payloads.md §2, "Timing and cadence").
+ * refreshes sees the same `read` (docs/endpoint.md §2, "Timing and cadence").
  */
 
 const PAGE_BYTES = 4096;

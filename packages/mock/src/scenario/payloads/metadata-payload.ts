@@ -10,7 +10,7 @@ import { formatPayloadTime, formatWholeSeconds } from './time-text.js';
  * Task and container metadata objects per version, in the agent's key order:
  * v2/v3 `TaskResponse`/`ContainerResponse` (ecs-agent/tmds/handlers/v2/response.go) and
  * the v4 wrappers (v4/state/response.go) with LaunchType, ContainerARN, LogDriver, the
- * awsvpc network extras and the PULLED containers appended (research/payloads.md §3–§4).
+ * awsvpc network extras and the PULLED containers appended (docs/endpoint.md §3–§4).
  */
 
 // The Fargate time-sync reference moves on about once a minute.

@@ -12,7 +12,7 @@ import { formatPayloadTime, GO_ZERO_TIME } from './time-text.js';
 /*
  * One container's stats object as the agent re-marshals Docker's `StatsJSON` (vendored
  * docker api/types/stats.go): key order as in the captured payloads, cgroup v1, v2 and
- * Windows key sets, and `network_rate_stats` added by v4 (research/payloads.md §5).
+ * Windows key sets, and `network_rate_stats` added by v4 (docs/endpoint.md §5).
  */
 
 const MIB = 1024 * 1024;

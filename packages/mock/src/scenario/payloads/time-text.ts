@@ -3,7 +3,7 @@ import { NS_PER_MS, NS_PER_S } from '../engine/nanoseconds.js';
 /*
  * Payload timestamps. The endpoint writes Go's RFC3339Nano: UTC, 0 to 9 fraction digits
  * with trailing zeros trimmed (`…32.51467703Z` has 8), no fraction at all on a whole
- * second, and Go's zero time for "no previous sample" (research/payloads.md §5, §7). The
+ * second, and Go's zero time for "no previous sample" (docs/endpoint.md §5, §7). The
  * engine keeps times as integer nanoseconds since the scenario origin, so they are exact.
  */
 

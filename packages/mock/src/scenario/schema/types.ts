@@ -10,7 +10,7 @@ export type LaunchType = 'FARGATE' | 'EC2';
 export type ScenarioNetworkMode = 'awsvpc' | 'bridge';
 /** `v1`/`v2`: Linux cgroup flavour of the stats; `windows`: Windows stats shape. */
 export type CgroupFlavour = 'v1' | 'v2' | 'windows';
-/** States a container can start the scenario in (the agent's enum, research/payloads.md §4). */
+/** States a container can start the scenario in (the agent's enum, docs/endpoint.md §4). */
 export type ContainerState = 'RUNNING' | 'PULLED' | 'CREATED' | 'STOPPED';
 
 export interface ScenarioTask {

@@ -2,7 +2,7 @@ import { parseDurationMs } from '@taskscope/input';
 
 /*
  * Durations and byte sizes as scenario files write them. Durations use the CLI's syntax
- * (`500ms`, `10s`, `1m`, `1.5h`, contract.md "CLI") or a bare number of milliseconds;
+ * (`500ms`, `10s`, `1m`, `1.5h`, docs/contract.md "CLI") or a bare number of milliseconds;
  * sizes take binary (KiB, MiB, GiB) and decimal (KB, MB, GB) suffixes because users copy
  * them from both `docker stats` (MiB) and CloudWatch (Bytes, MB).
  */
