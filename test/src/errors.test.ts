@@ -58,7 +58,9 @@ test('every code a package writes in its sources is one it exports', () => {
       continue; // a package without sources (fixtures' payloads only)
     }
     for (const file of files) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI)_[A-Z_]+)'/g))
+      for (const match of readFileSync(file, 'utf8').matchAll(
+        /'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI)_[A-Z_]+)'/g,
+      ))
         written.add(match[1]!);
     }
   }
