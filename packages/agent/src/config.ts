@@ -72,7 +72,7 @@ export interface AgentConfig {
   readonly otelEnv: Readonly<Record<string, string>>;
 }
 
-export interface LoadAgentConfigOptions {
+export interface ReadAgentConfigOptions {
   readonly flags?: AgentFlags;
   /** Usually `process.env`: `TASKSCOPE_*`, `ECS_CONTAINER_METADATA_URI*` and `OTEL_*`. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -188,7 +188,7 @@ type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
  * {@link AgentConfigError} naming every bad flag or variable (the one that supplied the
  * value), its value and what is allowed.
  */
-export function readAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Readonly<AgentConfig> {
+export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Readonly<AgentConfig> {
   const problems: Problem[] = [];
   // Filled key by key below; complete (but for the optional ones) once `problems` is empty.
   const values: Partial<Record<FlagKey, unknown>> = {};
@@ -271,9 +271,3 @@ export function readAgentConfig({ flags = {}, env }: LoadAgentConfigOptions): Re
   };
   return deepFreeze(config);
 }
-
-/**
- * The former name of {@link readAgentConfig}.
- * @deprecated Use `readAgentConfig`: it reads flags and environment into the typed config.
- */
-export const loadAgentConfig = readAgentConfig;

@@ -23,12 +23,11 @@ export {
   EXPORTER_NAMES,
   type ExporterName,
   LOG_LEVELS,
-  type LoadAgentConfigOptions,
   type LogLevel,
-  loadAgentConfig,
   MAX_INTERVAL_MS,
   MIN_INTERVAL_MS,
   type PollInterval,
+  type ReadAgentConfigOptions,
   readAgentConfig,
 } from './config.js';
 export {

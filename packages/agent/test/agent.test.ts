@@ -3,7 +3,7 @@ import { type MockServer, startMock } from '@taskscope/mock';
 import { waitFor } from '@taskscope/test-support';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentFlags, loadAgentConfig, type RunningAgent, startAgent } from '../src/index.js';
+import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
 import { createManualClock, type ManualClock } from './helpers/manual-clock.js';
 
 /*
@@ -34,7 +34,7 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
   // The scenario's containers start a few ms after the mock's origin and have `null` stats
   // until then; the agent, like a sidecar, starts once they run (in real time it always did).
   await clock.advanceBy(AGENT_START_DELAY_MS);
-  const config = loadAgentConfig({
+  const config = readAgentConfig({
     flags: { metadataUrl: mock.v4Urls.taskscope, listen: '127.0.0.1:0', ...flags },
     env,
   });

@@ -1,7 +1,7 @@
 import { formatProblem, InputError } from '@taskscope/input';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, type AgentFlags, readAgentConfig as loadAgentConfig } from '../src/index.js';
+import { AgentConfigError, type AgentFlags, readAgentConfig } from '../src/index.js';
 
 const V4 = 'http://169.254.170.2/v4/abc-123';
 
@@ -16,9 +16,9 @@ function problemsOf(run: () => unknown): readonly string[] {
   throw new Error('expected an AgentConfigError');
 }
 
-describe('loadAgentConfig', () => {
+describe('readAgentConfig', () => {
   it('applies the contract defaults and resolves the v4 URL from ECS_CONTAINER_METADATA_URI_V4', () => {
-    const config = loadAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: V4 } });
+    const config = readAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: V4 } });
     expect(config).toEqual({
       metadata: { baseUrl: V4, version: 'v4', source: 'ECS_CONTAINER_METADATA_URI_V4' },
       listen: { host: '0.0.0.0', port: 9780 },
@@ -34,13 +34,13 @@ describe('loadAgentConfig', () => {
 
   it('falls back to v3 and then to the fixed v2 address', () => {
     expect(
-      loadAgentConfig({ env: { ECS_CONTAINER_METADATA_URI: 'http://169.254.170.2/v3/x' } }).metadata,
+      readAgentConfig({ env: { ECS_CONTAINER_METADATA_URI: 'http://169.254.170.2/v3/x' } }).metadata,
     ).toEqual({
       baseUrl: 'http://169.254.170.2/v3/x',
       version: 'v3',
       source: 'ECS_CONTAINER_METADATA_URI',
     });
-    expect(loadAgentConfig({ env: {} }).metadata).toEqual({
+    expect(readAgentConfig({ env: {} }).metadata).toEqual({
       baseUrl: 'http://169.254.170.2/v2',
       version: 'v2',
       source: 'default',
@@ -48,7 +48,7 @@ describe('loadAgentConfig', () => {
   });
 
   it('reads TASKSCOPE_* and lets the flag win', () => {
-    const config = loadAgentConfig({
+    const config = readAgentConfig({
       flags: { interval: '15s', listen: '[::]:9781' },
       env: {
         TASKSCOPE_INTERVAL: '1m',
@@ -76,7 +76,7 @@ describe('loadAgentConfig', () => {
   });
 
   it('is deep-frozen', () => {
-    const config = loadAgentConfig({ env: {}, flags: { exporters: 'prometheus,otlp' } });
+    const config = readAgentConfig({ env: {}, flags: { exporters: 'prometheus,otlp' } });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.listen)).toBe(true);
     expect(Object.isFrozen(config.exporters)).toBe(true);
@@ -85,7 +85,7 @@ describe('loadAgentConfig', () => {
 
   it('reports every problem at once, naming the flag or variable, the value and what is allowed', () => {
     const problems = problemsOf(() =>
-      loadAgentConfig({
+      readAgentConfig({
         flags: {
           interval: '50ms',
           exporters: 'prometheus,statsd',
@@ -118,7 +118,7 @@ describe('loadAgentConfig', () => {
   it('is an InputError coded AGENT_CONFIG whose problems name the flag or variable, the value and what is allowed', () => {
     let caught: unknown;
     try {
-      loadAgentConfig({ flags: { interval: '5ms' }, env: { TASKSCOPE_LISTEN: 'nowhere' } });
+      readAgentConfig({ flags: { interval: '5ms' }, env: { TASKSCOPE_LISTEN: 'nowhere' } });
     } catch (error) {
       caught = error;
     }
@@ -145,7 +145,7 @@ describe('loadAgentConfig', () => {
   });
 
   it('names TASKSCOPE_METADATA_URL, not the flag, when the variable supplied a URL the resolver refuses', () => {
-    expect(problemsOf(() => loadAgentConfig({ env: { TASKSCOPE_METADATA_URL: 'http://x/v4?q=1' } }))).toEqual(
+    expect(problemsOf(() => readAgentConfig({ env: { TASKSCOPE_METADATA_URL: 'http://x/v4?q=1' } }))).toEqual(
       [
         'TASKSCOPE_METADATA_URL is "http://x/v4?q=1" (string); expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>, without a query or fragment',
       ],
@@ -153,14 +153,14 @@ describe('loadAgentConfig', () => {
   });
 
   it('puts every problem in the one error message', () => {
-    expect(() => loadAgentConfig({ flags: { interval: 'often', exporters: '' }, env: {} })).toThrow(
+    expect(() => readAgentConfig({ flags: { interval: 'often', exporters: '' }, env: {} })).toThrow(
       'invalid agent configuration (2 problems):\n  --interval is "often" (string); expected auto or a duration from 100ms to 1h, such as 500ms, 10s or 1m\n  --exporters is "" (string); expected a comma list of prometheus, otlp, emf',
     );
   });
 
   it('reports a bad ECS_CONTAINER_METADATA_URI_V4 through the client resolver', () => {
     expect(
-      problemsOf(() => loadAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: 'not a url' } })),
+      problemsOf(() => readAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: 'not a url' } })),
     ).toEqual([
       'ECS_CONTAINER_METADATA_URI_V4 is "not a url" (string); expected an absolute http:// or https:// URL such as http://169.254.170.2/v4/<container-id>',
     ]);
@@ -172,8 +172,8 @@ describe('loadAgentConfig', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'sometimes',
     };
-    expect(loadAgentConfig({ env }).otelEnv).toEqual(env);
-    const problems = problemsOf(() => loadAgentConfig({ flags: { exporters: 'otlp' }, env }));
+    expect(readAgentConfig({ env }).otelEnv).toEqual(env);
+    const problems = problemsOf(() => readAgentConfig({ flags: { exporters: 'otlp' }, env }));
     // In the order the OTLP reader reads them: protocol, temporality, then the interval.
     expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('OTEL_EXPORTER_OTLP_PROTOCOL');
@@ -185,7 +185,7 @@ describe('loadAgentConfig', () => {
 
   it('checks rules that span two OTEL_* variables', () => {
     const problems = problemsOf(() =>
-      loadAgentConfig({
+      readAgentConfig({
         flags: { exporters: 'otlp' },
         env: { OTEL_METRIC_EXPORT_INTERVAL: '5000', OTEL_METRIC_EXPORT_TIMEOUT: '9000' },
       }),
@@ -196,7 +196,7 @@ describe('loadAgentConfig', () => {
 
   it('names the type when a JS caller passes a flag that is not text', () => {
     const flags = { interval: 5, taskLabels: 1, listen: null } as unknown as AgentFlags;
-    expect(problemsOf(() => loadAgentConfig({ flags, env: {} }))).toEqual([
+    expect(problemsOf(() => readAgentConfig({ flags, env: {} }))).toEqual([
       '--listen is null (null); expected a string',
       '--interval is 5 (number); expected a string',
       '--task-labels is 1 (number); expected a boolean or a string',
@@ -205,7 +205,7 @@ describe('loadAgentConfig', () => {
 
   it('never echoes an OTLP header value, even when the list is malformed', () => {
     const problems = problemsOf(() =>
-      loadAgentConfig({
+      readAgentConfig({
         flags: { exporters: 'otlp' },
         env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr3t-value,s3cr3t-bare' },
       }),
@@ -218,7 +218,7 @@ describe('loadAgentConfig', () => {
   it('rejects ports above 65535 and durations outside their range', () => {
     expect(
       problemsOf(() =>
-        loadAgentConfig({
+        readAgentConfig({
           flags: { listen: '127.0.0.1:65536', requestTimeout: '61s', interval: '2h' },
           env: {},
         }),
@@ -241,8 +241,8 @@ describe('loadAgentConfig', () => {
       fc.property(word, casing, fc.boolean(), (w, cased, asFlag) => {
         const text = cased(w);
         const config = asFlag
-          ? loadAgentConfig({ flags: { taskLabels: text }, env: {} })
-          : loadAgentConfig({ env: { TASKSCOPE_TASK_LABELS: text } });
+          ? readAgentConfig({ flags: { taskLabels: text }, env: {} })
+          : readAgentConfig({ env: { TASKSCOPE_TASK_LABELS: text } });
         expect(config.prometheus.taskLabels).toBe(['true', '1', 'yes', 'on'].includes(w));
       }),
     );
@@ -254,7 +254,7 @@ describe('loadAgentConfig', () => {
         const variants = [`${ms}ms`, `${ms / 1000}s`];
         if (ms % 60_000 === 0) variants.push(`${ms / 60_000}m`);
         for (const text of variants) {
-          expect(loadAgentConfig({ flags: { requestTimeout: text }, env: {} }).requestTimeoutMs).toBe(ms);
+          expect(readAgentConfig({ flags: { requestTimeout: text }, env: {} }).requestTimeoutMs).toBe(ms);
         }
       }),
     );

@@ -25,9 +25,9 @@ export {
 } from './otlp/config.js';
 export type { OtlpExporter, OtlpExporterOptions } from './otlp/exporter.js';
 export { createOtlpExporter } from './otlp/lazy.js';
+export { OTLP_SCOPE } from './otlp/scope.js';
 export {
   OTLP_METRICS,
-  OTLP_SCOPE,
   type OtlpState,
   type OtlpTemporality,
   type OtlpTranslateOptions,

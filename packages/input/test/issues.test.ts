@@ -190,11 +190,12 @@ test('a schema author message is kept, valibot’s own is worded, with or withou
     v.check((n) => n !== 22, 'any port but 22'),
   );
   expect(summary(port, 22).expected).toBe('any port but 22');
-  // Without INPUT_PARSE_CONFIG valibot writes its English, which then reads as an author's
-  // message: the config is what tells the two apart, not the English text.
-  const english = v.safeParse(v.number(), 'x');
-  expect(english.success).toBe(false);
-  expect(summarizeIssues(english.issues!, 'x').expected).toMatch(/^Invalid type/);
+  // Without INPUT_PARSE_CONFIG valibot writes its own text, which then reads as an author's
+  // message: the config is what tells the two apart, not the wording (whatever it is).
+  const unmarked = v.safeParse(v.number(), 'x');
+  expect(unmarked.success).toBe(false);
+  expect(summarizeIssues(unmarked.issues!, 'x').expected).toBe(unmarked.issues![0]!.message);
+  expect(summarizeIssues(unmarked.issues!, 'x').expected).not.toBe('a number');
 });
 
 test('problemsOf lists each distinct problem as field, value and allowed, prefix included', () => {

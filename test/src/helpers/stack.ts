@@ -1,4 +1,4 @@
-import { type AgentFlags, loadAgentConfig, type RunningAgent, startAgent } from '@taskscope/agent';
+import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '@taskscope/agent';
 import type { TaskMetrics } from '@taskscope/core';
 import { type MockServer, parseScenarioText, type Scenario, startMock, type Truth } from '@taskscope/mock';
 import { waitFor } from '@taskscope/test-support';
@@ -61,7 +61,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let partial = '';
   let agent: RunningAgent;
   try {
-    const config = loadAgentConfig({
+    const config = readAgentConfig({
       flags: { metadataUrl, listen: '127.0.0.1:0', logLevel: 'silent', ...options.flags },
       env: options.env ?? {},
     });

@@ -3,12 +3,10 @@ import { type HostPort, isTaskscopeError } from '@taskscope/input';
 import {
   builtInScenarioNames,
   DEFAULT_SCENARIO,
-  MockInputError,
   type MockServer,
   parseFault,
   parseRecording,
   type Recording,
-  ScenarioError,
   type StartMockOptions,
   startMock,
 } from '@taskscope/mock';
@@ -138,19 +136,8 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
   } catch (error) {
     // The mock's input errors (scenario, fault, recording, options) keep their own codes.
     if (isTaskscopeError(error)) throw error;
-    throw asUsageError(error) ?? listenError(error, flags.listen);
+    throw listenError(error, flags.listen);
   }
-}
-
-/**
- * The mock's input errors from before they were TaskscopeErrors, as a UsageError (exit 2).
- * Once `@taskscope/mock` throws TaskscopeErrors (MOCK_*), `isTaskscopeError` passes them on
- * first and this finds nothing.
- */
-function asUsageError(error: unknown): UsageError | undefined {
-  if (error instanceof ScenarioError || error instanceof MockInputError)
-    return new UsageError(error.message, { cause: error });
-  return undefined;
 }
 
 /** An address the OS refused as a UsageError naming the flag; anything else unchanged. */
@@ -218,13 +205,8 @@ function checkPayload(flag: string, file: string, json: unknown, parse: (payload
 }
 
 async function readRecording(file: string): Promise<Recording> {
-  const text = await readText('--replay', file);
-  try {
-    return parseRecording(text, `--replay ${file}`);
-  } catch (error) {
-    if (isTaskscopeError(error)) throw error;
-    throw asUsageError(error) ?? error;
-  }
+  // A bad line is the mock's RecordingError (MOCK_RECORDING): main prints it, exit 2.
+  return parseRecording(await readText('--replay', file), `--replay ${file}`);
 }
 
 /** Commander collects repeated `--fault`s; TASKSCOPE_FAULT may hold several separated by spaces. */

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
 import type {
   AggregationTemporality,
@@ -8,6 +7,7 @@ import type {
   ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
+import { OTLP_SCOPE } from './scope.js';
 
 /**
  * Temporality of monotonic sums. Non-monotonic sums and gauges are always cumulative, as the
@@ -85,17 +85,6 @@ export interface OtlpTranslation {
   readonly scopeMetrics: ScopeMetrics;
   readonly state: OtlpState;
 }
-
-// The package's own manifest, two levels up from both src/otlp/translate.ts and
-// dist/otlp/translate.js (npm always packs package.json), so a release bumps the scope version
-// with the package instead of a literal someone must remember.
-const manifest = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
-
-/** The instrumentation scope every point is reported under: this package's name and version. */
-export const OTLP_SCOPE: { readonly name: string; readonly version: string } = Object.freeze({
-  name: manifest.name,
-  version: manifest.version,
-});
 
 type Kind = 'counter' | 'updown' | 'gauge';
 

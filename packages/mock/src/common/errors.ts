@@ -71,12 +71,7 @@ export class RecordingError extends MockInputError {
     options?: { readonly cause?: unknown; readonly header?: boolean },
   ) {
     const source = `${origin} line ${line}${options?.header ? ' (the header)' : ''}`;
-    super(
-      'MOCK_RECORDING',
-      source,
-      problems,
-      options?.cause === undefined ? undefined : { cause: options.cause },
-    );
+    super('MOCK_RECORDING', source, problems, options);
   }
 }
 
