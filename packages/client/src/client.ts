@@ -22,13 +22,13 @@ import {
   MetadataSchemaError,
   MetadataThrottledError,
   MetadataTimeoutError,
-  shorten,
 } from './errors.js';
 import {
   type MetadataEndpoint,
   type ResolveMetadataEndpointOptions,
   resolveMetadataEndpoint,
 } from './resolve.js';
+import { shorten } from './shorten.js';
 import { Pool, requestThrough } from './undici.js';
 
 // Read at run time so src (tests) and dist (published) report the same version.

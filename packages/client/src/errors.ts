@@ -1,5 +1,6 @@
 import { type ErrorOrigin, formatProblem, type Problem, TaskscopeError } from '@taskscope/input';
 import type { WireSchemaError } from '@taskscope/wire';
+import { shorten } from './shorten.js';
 
 /**
  * Every code a {@link MetadataClientError} can carry. Stable: branch on `code`, never on the
@@ -216,9 +217,4 @@ function parseRetryAfter(header: string | string[] | undefined, nowMs: number): 
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const dateMs = Date.parse(value);
   return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - nowMs);
-}
-
-/** Cuts `text` to `max` characters, marking the cut. */
-export function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }

@@ -14,19 +14,8 @@ export {
   type MetadataRequestOptions,
   type MetadataResponse,
 } from './client.js';
-export {
-  METADATA_CLIENT_ERROR_CODES,
-  MetadataClientError,
-  type MetadataClientErrorCode,
-  MetadataConfigError,
-  MetadataConnectionError,
-  MetadataHttpStatusError,
-  MetadataMalformedJsonError,
-  MetadataNotFoundError,
-  MetadataSchemaError,
-  MetadataThrottledError,
-  MetadataTimeoutError,
-} from './errors.js';
+// Every export of errors.ts is public: the error classes, their codes and the code type.
+export * from './errors.js';
 export {
   DEFAULT_METADATA_URL,
   type MetadataEndpoint,
