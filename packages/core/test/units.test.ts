@@ -1,3 +1,4 @@
+import { zeroNetworkCounters } from '@taskscope/test-support';
 import { parseContainerStats, parseTaskMetadata, parseTaskStats, type TaskMetadata } from '@taskscope/wire';
 import { describe, expect, test } from 'vitest';
 import {
@@ -446,16 +447,9 @@ describe('normalizeSnapshot', () => {
     const raw = clone(FARGATE.stats) as Json;
     raw[FARGATE_IDS.prometheus].networks = { eth9: {} };
     const snapshot = normalizeSnapshot(parseTaskMetadata(FARGATE.metadata), parseTaskStats(raw));
-    expect(snapshot.interfaces.find((each) => each.interface === 'eth9')!.readings[0]!.counters).toEqual({
-      rxBytes: 0,
-      rxPackets: 0,
-      rxErrors: 0,
-      rxDropped: 0,
-      txBytes: 0,
-      txPackets: 0,
-      txErrors: 0,
-      txDropped: 0,
-    });
+    expect(snapshot.interfaces.find((each) => each.interface === 'eth9')!.readings[0]!.counters).toEqual(
+      zeroNetworkCounters(),
+    );
   });
 });
 

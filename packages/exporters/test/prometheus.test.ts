@@ -1,4 +1,4 @@
-import { promtoolCheckMetrics } from '@taskscope/test-support';
+import { promtoolCheckMetrics, zeroNetworkCounters } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusEndpoint } from '../src/prometheus/endpoint.js';
@@ -44,8 +44,8 @@ describe('translatePrometheus', () => {
     const task = fargateTask({
       networkMode: 'bridge',
       networks: [
-        { interface: 'eth0', containerName: 'app', counters: { ...zeroCounters(), rxBytes: 10 } },
-        { interface: 'eth0', containerName: 'worker', counters: { ...zeroCounters(), rxBytes: 20 } },
+        { interface: 'eth0', containerName: 'app', counters: { ...zeroNetworkCounters(), rxBytes: 10 } },
+        { interface: 'eth0', containerName: 'worker', counters: { ...zeroNetworkCounters(), rxBytes: 20 } },
       ],
     });
     const rx = translatePrometheus(task, { taskLabels: false }).find(
@@ -107,7 +107,7 @@ describe('translatePrometheus', () => {
               stats: { ...appContainer().stats!, memory: { usageBytes: usage } },
             }),
           ],
-          networks: [{ interface: 'eth1', counters: { ...zeroCounters(), rxBytes: rx ?? 0 } }],
+          networks: [{ interface: 'eth1', counters: { ...zeroNetworkCounters(), rxBytes: rx ?? 0 } }],
         });
         for (const f of translatePrometheus(task, { taskLabels: false })) {
           for (const s of f.samples) expect(Number.isFinite(s.value)).toBe(true);
@@ -225,16 +225,3 @@ describe('createPrometheusEndpoint', () => {
     expect(samplesOf(scrapes[2]!.body, 'ecs_container_memory_usage_bytes')).toEqual([]);
   });
 });
-
-function zeroCounters() {
-  return {
-    rxBytes: 0,
-    rxPackets: 0,
-    rxErrors: 0,
-    rxDropped: 0,
-    txBytes: 0,
-    txPackets: 0,
-    txErrors: 0,
-    txDropped: 0,
-  };
-}

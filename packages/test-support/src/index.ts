@@ -1,5 +1,6 @@
 export { requireBinary } from './binaries.js';
 export { EMF_LINE_LIMIT_BYTES, type EmfDocument, emfProblems, parseEmf } from './emf.js';
+export { zeroNetworkCounters } from './network.js';
 export {
   type AttributeValue,
   decodeOtlpMetrics,
