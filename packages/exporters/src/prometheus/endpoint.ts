@@ -5,6 +5,7 @@ import { createSelfTelemetry, type SelfTelemetry } from './self-telemetry.js';
 import {
   PROMETHEUS_FAMILIES,
   type PrometheusFamily,
+  type PrometheusSample,
   prometheusLabelNames,
   translatePrometheus,
 } from './translate.js';
@@ -68,32 +69,28 @@ function buildRegistry(
   }
   for (const spec of PROMETHEUS_FAMILIES) {
     const labelNames = prometheusLabelNames(spec, taskLabels);
+    const metric = { name: spec.name, help: spec.help, labelNames, registers: [registry] };
+    // reset() seeds an unlabelled metric with 0; remove() drops that seed so a value the
+    // payload does not have is absent, never an invented 0.
+    const mirror = (target: Counter | Gauge, write: (s: PrometheusSample) => void) => {
+      target.reset();
+      if (labelNames.length === 0) target.remove();
+      for (const s of current().get(spec.name)?.samples ?? []) write(s);
+    };
     if (spec.type === 'counter') {
       new Counter({
-        name: spec.name,
-        help: spec.help,
-        labelNames,
-        registers: [registry],
+        ...metric,
         collect() {
           // ECS counters are already cumulative: mirror the payload's value instead of
           // accumulating, like ecs_exporter's const metrics.
-          this.reset();
-          if (labelNames.length === 0) this.remove();
-          for (const s of current().get(spec.name)?.samples ?? []) this.inc(s.labels, s.value);
+          mirror(this, (s) => this.inc(s.labels, s.value));
         },
       });
     } else {
       new Gauge({
-        name: spec.name,
-        help: spec.help,
-        labelNames,
-        registers: [registry],
+        ...metric,
         collect() {
-          // reset() seeds an unlabelled metric with 0; remove() drops that seed so a value the
-          // payload does not have is absent, never an invented 0.
-          this.reset();
-          if (labelNames.length === 0) this.remove();
-          for (const s of current().get(spec.name)?.samples ?? []) this.set(s.labels, s.value);
+          mirror(this, (s) => this.set(s.labels, s.value));
         },
       });
     }
