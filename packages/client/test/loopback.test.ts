@@ -8,11 +8,11 @@ import {
   createMetadataClient,
   DEFAULT_USER_AGENT,
   type MetadataClient,
-  MetadataClientError,
   MetadataConnectionError,
   MetadataThrottledError,
   MetadataTimeoutError,
 } from '../src/index.js';
+import { rejectionOf } from './helpers.js';
 
 const ID = 'bae32def0ab64f06818e8862e58f8d6d-1819985369';
 const TASK = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json').text;
@@ -67,15 +67,6 @@ function clientFor(loopback: { baseUrl: string }, options: { timeoutMs?: number 
 function json(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<MetadataClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(MetadataClientError);
-  return error as MetadataClientError;
 }
 
 test('keep-alive: sequential requests reuse one socket, with the taskscope User-Agent', async () => {

@@ -7,7 +7,6 @@ import {
   createMetadataClient,
   DEFAULT_USER_AGENT,
   type MetadataClient,
-  MetadataClientError,
   MetadataConfigError,
   MetadataConnectionError,
   MetadataHttpStatusError,
@@ -16,6 +15,7 @@ import {
   MetadataSchemaError,
   MetadataThrottledError,
 } from '../src/index.js';
+import { rejectionOf } from './helpers.js';
 
 const ORIGIN = 'http://169.254.170.2';
 const V4_ID = 'bae32def0ab64f06818e8862e58f8d6d-1819985369';
@@ -54,15 +54,6 @@ function reply(
   headers: Record<string, string> = JSON_HEADERS,
 ): void {
   agent.get(ORIGIN).intercept({ path, method: 'GET' }).reply(status, body, { headers });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<MetadataClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(MetadataClientError);
-  return error as MetadataClientError;
 }
 
 test('the User-Agent is taskscope/<package version> and JSON is asked for', async () => {
