@@ -83,18 +83,17 @@ function pidsStats(model: TaskModel, container: ContainerModel): JsonValue {
 
 function blkioStats(model: TaskModel, container: ContainerModel, sample: Sample): JsonValue {
   const { cgroup, task } = model.scenario;
-  if (cgroup === 'windows') {
-    return {
-      io_service_bytes_recursive: null,
-      io_serviced_recursive: null,
-      io_queue_recursive: null,
-      io_service_time_recursive: null,
-      io_wait_time_recursive: null,
-      io_merged_recursive: null,
-      io_time_recursive: null,
-      sectors_recursive: null,
-    };
-  }
+  // The seven lists after io_service_bytes_recursive: null on Windows and on cgroup v2.
+  const laterListsNull = {
+    io_serviced_recursive: null,
+    io_queue_recursive: null,
+    io_service_time_recursive: null,
+    io_wait_time_recursive: null,
+    io_merged_recursive: null,
+    io_time_recursive: null,
+    sectors_recursive: null,
+  };
+  if (cgroup === 'windows') return { io_service_bytes_recursive: null, ...laterListsNull };
   if (cgroup === 'v2') {
     // cgroup v2: lowercase ops, only the first list filled, the other seven null.
     return {
@@ -102,13 +101,7 @@ function blkioStats(model: TaskModel, container: ContainerModel, sample: Sample)
         { major: 259, minor: 0, op: 'read', value: sample.diskReadBytes },
         { major: 259, minor: 0, op: 'write', value: sample.diskWriteBytes },
       ],
-      io_serviced_recursive: null,
-      io_queue_recursive: null,
-      io_service_time_recursive: null,
-      io_wait_time_recursive: null,
-      io_merged_recursive: null,
-      io_time_recursive: null,
-      sectors_recursive: null,
+      ...laterListsNull,
     };
   }
   // cgroup v1: Read, Write, Sync, Async, Discard and Total per device. Fargate shows two
