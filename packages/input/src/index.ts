@@ -27,13 +27,5 @@ export {
   VALIBOT_OWN_MESSAGE,
 } from './issues.js';
 export { booleanWord, durationText, hostPortText } from './schemas.js';
-export {
-  BOOLEAN_WORDS,
-  durationWords,
-  formatDurationMs,
-  HOST_PORT_WORDS,
-  type HostPort,
-  parseBoolean,
-  parseDurationMs,
-  parseHostPort,
-} from './text.js';
+// Every export of text.ts is public: the parsers, the formatter and the words of each grammar.
+export * from './text.js';
