@@ -86,22 +86,17 @@ const CASES: readonly ShapeCase[] = [
     extra: [],
     missing: VOLUMES,
   },
-  {
-    scenario: 'stopped-container',
-    version: 'v4',
-    payload: 'taskStats',
-    fixture: 'prometheus-community-ecs_exporter/ec2_task_stats.json',
-    extra: [],
-    missing: [],
-  },
-  {
-    scenario: 'ec2-cgroup2',
-    version: 'v4',
-    payload: 'taskStats',
-    fixture: 'prometheus-community-ecs_exporter/ec2_task_stats.json',
-    extra: [],
-    missing: [],
-  },
+  // Both EC2 cgroup v2 scenarios match the EC2 (cgroup v2) stats exactly.
+  ...(['stopped-container', 'ec2-cgroup2'] as const).map(
+    (scenario): ShapeCase => ({
+      scenario,
+      version: 'v4',
+      payload: 'taskStats',
+      fixture: 'prometheus-community-ecs_exporter/ec2_task_stats.json',
+      extra: [],
+      missing: [],
+    }),
+  ),
   {
     // EC2 awsvpc, against the AWS docs example (which also lists the pause container).
     scenario: 'ec2-cgroup2',
