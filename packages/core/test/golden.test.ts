@@ -32,6 +32,12 @@ function container(metrics: TaskMetrics, name: string) {
   return found;
 }
 
+/** {@link compute} over a stats fixture in synthetic metadata, with its one container's stats. */
+function computeSynthetic(statsFixture: string, options: Parameters<typeof syntheticPoll>[1]) {
+  const { metrics, state } = compute(syntheticPoll(statsFixture, options));
+  return { metrics, state, stats: container(metrics, options.name).stats! };
+}
+
 async function matchGolden(name: string, value: unknown): Promise<void> {
   await expect(`${JSON.stringify(value, null, 2)}\n`).toMatchFileSnapshot(`__golden__/${name}.json`);
 }
@@ -331,15 +337,16 @@ describe('AWS docs rev 2020-09 v4 task (no system_cpu_usage, float-mangled limit
 
 describe('payloads without a metadata partner, in synthetic metadata', () => {
   test('docs rev 2020-09 single-container stats: empty blkio lists are 0 bytes', async () => {
-    const raw = syntheticPoll('awsdocs-amazon-ecs-developer-guide/rev-2020-09/v4-container-stats.json', {
-      dockerId: '1823e1f6-7248-43c3-bed6-eea1fa7501a5query-metadata',
-      name: 'query-metadata',
-      networkMode: 'awsvpc',
-      taskLimits: { CPU: 0.25, Memory: 512 },
-      containerLimits: { CPU: 2, Memory: 128 },
-    });
-    const { metrics, state } = compute(raw);
-    const stats = container(metrics, 'query-metadata').stats!;
+    const { metrics, state, stats } = computeSynthetic(
+      'awsdocs-amazon-ecs-developer-guide/rev-2020-09/v4-container-stats.json',
+      {
+        dockerId: '1823e1f6-7248-43c3-bed6-eea1fa7501a5query-metadata',
+        name: 'query-metadata',
+        networkMode: 'awsvpc',
+        taskLimits: { CPU: 0.25, Memory: 512 },
+        containerLimits: { CPU: 2, Memory: 128 },
+      },
+    );
     // (412_520_458 − 412_420_561) = 99_897 ns over 22:45:31.349948898 − 22:45:30.347408046 = 1.002540852 s
     expect(stats.intervalSeconds).toBeCloseTo(1.002540852, 9);
     expect(stats.cpu.cores).toBeCloseTo(99_897 / 1_002_540_852, 15);
@@ -356,14 +363,12 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
   });
 
   test('ECS agent unix test input: 1969 read is no sample time, Read/Write over 3 devices', async () => {
-    const raw = syntheticPoll('aws-amazon-ecs-agent/unix_test_stats.json', {
+    const { metrics, state, stats } = computeSynthetic('aws-amazon-ecs-agent/unix_test_stats.json', {
       dockerId: 'unix-test',
       name: 'unix',
       networkMode: 'bridge',
       taskLimits: { CPU: 1, Memory: 1024 },
     });
-    const { metrics, state } = compute(raw);
-    const stats = container(metrics, 'unix').stats!;
     // `usage` is present, so privateworkingset (set by the synthetic input) does not make it Windows
     expect(stats.cgroup).toBe('v1');
     expect(stats.cpu.totalSeconds).toBe(262.857821518);
@@ -392,14 +397,12 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
   });
 
   test('ECS agent windows test input: 100 ns CPU units, private working set, storage_stats', async () => {
-    const raw = syntheticPoll('aws-amazon-ecs-agent/windows_test_stats.json', {
+    const { metrics, state, stats } = computeSynthetic('aws-amazon-ecs-agent/windows_test_stats.json', {
       dockerId: 'windows-test',
       name: 'windows',
       networkMode: 'awsvpc',
       taskLimits: { CPU: 1, Memory: 2048 },
     });
-    const { metrics, state } = compute(raw);
-    const stats = container(metrics, 'windows').stats!;
     expect(stats.cgroup).toBe('windows');
     // total_usage 100 × 100 ns = 10_000 ns = 0.00001 s
     expect(stats.cpu.totalSeconds).toBe(0.00001);
