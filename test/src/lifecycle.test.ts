@@ -1,5 +1,6 @@
 import type { TaskMetrics } from '@taskscope/core';
 import {
+  createStopper,
   type EmfDocument,
   emfProblems,
   type OtlpReceiver,
@@ -10,7 +11,7 @@ import {
 import { afterEach, expect, test } from 'vitest';
 import { getText, parseExposition, postJson, select } from './helpers/http.js';
 import { subscribeSse } from './helpers/sse.js';
-import { type Stack, startStack } from './helpers/stack.js';
+import { startStack } from './helpers/stack.js';
 import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
 
 /*
@@ -19,14 +20,8 @@ import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
  * EMF line the agent writes to stdout.
  */
 
-let stack: Stack | undefined;
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  await receiver?.close();
-  stack = undefined;
-  receiver = undefined;
-});
+const started = createStopper();
+afterEach(() => started.stopAll());
 
 async function startAllFormats(
   scenario: string | object,
@@ -34,18 +29,21 @@ async function startAllFormats(
   interval = '100ms',
   startTime?: string,
 ) {
-  receiver = await startOtlpReceiver();
-  stack = await startStack({
-    scenario,
-    cadenceMs,
-    ...(startTime === undefined ? {} : { startTime }),
-    flags: { interval, exporters: 'prometheus,otlp,emf', emfContainerMetrics: true },
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_METRIC_EXPORT_INTERVAL: '300',
-    },
-  });
+  const receiver = started.track(await startOtlpReceiver(), (it) => it.close());
+  const stack = started.track(
+    await startStack({
+      scenario,
+      cadenceMs,
+      ...(startTime === undefined ? {} : { startTime }),
+      flags: { interval, exporters: 'prometheus,otlp,emf', emfContainerMetrics: true },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_METRIC_EXPORT_INTERVAL: '300',
+      },
+    }),
+    (it) => it.stop(),
+  );
   return { stack, receiver };
 }
 

@@ -1,14 +1,14 @@
 import {
+  createStopper,
   type OtlpExport,
   type OtlpMetric,
-  type OtlpReceiver,
   startOtlpReceiver,
   TEMPORALITY,
   waitFor,
 } from '@taskscope/test-support';
 import { afterEach, describe, expect, test } from 'vitest';
 import { getJson } from './helpers/http.js';
-import { type Stack, startStack } from './helpers/stack.js';
+import { startStack } from './helpers/stack.js';
 import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
 
 /*
@@ -35,14 +35,8 @@ const CONTRACT: Record<string, readonly [unit: string, kind: 'counter' | 'gauge'
   'aws.ecs.task.memory.limit.utilization': ['1', 'gauge'],
 };
 
-let stack: Stack | undefined;
-let receiver: OtlpReceiver | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  await receiver?.close();
-  stack = undefined;
-  receiver = undefined;
-});
+const started = createStopper();
+afterEach(() => started.stopAll());
 
 function metricsOf(e: OtlpExport): OtlpMetric[] {
   return e.resourceMetrics.flatMap((rm) => rm.scopes.flatMap((s) => s.metrics));
@@ -61,21 +55,22 @@ describe.each([
   ['http/protobuf', 'protobuf'],
 ] as const)('OTLP over %s', (protocol, encoding) => {
   test('names, units, types, monotonic counters, start times, resource and values', async () => {
-    receiver = await startOtlpReceiver();
-    stack = await startStack({
-      scenario: STEADY_SCENARIO,
-      cadenceMs: 250,
-      flags: { interval: '100ms', exporters: 'prometheus,otlp' },
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_METRIC_EXPORT_INTERVAL: '500',
-        OTEL_SERVICE_NAME: 'taskscope-e2e',
-        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
-      },
-    });
-    const current = stack;
-    const rec = receiver;
+    const rec = started.track(await startOtlpReceiver(), (it) => it.close());
+    const current = started.track(
+      await startStack({
+        scenario: STEADY_SCENARIO,
+        cadenceMs: 250,
+        flags: { interval: '100ms', exporters: 'prometheus,otlp' },
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: rec.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_METRIC_EXPORT_INTERVAL: '500',
+          OTEL_SERVICE_NAME: 'taskscope-e2e',
+          OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
+        },
+      }),
+      (it) => it.stop(),
+    );
     await waitFor(
       'four OTLP exports with container points',
       () =>

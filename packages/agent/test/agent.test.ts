@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
-import { type MockServer, startMock } from '@taskscope/mock';
-import { waitFor } from '@taskscope/test-support';
+import { startMock } from '@taskscope/mock';
+import { createStopper, waitFor } from '@taskscope/test-support';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
@@ -17,19 +17,15 @@ import { createManualClock, type ManualClock } from './helpers/manual-clock.js';
 const CADENCE_MS = 400;
 const AGENT_START_DELAY_MS = 100;
 const silent = pino({ level: 'silent' });
-let mock: MockServer | undefined;
-let agent: RunningAgent | undefined;
-
-afterEach(async () => {
-  await agent?.stop();
-  await mock?.close();
-  agent = undefined;
-  mock = undefined;
-});
+const started = createStopper();
+afterEach(() => started.stopAll());
 
 async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {}, faults: string[] = []) {
   const clock = createManualClock();
-  mock = await startMock({ scenario: 'fargate-web', cadenceMs: CADENCE_MS, throttle: false, now: clock.now });
+  const mock = started.track(
+    await startMock({ scenario: 'fargate-web', cadenceMs: CADENCE_MS, throttle: false, now: clock.now }),
+    (it) => it.close(),
+  );
   if (faults.length > 0) mock.setFaults(faults);
   // The scenario's containers start a few ms after the mock's origin and have `null` stats
   // until then; the agent, like a sidecar, starts once they run (in real time it always did).
@@ -39,7 +35,10 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
     env,
   });
   const lines: string[] = [];
-  agent = await startAgent(config, { logger: silent, stdout: (line) => lines.push(line), clock });
+  const agent = started.track(
+    await startAgent(config, { logger: silent, stdout: (line) => lines.push(line), clock }),
+    (it) => it.stop(),
+  );
   return { mock, agent, lines, clock };
 }
 

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { REFUSED_PORT } from './ports.js';
 import { spawnSource } from './source-process.js';
+import { createStopper } from './stopper.js';
 import { WaitGaveUpError, WaitTimeoutError, waitFor } from './wait.js';
 
 describe('waitFor', () => {
@@ -24,6 +25,27 @@ describe('waitFor', () => {
     await expect(failure).rejects.toThrow(
       /^timed out after 20 ms waiting for the answer; last error: connection refused; seen so far:\nhalf a line$/,
     );
+  });
+});
+
+describe('createStopper', () => {
+  it('stops the last started first, runs every stop past a failure, throws the first, and forgets', async () => {
+    const stopper = createStopper();
+    const stopped: string[] = [];
+    const first = { name: 'endpoint' };
+    expect(stopper.track(first, (it) => stopped.push(it.name))).toBe(first);
+    stopper.track('agent', async () => {
+      stopped.push('agent');
+      throw new Error('agent would not stop');
+    });
+    stopper.track('exporter', () => {
+      stopped.push('exporter');
+      throw new Error('exporter would not stop');
+    });
+    await expect(stopper.stopAll()).rejects.toThrow('exporter would not stop');
+    expect(stopped).toEqual(['exporter', 'agent', 'endpoint']);
+    await stopper.stopAll();
+    expect(stopped).toHaveLength(3);
   });
 });
 
