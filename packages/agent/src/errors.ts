@@ -1,4 +1,4 @@
-import { InputError, type Problem, TaskscopeError } from '@taskscope/input';
+import { type InputError, inputErrorClass, TaskscopeError } from '@taskscope/input';
 
 /**
  * Every code the agent raises itself (the client's `TMDS_*` codes reach it as poll errors, the
@@ -19,13 +19,11 @@ export const AGENT_CONFIG_SOURCE = 'invalid agent configuration';
  * (`--interval`, `TASKSCOPE_INTERVAL`, `OTEL_METRIC_EXPORT_INTERVAL`), the value and what is
  * allowed. The message carries them all, one per line, so the CLI prints it once and exits 2.
  */
-export class AgentConfigError extends InputError {
-  override readonly name = 'AgentConfigError';
-  declare readonly code: 'AGENT_CONFIG';
-  constructor(problems: readonly Problem[]) {
-    super('AGENT_CONFIG', AGENT_CONFIG_SOURCE, problems);
-  }
-}
+export class AgentConfigError extends inputErrorClass(
+  'AgentConfigError',
+  'AGENT_CONFIG',
+  AGENT_CONFIG_SOURCE,
+) {}
 
 /**
  * The agent's HTTP server cannot listen on the configured address (taken by another process,

@@ -113,6 +113,30 @@ export class InputError extends TaskscopeError {
   }
 }
 
+/** What {@link inputErrorClass} makes: an {@link InputError} of one code, built from its problems. */
+export interface InputErrorClass<Code extends string> {
+  new (problems: readonly Problem[]): InputError & { readonly code: Code };
+}
+
+/**
+ * The base of a package's configuration error: an {@link InputError} with one fixed code and
+ * source, built from its problems alone, e.g.
+ * `class OtlpConfigError extends inputErrorClass('OtlpConfigError', 'OTLP_CONFIG', OTLP_CONFIG_SOURCE) {}`.
+ */
+export function inputErrorClass<const Code extends string>(
+  name: string,
+  code: Code,
+  source: string,
+): InputErrorClass<Code> {
+  return class extends InputError {
+    override readonly name: string = name;
+    declare readonly code: Code;
+    constructor(problems: readonly Problem[]) {
+      super(code, source, problems);
+    }
+  };
+}
+
 /** The message of an {@link InputError}: one line for one problem, an indented list for several. */
 export function formatProblems(source: string, problems: readonly Problem[]): string {
   const lines = problems.map(formatProblem);

@@ -12,6 +12,8 @@ export {
   formatProblem,
   formatProblems,
   InputError,
+  type InputErrorClass,
+  inputErrorClass,
   isTaskscopeError,
   type Problem,
   TaskscopeError,

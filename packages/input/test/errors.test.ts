@@ -5,6 +5,7 @@ import {
   fieldWords,
   formatProblem,
   InputError,
+  inputErrorClass,
   isTaskscopeError,
   TaskscopeError,
 } from '../src/index.js';
@@ -98,4 +99,29 @@ test('property: a message has one line per problem, each naming its field', () =
     }),
     { numRuns: 200 },
   );
+});
+
+test('inputErrorClass: an InputError of one code and source, built from its problems alone', () => {
+  class ExampleConfigError extends inputErrorClass(
+    'ExampleConfigError',
+    'EXAMPLE_CONFIG',
+    'invalid example',
+  ) {}
+  const problems = [
+    { field: '--interval', value: '5ms', allowed: 'a duration from 100ms to 1h' },
+    { field: 'EXAMPLE_PORT', value: 'x', allowed: 'a port from 0 to 65535' },
+  ];
+  const error = new ExampleConfigError(problems);
+  expect(error).toBeInstanceOf(ExampleConfigError);
+  expect(error).toBeInstanceOf(InputError);
+  expect(error).toBeInstanceOf(TaskscopeError);
+  expect(error.name).toBe('ExampleConfigError');
+  expect(error.code).toBe('EXAMPLE_CONFIG');
+  expect(error.origin).toBe('input');
+  expect(error.source).toBe('invalid example');
+  expect(error.problems).toBe(problems);
+  expect(error.message).toBe(
+    'invalid example (2 problems):\n  --interval is "5ms" (string); expected a duration from 100ms to 1h\n  EXAMPLE_PORT is "x" (string); expected a port from 0 to 65535',
+  );
+  expect(exitCodeOf(error)).toBe(2);
 });

@@ -1,4 +1,10 @@
-import { InputError, type Problem, safeParseInput, summarizeIssues } from '@taskscope/input';
+import {
+  type InputError,
+  inputErrorClass,
+  type Problem,
+  safeParseInput,
+  summarizeIssues,
+} from '@taskscope/input';
 import * as v from 'valibot';
 import type { OtlpTemporality } from './translate.js';
 
@@ -17,13 +23,7 @@ export const OTLP_CONFIG_SOURCE = 'invalid OTLP configuration';
  * Bad `OTEL_*` values: an {@link InputError} (code `OTLP_CONFIG`) carrying every bad variable
  * at once, each as variable, value (header values masked) and what is allowed.
  */
-export class OtlpConfigError extends InputError {
-  override readonly name = 'OtlpConfigError';
-  declare readonly code: 'OTLP_CONFIG';
-  constructor(problems: readonly Problem[]) {
-    super('OTLP_CONFIG', OTLP_CONFIG_SOURCE, problems);
-  }
-}
+export class OtlpConfigError extends inputErrorClass('OtlpConfigError', 'OTLP_CONFIG', OTLP_CONFIG_SOURCE) {}
 
 /** The OTLP exporter settings read from the standard `OTEL_*` variables. */
 export interface OtlpConfig {
