@@ -134,15 +134,7 @@ describe('ecs_exporter Fargate task (cgroup v1, awsvpc, a null entry)', () => {
     });
   });
 
-  test('identity', () => {
-    expect(metrics.identity).toMatchObject({
-      clusterName: 'prom-ecs-exporter-sandbox',
-      clusterArn: 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox',
-      taskId: 'bae32def0ab64f06818e8862e58f8d6d',
-      region: 'us-east-1',
-      accountId: '829490980523',
-      launchType: 'FARGATE',
-    });
+  test('identity: no ServiceName', () => {
     // Fargate sends no ServiceName here: no invented one.
     expect(metrics.identity.serviceName).toBeUndefined();
   });
@@ -150,6 +142,35 @@ describe('ecs_exporter Fargate task (cgroup v1, awsvpc, a null entry)', () => {
   test('golden file', async () => {
     await matchGolden('fargate', { metrics, state });
   });
+});
+
+test.each([
+  {
+    task: 'ecs_exporter Fargate task',
+    poll: FARGATE,
+    identity: {
+      clusterName: 'prom-ecs-exporter-sandbox',
+      clusterArn: 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox',
+      taskId: 'bae32def0ab64f06818e8862e58f8d6d',
+      region: 'us-east-1',
+      accountId: '829490980523',
+      launchType: 'FARGATE',
+    },
+  },
+  {
+    task: 'telegraf v2 payload, old task ARN format (task/<id>, no cluster segment)',
+    poll: TELEGRAF_V2,
+    identity: {
+      cluster: 'test',
+      clusterName: 'test',
+      clusterArn: 'arn:aws:ecs:aws-region-1:012345678901:cluster/test',
+      taskId: 'a1234abc-a0a0-0a01-ab01-0abc012a0a0a',
+      region: 'aws-region-1',
+      accountId: '012345678901',
+    },
+  },
+])('identity of the $task', ({ poll, identity }) => {
+  expect(compute(poll).metrics.identity).toMatchObject(identity);
 });
 
 describe('ecs_exporter EC2 task (cgroup v2, bridge, a {} entry)', () => {
@@ -244,17 +265,6 @@ describe('telegraf v2 payload (2018: pause container with networks, app with leg
     expect(metrics.totals.cpuReservedUnits).toBe(512); // 0.5 vCPU × 1024
     // ⌊2_392_064 / MiB⌋ = 2 MiB of 512
     expect(metrics.totals.memoryUtilizedMiB).toBe(2);
-  });
-
-  test('identity from the old task ARN format (task/<id>, no cluster segment)', () => {
-    expect(metrics.identity).toMatchObject({
-      cluster: 'test',
-      clusterName: 'test',
-      clusterArn: 'arn:aws:ecs:aws-region-1:012345678901:cluster/test',
-      taskId: 'a1234abc-a0a0-0a01-ab01-0abc012a0a0a',
-      region: 'aws-region-1',
-      accountId: '012345678901',
-    });
   });
 
   test('golden file', async () => {
@@ -362,19 +372,22 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
     await matchGolden('docs-2020-09-container-stats', { metrics, state });
   });
 
-  test('ECS agent unix test input: 1969 read is no sample time, Read/Write over 3 devices', async () => {
-    const { metrics, state, stats } = computeSynthetic('aws-amazon-ecs-agent/unix_test_stats.json', {
+  /** The ECS agent's own test inputs, with what each gives for the figures both have. */
+  const UNIX = {
+    input: 'unix',
+    fixture: 'aws-amazon-ecs-agent/unix_test_stats.json',
+    options: {
       dockerId: 'unix-test',
       name: 'unix',
       networkMode: 'bridge',
       taskLimits: { CPU: 1, Memory: 1024 },
-    });
+    },
+    golden: 'ecs-agent-unix',
     // `usage` is present, so privateworkingset (set by the synthetic input) does not make it Windows
-    expect(stats.cgroup).toBe('v1');
-    expect(stats.cpu.totalSeconds).toBe(262.857821518);
-    expect(stats.cpu.cores).toBeUndefined(); // no precpu_stats, no preread
+    cgroup: 'v1',
+    totalSeconds: 262.857821518,
     // usage 30 − cache 20 = 10 utilized; no inactive_file key: working set = usage
-    expect(stats.memory).toEqual({
+    memory: {
       usageBytes: 30,
       workingSetBytes: 30,
       utilizedBytes: 10,
@@ -382,9 +395,44 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
       cacheBytes: 20,
       pageCacheBytes: 20,
       maxUsageBytes: 100,
-    });
+    },
     // Read 1 + 1 + 1, Write 5 + 5 + 5
-    expect(stats.blockIo).toEqual({ readBytes: 3, writeBytes: 15 });
+    blockIo: { readBytes: 3, writeBytes: 15 },
+  } as const;
+  const WINDOWS = {
+    input: 'windows',
+    fixture: 'aws-amazon-ecs-agent/windows_test_stats.json',
+    options: {
+      dockerId: 'windows-test',
+      name: 'windows',
+      networkMode: 'awsvpc',
+      taskLimits: { CPU: 1, Memory: 2048 },
+    },
+    golden: 'ecs-agent-windows',
+    cgroup: 'windows',
+    // total_usage 100 × 100 ns = 10_000 ns = 0.00001 s
+    totalSeconds: 0.00001,
+    // privateworkingset 85_532_672 B is usage, working set and MemoryUtilized (81 MiB)
+    memory: { usageBytes: 85_532_672, workingSetBytes: 85_532_672, utilizedBytes: 85_532_672 },
+    // storage_stats read_size_bytes 3, write_size_bytes 15 (all blkio lists are null)
+    blockIo: { readBytes: 3, writeBytes: 15 },
+  } as const;
+
+  test.each([UNIX, WINDOWS])(
+    'ECS agent $input test input: cgroup, CPU seconds, memory, block I/O, golden output',
+    async (c) => {
+      const { metrics, state, stats } = computeSynthetic(c.fixture, c.options);
+      expect(stats.cgroup).toBe(c.cgroup);
+      expect(stats.cpu.totalSeconds).toBe(c.totalSeconds);
+      expect(stats.cpu.cores).toBeUndefined(); // no precpu_stats, no preread
+      expect(stats.memory).toEqual(c.memory);
+      expect(stats.blockIo).toEqual(c.blockIo);
+      await matchGolden(c.golden, { metrics, state });
+    },
+  );
+
+  test('ECS agent unix test input: 1969 read is no sample time, counters over 2 interfaces', () => {
+    const { metrics } = computeSynthetic(UNIX.fixture, UNIX.options);
     expect(
       metrics.networks.map((each) => [each.containerName, each.interface, each.counters.txDropped]),
     ).toEqual([
@@ -393,29 +441,11 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
     ]);
     // 1969-12-31T23:59:59.99999999Z is before the epoch: not a sample time, so the task has no read
     expect(metrics.sample).toEqual({ kind: 'first' });
-    await matchGolden('ecs-agent-unix', { metrics, state });
   });
 
-  test('ECS agent windows test input: 100 ns CPU units, private working set, storage_stats', async () => {
-    const { metrics, state, stats } = computeSynthetic('aws-amazon-ecs-agent/windows_test_stats.json', {
-      dockerId: 'windows-test',
-      name: 'windows',
-      networkMode: 'awsvpc',
-      taskLimits: { CPU: 1, Memory: 2048 },
-    });
-    expect(stats.cgroup).toBe('windows');
-    // total_usage 100 × 100 ns = 10_000 ns = 0.00001 s
-    expect(stats.cpu.totalSeconds).toBe(0.00001);
-    expect(stats.cpu.cores).toBeUndefined();
-    // privateworkingset 85_532_672 B is usage, working set and MemoryUtilized (81 MiB)
-    expect(stats.memory).toEqual({
-      usageBytes: 85_532_672,
-      workingSetBytes: 85_532_672,
-      utilizedBytes: 85_532_672,
-    });
+  test('ECS agent windows test input: MemoryUtilized in MiB, num_procs, the agent’s 0 rx/tx errors', () => {
+    const { metrics, stats } = computeSynthetic(WINDOWS.fixture, WINDOWS.options);
     expect(metrics.totals.memoryUtilizedMiB).toBe(81);
-    // storage_stats read_size_bytes 3, write_size_bytes 15 (all blkio lists are null)
-    expect(stats.blockIo).toEqual({ readBytes: 3, writeBytes: 15 });
     expect(stats.pids).toBe(8); // num_procs
     // rx_errors/tx_errors absent on Windows: the agent's own 0
     expect(metrics.networks[0]!.counters).toEqual({
@@ -428,6 +458,5 @@ describe('payloads without a metadata partner, in synthetic metadata', () => {
       txErrors: 0,
       txDropped: 5,
     });
-    await matchGolden('ecs-agent-windows', { metrics, state });
   });
 });
