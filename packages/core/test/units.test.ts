@@ -144,43 +144,25 @@ test('isPauseContainer: by name or by the agent’s pause types', () => {
 });
 
 describe('detectCgroup', () => {
+  // Only memory_stats.stats differs from the Fargate entry.
+  test.each([
+    ['v1 by a total_* key without cache', { total_rss: 1, inactive_file: 2 }, 'v1'],
+    ['v2 by anon', { anon: 1 }, 'v2'],
+    ['v2 by file', { file: 1 }, 'v2'],
+    ['v2 by inactive_file', { inactive_file: 1 }, 'v2'],
+    ['v1 by capitalised blkio ops', { pgfault: 1 }, 'v1'],
+  ] as const)('%s', (_name, stats, expected) => {
+    expect(
+      detectCgroup(
+        entry((s) => {
+          s.memory_stats.stats = stats;
+        }),
+      ),
+    ).toBe(expected);
+  });
+
   test.each([
     ['v1 by cache', (s: Json) => s, 'v1'],
-    [
-      'v1 by a total_* key without cache',
-      (s: Json) => {
-        s.memory_stats.stats = { total_rss: 1, inactive_file: 2 };
-      },
-      'v1',
-    ],
-    [
-      'v2 by anon',
-      (s: Json) => {
-        s.memory_stats.stats = { anon: 1 };
-      },
-      'v2',
-    ],
-    [
-      'v2 by file',
-      (s: Json) => {
-        s.memory_stats.stats = { file: 1 };
-      },
-      'v2',
-    ],
-    [
-      'v2 by inactive_file',
-      (s: Json) => {
-        s.memory_stats.stats = { inactive_file: 1 };
-      },
-      'v2',
-    ],
-    [
-      'v1 by capitalised blkio ops',
-      (s: Json) => {
-        s.memory_stats.stats = { pgfault: 1 };
-      },
-      'v1',
-    ],
     [
       'v2 by lower-case blkio ops',
       (s: Json) => {
@@ -235,31 +217,43 @@ describe('detectCgroup', () => {
 });
 
 describe('memoryMetrics', () => {
-  test('no memory_stats: nothing', () => {
-    expect(memoryMetrics(null, 'v1')).toEqual({});
-    expect(memoryMetrics(undefined, 'v2')).toEqual({});
-  });
-
-  test('windows without privateworkingset: nothing', () => {
-    expect(memoryMetrics({ commitbytes: 5 }, 'windows')).toEqual({});
-  });
-
-  test('v1 without usage keeps the stats-only figures', () => {
-    expect(memoryMetrics({ stats: { cache: 7, rss: 3 } }, 'v1')).toEqual({
-      rssBytes: 3,
-      cacheBytes: 7,
-      pageCacheBytes: 7,
-    });
-  });
-
-  test('v1 with cache ≥ usage: MemoryUtilized falls back to usage, as the agent does', () => {
-    expect(memoryMetrics({ usage: 10, stats: { cache: 12, total_inactive_file: 11 } }, 'v1')).toEqual({
-      usageBytes: 10,
-      workingSetBytes: 0, // clamped, never negative
-      utilizedBytes: 10,
-      cacheBytes: 12,
-      pageCacheBytes: 12,
-    });
+  test.each([
+    ['no memory_stats: nothing', null, 'v1', {}],
+    ['no memory_stats: nothing', undefined, 'v2', {}],
+    ['windows without privateworkingset: nothing', { commitbytes: 5 }, 'windows', {}],
+    [
+      'v1 without usage keeps the stats-only figures',
+      { stats: { cache: 7, rss: 3 } },
+      'v1',
+      { rssBytes: 3, cacheBytes: 7, pageCacheBytes: 7 },
+    ],
+    [
+      'v1 with cache ≥ usage: MemoryUtilized falls back to usage, as the agent does; working set clamped, never negative',
+      { usage: 10, stats: { cache: 12, total_inactive_file: 11 } },
+      'v1',
+      { usageBytes: 10, workingSetBytes: 0, utilizedBytes: 10, cacheBytes: 12, pageCacheBytes: 12 },
+    ],
+    [
+      'v2 without inactive_file: working set and utilized are the usage',
+      { usage: 100, stats: { anon: 60 } },
+      'v2',
+      { usageBytes: 100, workingSetBytes: 100, utilizedBytes: 100, rssBytes: 60 },
+    ],
+    [
+      'v2 with inactive_file ≥ usage',
+      { usage: 100, stats: { inactive_file: 150 } },
+      'v2',
+      { usageBytes: 100, workingSetBytes: 0, utilizedBytes: 100 },
+    ],
+    [
+      'v2 with no stats map',
+      { usage: 100 },
+      'v2',
+      { usageBytes: 100, workingSetBytes: 100, utilizedBytes: 100 },
+    ],
+    ['v2 with an empty stats map and no usage', { stats: {} }, 'v2', {}],
+  ] as const)('%s (%j, %s)', (_name, memoryStats, cgroup, expected) => {
+    expect(memoryMetrics(memoryStats, cgroup)).toEqual(expected);
   });
 
   test('v1 without the total_* twins uses the cgroup’s own keys', () => {
@@ -271,29 +265,6 @@ describe('memoryMetrics', () => {
       rssBytes: 50,
       cacheBytes: 40,
     });
-  });
-
-  test('v2 without inactive_file: working set and utilized are the usage', () => {
-    expect(memoryMetrics({ usage: 100, stats: { anon: 60 } }, 'v2')).toEqual({
-      usageBytes: 100,
-      workingSetBytes: 100,
-      utilizedBytes: 100,
-      rssBytes: 60,
-    });
-  });
-
-  test('v2 with inactive_file ≥ usage and no stats map', () => {
-    expect(memoryMetrics({ usage: 100, stats: { inactive_file: 150 } }, 'v2')).toEqual({
-      usageBytes: 100,
-      workingSetBytes: 0,
-      utilizedBytes: 100,
-    });
-    expect(memoryMetrics({ usage: 100 }, 'v2')).toEqual({
-      usageBytes: 100,
-      workingSetBytes: 100,
-      utilizedBytes: 100,
-    });
-    expect(memoryMetrics({ stats: {} }, 'v2')).toEqual({});
   });
 });
 
