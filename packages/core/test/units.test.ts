@@ -269,46 +269,41 @@ describe('memoryMetrics', () => {
 });
 
 describe('normalizeStats', () => {
-  test('a read that is no timestamp is no sample', () => {
-    expect(
-      normalizeStats(
-        entry((s) => {
-          s.read = 'yesterday';
-        }),
-      ),
-    ).toBeUndefined();
+  test.each([
+    [
+      'a read that is no timestamp',
+      (s: Json) => {
+        s.read = 'yesterday';
+      },
+    ],
+    [
+      'a negative total_usage',
+      (s: Json) => {
+        s.cpu_stats.cpu_usage.total_usage = -1;
+      },
+    ],
+  ])('%s is no sample', (_name, edit) => {
+    expect(normalizeStats(entry(edit))).toBeUndefined();
   });
 
-  test('a negative total_usage is no sample', () => {
-    expect(
-      normalizeStats(
-        entry((s) => {
-          s.cpu_stats.cpu_usage.total_usage = -1;
-        }),
-      ),
-    ).toBeUndefined();
+  /** A Windows entry (privateworkingset) with these storage_stats, or none. */
+  const windowsSample = (storageStats?: Json) =>
+    normalizeStats(
+      entry((s) => {
+        s.memory_stats = { privateworkingset: 1 };
+        if (storageStats !== undefined) s.storage_stats = storageStats;
+      }),
+    )!;
+
+  test.each([
+    [{ write_size_bytes: 9 }, { readBytes: 0, writeBytes: 9 }],
+    [{ read_size_bytes: 4 }, { readBytes: 4, writeBytes: 0 }],
+  ])('windows storage_stats with one side missing counts the other: %j', (storageStats, blockIo) => {
+    expect(windowsSample(storageStats).blockIo).toEqual(blockIo);
   });
 
-  test('windows storage_stats with one side missing counts the other', () => {
-    const sample = normalizeStats(
-      entry((s) => {
-        s.memory_stats = { privateworkingset: 1 };
-        s.storage_stats = { write_size_bytes: 9 };
-      }),
-    )!;
-    expect(sample.blockIo).toEqual({ readBytes: 0, writeBytes: 9 });
-    const readOnly = normalizeStats(
-      entry((s) => {
-        s.memory_stats = { privateworkingset: 1 };
-        s.storage_stats = { read_size_bytes: 4 };
-      }),
-    )!;
-    expect(readOnly.blockIo).toEqual({ readBytes: 4, writeBytes: 0 });
-    const none = normalizeStats(
-      entry((s) => {
-        s.memory_stats = { privateworkingset: 1 };
-      }),
-    )!;
+  test('windows without storage_stats: no block I/O, and num_procs 0 is no count', () => {
+    const none = windowsSample();
     expect(none.blockIo).toBeUndefined();
     expect(none.pids).toBeUndefined(); // num_procs 0 is no count
   });
