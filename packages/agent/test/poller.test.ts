@@ -14,6 +14,31 @@ async function stopPoller(poller: Poller, clock: ManualClock): Promise<void> {
   await stopped;
 }
 
+/**
+ * Runs a poller on a fresh manual clock for `runMs` of fake time, then stops it. Each poll
+ * returns `outcome(clock)` (which may wait on the clock); the result holds when each started.
+ */
+async function pollStarts(
+  options: Omit<Parameters<typeof createPoller>[0], 'clock' | 'poll'>,
+  runMs: number,
+  outcome: (clock: ManualClock) => PollResult | Promise<PollResult>,
+) {
+  const clock = createManualClock();
+  const starts: number[] = [];
+  const poller = createPoller({
+    ...options,
+    clock,
+    poll: async () => {
+      starts.push(clock.now());
+      return outcome(clock);
+    },
+  });
+  poller.start();
+  await clock.advanceBy(runMs);
+  await stopPoller(poller, clock);
+  return { starts, poller };
+}
+
 async function runAuto(options: {
   cadenceMs: number;
   lagMs?: number | ((k: number) => number);
@@ -129,19 +154,7 @@ describe('auto interval', () => {
   });
 
   it('polls at the 1 s learning period while no container has stats', async () => {
-    const clock = createManualClock();
-    const starts: number[] = [];
-    const poller = createPoller({
-      interval: { mode: 'auto' },
-      clock,
-      poll: async () => {
-        starts.push(clock.now());
-        return { ok: true };
-      },
-    });
-    poller.start();
-    await clock.advanceBy(4_500);
-    await stopPoller(poller, clock);
+    const { starts } = await pollStarts({ interval: { mode: 'auto' } }, 4_500, () => ({ ok: true }));
     expect(starts.map((at) => at - starts[0]!)).toEqual([0, 1000, 2000, 3000, 4000]);
   });
 });
@@ -160,43 +173,28 @@ describe('scheduling', () => {
   });
 
   it('measures a fixed period start to start', async () => {
-    const clock = createManualClock();
-    const starts: number[] = [];
-    const poller = createPoller({
-      interval: { mode: 'fixed', intervalMs: 5000 },
-      clock,
-      poll: async () => {
-        starts.push(clock.now());
+    const { starts } = await pollStarts(
+      { interval: { mode: 'fixed', intervalMs: 5000 } },
+      20_000,
+      async (clock) => {
         await new Promise<void>((resolve) => clock.setTimeout(resolve, 1200));
         return { ok: true, newestReadMs: 1 };
       },
-    });
-    poller.start();
-    await clock.advanceBy(20_000);
-    await stopPoller(poller, clock);
+    );
     expect(starts.map((at) => at - starts[0]!)).toEqual([0, 5000, 10_000, 15_000, 20_000]);
   });
 
   it('backs off with full jitter on retryable failures and resets after a success', async () => {
-    const clock = createManualClock();
-    const starts: number[] = [];
     const outcomes: PollResult[] = [
       ...Array.from({ length: 8 }, () => ({ ok: false, retryable: true }) as const),
       { ok: true, newestReadMs: 5 },
       { ok: false, retryable: true },
     ];
-    const poller = createPoller({
-      interval: { mode: 'fixed', intervalMs: 1000 },
-      clock,
-      random: () => 0.999,
-      poll: async () => {
-        starts.push(clock.now());
-        return outcomes.shift() ?? { ok: true, newestReadMs: 5 };
-      },
-    });
-    poller.start();
-    await clock.advanceBy(120_000);
-    await stopPoller(poller, clock);
+    const { starts } = await pollStarts(
+      { interval: { mode: 'fixed', intervalMs: 1000 }, random: () => 0.999 },
+      120_000,
+      () => outcomes.shift() ?? { ok: true, newestReadMs: 5 },
+    );
     const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
     // Ceilings 500, 1000, 2000 … capped at 30 s; random 0.999 sits just under each.
     const ceilings = [500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000];
@@ -210,20 +208,11 @@ describe('scheduling', () => {
   });
 
   it('waits one period, not a backoff, after a failure that will not fix itself', async () => {
-    const clock = createManualClock();
-    const starts: number[] = [];
-    const poller = createPoller({
-      interval: { mode: 'fixed', intervalMs: 2000 },
-      clock,
-      random: () => 0,
-      poll: async () => {
-        starts.push(clock.now());
-        return { ok: false, retryable: false };
-      },
-    });
-    poller.start();
-    await clock.advanceBy(6000);
-    await stopPoller(poller, clock);
+    const { starts, poller } = await pollStarts(
+      { interval: { mode: 'fixed', intervalMs: 2000 }, random: () => 0 },
+      6000,
+      () => ({ ok: false, retryable: false }),
+    );
     expect(starts.map((at) => at - starts[0]!)).toEqual([0, 2000, 4000, 6000]);
     expect(poller.state().consecutiveFailures).toBe(4);
   });
