@@ -47,6 +47,11 @@ function v4Client(): MetadataClient {
   return client;
 }
 
+/** The next `GET /v4/<id>/task`, for a test to answer (`.reply`, `.replyWithError`, `.delay`). */
+function interceptTask() {
+  return agent.get(ORIGIN).intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' });
+}
+
 function reply(
   path: string,
   status: number,
@@ -300,10 +305,7 @@ test('request() returns any status as received, with the JSON when there is some
 
 test('a transport error from the dispatcher is TMDS_CONNECTION with the cause kept', async () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 169.254.170.2:80'), { code: 'ECONNREFUSED' });
-  agent
-    .get(ORIGIN)
-    .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-    .replyWithError(refused);
+  interceptTask().replyWithError(refused);
   const error = await rejectionOf(v4Client().taskMetadata());
   expect(error).toBeInstanceOf(MetadataConnectionError);
   expect(error.message).toBe(
@@ -314,20 +316,13 @@ test('a transport error from the dispatcher is TMDS_CONNECTION with the cause ke
 });
 
 test("the caller's AbortSignal wins: its reason is thrown unchanged", async () => {
-  agent
-    .get(ORIGIN)
-    .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-    .reply(200, FARGATE_TASK.text)
-    .delay(500);
+  interceptTask().reply(200, FARGATE_TASK.text).delay(500);
   const controller = new AbortController();
   const reason = new Error('shutting down');
   const pending = v4Client().taskMetadata({ signal: controller.signal });
   setTimeout(() => controller.abort(reason), 20);
   await expect(pending).rejects.toBe(reason);
-  agent
-    .get(ORIGIN)
-    .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-    .reply(200, FARGATE_TASK.text);
+  interceptTask().reply(200, FARGATE_TASK.text);
   await v4Client().taskMetadata();
 });
 
@@ -345,10 +340,7 @@ test('a signal aborted before the call rejects with its reason; a long-lived sig
   shutdown.signal.removeEventListener = ((_type: string, listener: unknown) =>
     removed.push(listener)) as never;
   for (let i = 0; i < 3; i++) {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-      .reply(200, FARGATE_TASK.text);
+    interceptTask().reply(200, FARGATE_TASK.text);
     await v4Client().taskMetadata({ signal: shutdown.signal });
   }
   expect(added).toHaveLength(3);
@@ -356,11 +348,7 @@ test('a signal aborted before the call rejects with its reason; a long-lived sig
 });
 
 test('a delayed mock answer past timeoutMs is TMDS_TIMEOUT', async () => {
-  agent
-    .get(ORIGIN)
-    .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-    .reply(200, FARGATE_TASK.text)
-    .delay(300);
+  interceptTask().reply(200, FARGATE_TASK.text).delay(300);
   const error = await rejectionOf(v4Client().taskMetadata({ timeoutMs: 30 }));
   expect(error.code).toBe('TMDS_TIMEOUT');
   expect([error.origin, error.exitCode]).toEqual(['world', 1]);
@@ -413,10 +401,7 @@ test.each([
   [Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), 'TMDS_CONNECTION'],
   [new Error('something undici did not name'), 'TMDS_CONNECTION'],
 ])('dispatcher error %s is %s', async (cause, code) => {
-  agent
-    .get(ORIGIN)
-    .intercept({ path: `/v4/${V4_ID}/task`, method: 'GET' })
-    .replyWithError(cause);
+  interceptTask().replyWithError(cause);
   const error = await rejectionOf(v4Client().taskMetadata());
   expect(error.code).toBe(code);
   if (code === 'TMDS_CONNECTION') {
