@@ -1,4 +1,5 @@
 import { formatProblem, InputError } from '@taskscope/input';
+import { thrownBy } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, type AgentFlags, readAgentConfig } from '../src/index.js';
@@ -116,12 +117,9 @@ describe('readAgentConfig', () => {
   });
 
   it('is an InputError coded AGENT_CONFIG whose problems name the flag or variable, the value and what is allowed', () => {
-    let caught: unknown;
-    try {
-      readAgentConfig({ flags: { interval: '5ms' }, env: { TASKSCOPE_LISTEN: 'nowhere' } });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() =>
+      readAgentConfig({ flags: { interval: '5ms' }, env: { TASKSCOPE_LISTEN: 'nowhere' } }),
+    );
     expect(caught).toBeInstanceOf(InputError);
     const error = caught as AgentConfigError;
     expect([error.code, error.origin, error.exitCode, error.source]).toEqual([

@@ -1,4 +1,5 @@
 import { loadFixture } from '@taskscope/fixtures';
+import { thrownBy } from '@taskscope/test-support';
 import { WireSchemaError } from '@taskscope/wire';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -367,12 +368,7 @@ test.each([
     'field "keepAliveTimeoutMs" is -1 (number); expected a positive number of milliseconds',
   ],
 ])('option %j is a TMDS_CONFIG error', (options, message) => {
-  let caught: unknown;
-  try {
-    createMetadataClient({ env: {}, dispatcher: agent, ...options });
-  } catch (error) {
-    caught = error;
-  }
+  const caught = thrownBy(() => createMetadataClient({ env: {}, dispatcher: agent, ...options }));
   expect(caught).toBeInstanceOf(MetadataConfigError);
   const error = caught as MetadataConfigError;
   expect([error.code, error.message, error.setting, error.value]).toEqual([

@@ -1,3 +1,4 @@
+import { thrownBy } from '@taskscope/test-support';
 import { expect, test } from 'vitest';
 import {
   DEFAULT_METADATA_URL,
@@ -75,12 +76,7 @@ test.each<[ResolveMetadataEndpointOptions, string, string]>([
   [{ env: { ECS_CONTAINER_METADATA_URI: 'http://[::1' } }, 'ECS_CONTAINER_METADATA_URI', ''],
 ])('%j is a TMDS_CONFIG error naming %s', (options, setting, why) => {
   const value = options.metadataUrl ?? Object.values(options.env ?? {})[0];
-  let caught: unknown;
-  try {
-    resolveMetadataEndpoint({ env: {}, ...options });
-  } catch (error) {
-    caught = error;
-  }
+  const caught = thrownBy(() => resolveMetadataEndpoint({ env: {}, ...options }));
   expect(caught).toBeInstanceOf(MetadataConfigError);
   const error = caught as MetadataConfigError;
   expect(error.code).toBe('TMDS_CONFIG');

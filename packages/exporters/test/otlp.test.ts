@@ -6,6 +6,7 @@ import {
   type OtlpReceiver,
   REFUSED_PORT,
   startOtlpReceiver,
+  thrownBy,
   waitFor,
 } from '@taskscope/test-support';
 import fc from 'fast-check';
@@ -332,16 +333,13 @@ describe('readOtlpConfig', () => {
   });
 
   it('reports every bad variable at once, in one InputError coded OTLP_CONFIG', () => {
-    let caught: unknown;
-    try {
+    const caught = thrownBy(() =>
       readOtlpConfig({
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
         OTEL_METRIC_EXPORT_INTERVAL: '10s',
         OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20s3cr3t,novalue',
-      });
-    } catch (error) {
-      caught = error;
-    }
+      }),
+    );
     expect(caught).toBeInstanceOf(OtlpConfigError);
     expect(caught).toBeInstanceOf(InputError);
     const error = caught as OtlpConfigError;

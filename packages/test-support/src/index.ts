@@ -16,4 +16,5 @@ export { listenOnLoopback, REFUSED_PORT } from './ports.js';
 export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics } from './promtool.js';
 export { REPO_ROOT, type SourceProcess, spawnSource, TSX_LOADER } from './source-process.js';
 export { createStopper, type Stopper } from './stopper.js';
+export { thrownBy } from './thrown.js';
 export { tail, WaitGaveUpError, type WaitOptions, WaitTimeoutError, waitFor } from './wait.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REFUSED_PORT } from './ports.js';
 import { spawnSource } from './source-process.js';
 import { createStopper } from './stopper.js';
+import { thrownBy } from './thrown.js';
 import { WaitGaveUpError, WaitTimeoutError, waitFor } from './wait.js';
 
 describe('waitFor', () => {
@@ -46,6 +47,18 @@ describe('createStopper', () => {
     expect(stopped).toEqual(['exporter', 'agent', 'endpoint']);
     await stopper.stopAll();
     expect(stopped).toHaveLength(3);
+  });
+});
+
+describe('thrownBy', () => {
+  it('gives back what the call throws, and fails a call that returns', () => {
+    const error = new RangeError('bad');
+    expect(
+      thrownBy(() => {
+        throw error;
+      }),
+    ).toBe(error);
+    expect(() => thrownBy(() => 1)).toThrow('expected the call to throw; it returned');
   });
 });
 
