@@ -4,6 +4,7 @@ import { spawnSource, waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../main.js';
+import { registerAgentCommand } from './agent.js';
 import { registerDemoCommand } from './demo.js';
 import { AGENT_V8_FLAGS } from './v8-flags.js';
 
@@ -30,6 +31,49 @@ describe('taskscope agent', () => {
         '  --exporters is "prometheus,statsd" (string); expected a comma list of prometheus, otlp, emf ("statsd" is not one)\n' +
         '  TASKSCOPE_LOG_LEVEL is "loud" (string); expected one of fatal, error, warn, info, debug, trace, silent\n',
     );
+  });
+
+  it('turns a switch its variable turned on off with the --no- flag: the flag wins', async () => {
+    const mock = await startMock({ scenario: 'ec2-bridge' });
+    /** The first exposition with a container series, from an agent given `args` and the variable on. */
+    const metricsWith = async (args: string[]): Promise<string> => {
+      const { io } = captureIo();
+      let stop: (signal: string) => void = () => {};
+      const stopped = new Promise<string>((resolve) => {
+        stop = resolve;
+      });
+      let metricsUrl: string | undefined;
+      const program = new Command('taskscope').exitOverride();
+      registerAgentCommand(program, io, {
+        waitForStop: () => stopped,
+        env: { TASKSCOPE_TASK_LABELS: 'true', TASKSCOPE_LOG_LEVEL: 'silent' },
+        forceExit: false,
+        setV8Flags: false,
+        onStarted: (agent) => {
+          metricsUrl = agent.metricsUrl;
+        },
+      });
+      const running = program.parseAsync(
+        ['agent', '--listen', '127.0.0.1:0', '--metadata-url', Object.values(mock.v4Urls)[0]!, ...args],
+        { from: 'user' },
+      );
+      try {
+        return await waitFor('a container series on /metrics', async () => {
+          if (metricsUrl === undefined) return undefined;
+          const text = await (await fetch(metricsUrl)).text();
+          return /^ecs_container_\w+\{[^}]*container_name="/m.test(text) ? text : undefined;
+        });
+      } finally {
+        stop('SIGTERM');
+        await running;
+      }
+    };
+    try {
+      expect(await metricsWith([])).toMatch(/^ecs_container_\w+\{[^}]*cluster="/m);
+      expect(await metricsWith(['--no-task-labels'])).not.toMatch(/^ecs_container_\w+\{[^}]*cluster="/m);
+    } finally {
+      await mock.close();
+    }
   });
 
   it('runs as a real process, logs JSON on stderr only, and exits 0 within 5 s of SIGTERM with OTLP unreachable', async () => {

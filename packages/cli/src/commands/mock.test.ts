@@ -44,8 +44,7 @@ const fargateMetadata = loadFixture('prometheus-community-ecs_exporter/fargate_t
 const fargateStats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
 
 afterEach(() => {
-  delete process.env['TASKSCOPE_FAULT'];
-  delete process.env['TASKSCOPE_SEED'];
+  for (const name of Object.keys(process.env)) if (name.startsWith('TASKSCOPE_')) delete process.env[name];
 });
 
 describe('taskscope mock (in process)', () => {
@@ -69,7 +68,7 @@ describe('taskscope mock (in process)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskscope-mock-'));
     await writeFile(join(dir, 'task.json'), fargateMetadata.text);
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
-    process.env['TASKSCOPE_FAULT'] = '503:/v2/**';
+    process.env['TASKSCOPE_MOCK_FAULT'] = '503:/v2/**';
     const { io, stdout, stderr } = captureIo();
     const exit = main(
       ['mock', '--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
@@ -164,6 +163,38 @@ describe('taskscope mock (in process)', () => {
     }
   });
 
+  it("throttles unless --no-throttle or TASKSCOPE_MOCK_NO_THROTTLE is on, the flag winning; ignores the agent's variables", async () => {
+    // The agent's variables, as a shell that also runs the agent may hold them: never read by the mock.
+    process.env['TASKSCOPE_LISTEN'] = 'nowhere';
+    process.env['TASKSCOPE_NO_THROTTLE'] = 'true';
+    /** Whether 200 requests at once (beyond the burst of 60) meet a 429. */
+    const throttled = async (args: string[]): Promise<boolean> => {
+      const { io, stdout, stderr } = captureIo();
+      const exit = main(['mock', '--scenario', 'ec2-bridge', ...args], io);
+      const urls = await printedUrls(stdout, stderr);
+      const statuses = await Promise.all(
+        Array.from({ length: 200 }, () => get(`${urls['v4']}/task`).then((r) => r.status)),
+      );
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(await exit).toBe(0);
+      return statuses.includes(429);
+    };
+    expect(await throttled([])).toBe(true);
+    for (const word of ['false', '0', 'no', '']) {
+      process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = word;
+      expect([word, await throttled([])]).toEqual([word, true]);
+    }
+    process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = 'true';
+    expect(await throttled([])).toBe(false);
+    expect(await throttled(['--throttle'])).toBe(true);
+    process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = 'banana';
+    const { io, stderr } = captureIo();
+    expect(await main(['mock'], io)).toBe(2);
+    expect(stderr()).toBe(
+      'taskscope: TASKSCOPE_MOCK_NO_THROTTLE is "banana" (string); expected true or false (also 1/0, yes/no, on/off)\n',
+    );
+  });
+
   it('reports an address in use as a bad --listen value', async () => {
     const first = captureIo();
     const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
@@ -195,7 +226,8 @@ describe('taskscope mock (in process)', () => {
     ]) {
       expect(stdout()).toContain(flag);
     }
-    expect(stdout()).toContain('TASKSCOPE_REPLAY_MODE');
+    expect(stdout()).toContain('TASKSCOPE_MOCK_REPLAY_MODE');
+    expect(stdout()).toContain('--throttle');
   });
 });
 

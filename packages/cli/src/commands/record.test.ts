@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadFixture } from '@taskscope/fixtures';
 import { createReplaySource, parseRecording, startMock } from '@taskscope/mock';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../main.js';
 
 function captureIo() {
@@ -17,6 +17,10 @@ function captureIo() {
 const metadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
 const stats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
 const callerId = 'bae32def0ab64f06818e8862e58f8d6d-1819985369';
+
+afterEach(() => {
+  for (const name of Object.keys(process.env)) if (name.startsWith('TASKSCOPE_')) delete process.env[name];
+});
 
 describe('taskscope record', () => {
   it('records a running mock over loopback, scrubs account ids, and the replay serves the same bodies', async () => {
@@ -88,6 +92,35 @@ describe('taskscope record', () => {
       '/metadata/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
       '/stats/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
     ]);
+    await source.close();
+  });
+
+  it("scrubs account ids unless --keep-ids or TASKSCOPE_RECORD_KEEP_IDS is on, the flag winning; ignores the agent's variables", async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-record-'));
+    // The agent's variables, as an image or shell that runs the agent holds them: never read by record.
+    process.env['TASKSCOPE_INTERVAL'] = 'auto';
+    process.env['TASKSCOPE_KEEP_IDS'] = 'true';
+    let n = 0;
+    const keptIds = async (args: string[]): Promise<boolean> => {
+      const out = join(dir, `rec-${n++}.jsonl`);
+      const { io, stderr } = captureIo();
+      const code = await main(
+        ['record', '--from', source.v4Urls['prometheus']!, '--out', out, '--count', '1', ...args],
+        io,
+      );
+      expect([args, code, stderr()]).toEqual([args, 0, '']);
+      return (await readFile(out, 'utf8')).includes('829490980523');
+    };
+    expect(await keptIds([])).toBe(false);
+    for (const word of ['false', '0', 'no', 'off', '']) {
+      process.env['TASKSCOPE_RECORD_KEEP_IDS'] = word;
+      expect([word, await keptIds([])]).toEqual([word, false]);
+      expect([word, await keptIds(['--keep-ids'])]).toEqual([word, true]);
+    }
+    process.env['TASKSCOPE_RECORD_KEEP_IDS'] = 'yes';
+    expect(await keptIds([])).toBe(true);
+    expect(await keptIds(['--no-keep-ids'])).toBe(false);
     await source.close();
   });
 

@@ -11,7 +11,7 @@ import { apiVersionOf } from '@taskscope/wire';
 import { type Command, InvalidArgumentError } from 'commander';
 import { RecordError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { durationArg, option } from '../options.js';
+import { addSwitch, durationArg, option } from '../options.js';
 
 interface RecordFlags {
   readonly from: string;
@@ -23,24 +23,34 @@ interface RecordFlags {
 
 /** `taskscope record --from URL --out FILE [--count N] [--interval DUR] [--keep-ids]`. */
 export function registerRecordCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('record')
     .description('capture a task metadata endpoint into a recording that `taskscope mock --replay` serves')
     .addOption(
-      option('--from <url>', 'base URL of the endpoint: http://…/v2, ECS_CONTAINER_METADATA_URI or …_URI_V4')
+      option(
+        'record',
+        '--from <url>',
+        'base URL of the endpoint: http://…/v2, ECS_CONTAINER_METADATA_URI or …_URI_V4',
+      )
         .argParser(parseBaseUrl)
         .makeOptionMandatory(),
     )
-    .addOption(option('--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
-    .addOption(option('--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
+    .addOption(option('record', '--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
+    .addOption(option('record', '--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
     .addOption(
-      option('--interval <duration>', 'time between samples').default(10_000, '10s').argParser(durationArg),
-    )
-    .addOption(option('--keep-ids', 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)'))
-    .action(async (flags: RecordFlags) => {
-      const lines = await record(flags);
-      io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
-    });
+      option('record', '--interval <duration>', 'time between samples')
+        .default(10_000, '10s')
+        .argParser(durationArg),
+    );
+  addSwitch(command, 'record', {
+    flag: '--keep-ids',
+    description: 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)',
+    oppositeDescription: 'scrub AWS account ids (the default)',
+  });
+  command.action(async (flags: RecordFlags) => {
+    const lines = await record(flags);
+    io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
+  });
 }
 
 async function record(flags: RecordFlags): Promise<number> {
