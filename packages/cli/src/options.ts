@@ -128,10 +128,17 @@ const MAX_DURATION_MS = 86_400_000;
  * command's library checks its own, narrower range (the mock's cadence) and names the field.
  */
 export function durationArg(text: string): number {
-  const ms = parseDurationMs(text);
-  if (ms === undefined || ms > MAX_DURATION_MS)
-    throw new InvalidArgumentError(`expected ${durationWords(0, MAX_DURATION_MS)}`);
-  return ms;
+  return durationArgWithin(0, MAX_DURATION_MS)(text);
+}
+
+/** A commander argParser of a duration from `minMs` to `maxMs` (the mock's `--cadence`: 100ms to 60s). */
+export function durationArgWithin(minMs: number, maxMs: number): (text: string) => number {
+  return (text) => {
+    const ms = parseDurationMs(text);
+    if (ms === undefined || ms < minMs || ms > maxMs)
+      throw new InvalidArgumentError(`expected ${durationWords(minMs, maxMs)}`);
+    return ms;
+  };
 }
 
 /** A commander argParser: `HOST:PORT` (IPv6 hosts in brackets) → `{ host, port }`; port 0 picks a free port. */

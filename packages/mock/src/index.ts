@@ -69,5 +69,11 @@ export {
   recordedPaths,
 } from './sources/recording.js';
 export { createReplaySource, type ReplayMode, type ReplaySourceOptions } from './sources/replay-source.js';
-export { DEFAULT_SCENARIO, type MockSourceOptions, resolveSource } from './sources/resolve-source.js';
+export {
+  DEFAULT_SCENARIO,
+  MAX_CADENCE_MS,
+  MIN_CADENCE_MS,
+  type MockSourceOptions,
+  resolveSource,
+} from './sources/resolve-source.js';
 export { createStaticSource, type StaticSourceOptions } from './sources/static-source.js';

@@ -105,10 +105,15 @@ describe('taskscope mock (in process)', () => {
         ['--listen', 'nowhere'],
         `option '--listen <host:port>' argument 'nowhere' is invalid. expected HOST:PORT`,
       ],
+      ...['fast', '0ms', '5ms', '99ms', '61s', '2m', '1h'].map((cadence): [string[], string] => [
+        ['--cadence', cadence],
+        `option '--cadence <duration>' argument '${cadence}' is invalid. expected a duration from 100ms to 1m, such as 500ms, 10s or 1m`,
+      ]),
       [
-        ['--cadence', 'fast'],
-        `option '--cadence <duration>' argument 'fast' is invalid. expected a duration from 0ms to 24h, such as 500ms, 10s or 1m`,
+        ['--fault', ''],
+        `option '--fault <spec>' argument '' is invalid. fault "": field "SPEC" is "" (string); expected KIND[:PATH_GLOB][@PROBABILITY]`,
       ],
+      [['--fault', '  '], `option '--fault <spec>' argument '  ' is invalid. fault "  "`],
       [
         ['--start-time', 'yesterday'],
         `option '--start-time <iso>' argument 'yesterday' is invalid. expected an ISO 8601 date-time`,

@@ -3,6 +3,8 @@ import { type HostPort, isTaskscopeError } from '@taskscope/input';
 import {
   builtInScenarioNames,
   DEFAULT_SCENARIO,
+  MAX_CADENCE_MS,
+  MIN_CADENCE_MS,
   type MockServer,
   parseFault,
   parseRecording,
@@ -14,7 +16,7 @@ import { parseTaskMetadata, parseTaskStats, WireSchemaError } from '@taskscope/w
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { addSwitch, durationArg, hostPortArg, nonNegativeIntegerArg, option } from '../options.js';
+import { addSwitch, durationArgWithin, hostPortArg, nonNegativeIntegerArg, option } from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 
 interface MockFlags {
@@ -81,8 +83,8 @@ export function registerMockCommand(
       option(
         'mock',
         '--cadence <duration>',
-        "stats refresh cadence, e.g. 1s or 10s (default: the scenario's)",
-      ).argParser(durationArg),
+        "stats refresh cadence, 100ms to 60s, e.g. 1s or 10s (default: the scenario's)",
+      ).argParser(durationArgWithin(MIN_CADENCE_MS, MAX_CADENCE_MS)),
     )
     .addOption(
       option(
@@ -226,7 +228,8 @@ async function readRecording(file: string): Promise<Recording> {
 
 /** Commander collects repeated `--fault`s; TASKSCOPE_MOCK_FAULT may hold several separated by spaces. */
 function collectFault(value: string, previous: string[]): string[] {
-  const specs = value.split(/\s+/).filter((spec) => spec !== '');
+  // An empty SPEC is a mistake (a variable expanded to nothing), not "no fault": parseFault says so.
+  const specs = value.trim() === '' ? [value] : value.split(/\s+/).filter((spec) => spec !== '');
   for (const spec of specs) {
     try {
       parseFault(spec);

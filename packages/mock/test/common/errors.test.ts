@@ -87,6 +87,21 @@ describe('the mock on the one error model', () => {
     );
   });
 
+  it("refuses a cadenceMs outside a scenario file's range, 100 to 60000 ms, as MOCK_CONFIG", async () => {
+    for (const cadenceMs of [0, 5, 99, 60_001, 3_600_000, 100.5, Number.NaN]) {
+      const error = thrown(() =>
+        resolveSourceSync({ scenario: 'fargate-web', cadenceMs }, 0),
+      ) as MockInputError;
+      expect(error).toBeInstanceOf(MockInputError);
+      expect([cadenceMs, error.code, error.field]).toEqual([cadenceMs, 'MOCK_CONFIG', 'cadenceMs']);
+      expect(error.message).toMatch(
+        /^mock options: field "cadenceMs" is .+; expected whole milliseconds from 100 to 60000$/,
+      );
+      await expect(entry.startMock({ cadenceMs })).rejects.toBeInstanceOf(MockInputError);
+    }
+    for (const cadenceMs of [100, 60_000]) expect(() => resolveSourceSync({ cadenceMs }, 0)).not.toThrow();
+  });
+
   it('reads listen addresses in the shared HOST:PORT grammar and rejects others as MOCK_CONFIG', () => {
     expect(listenAddress('127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
     expect(listenAddress(' [::1]:9780 ')).toEqual({ host: '::1', port: 9780 });
