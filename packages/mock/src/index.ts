@@ -8,6 +8,7 @@ export {
   MOCK_ERROR_CODES,
   type MockErrorCode,
   MockInputError,
+  MockListenError,
   RecordingError,
 } from './common/errors.js';
 export { parseJsonLossless, stringifyJson } from './common/json-text.js';

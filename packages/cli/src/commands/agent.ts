@@ -1,14 +1,14 @@
 import {
   type AgentFlags,
+  AgentListenError,
   type RunningAgent,
   readAgentConfig,
-  SHUTDOWN_BUDGET_MS,
   startAgent,
 } from '@taskscope/agent';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { addSwitch, option } from '../options.js';
-import { type WaitForStop, waitForSignal } from './signals.js';
+import { addSwitch, envNameOf, option } from '../options.js';
+import { armProcessShutdown, type WaitForStop, waitForSignal } from './signals.js';
 import { applyAgentV8Flags } from './v8-flags.js';
 
 /** What the agent command needs from its surroundings; injectable for tests. */
@@ -122,6 +122,14 @@ export function registerAgentCommand(
     { readsEnv: false },
   );
   command.action(async (_options: unknown, command: Command) => {
+    // The stop is armed before anything else starts: a signal during config reading, the V8
+    // flags, the OTLP SDK's loading or listen stops the agent as soon as it runs (exit 0).
+    if (deps.forceExit) armProcessShutdown();
+    let stopSignal: string | undefined;
+    const stopped = deps.waitForStop().then((signal) => {
+      stopSignal = signal;
+      return signal;
+    });
     // Only what was typed is passed as a flag: readAgentConfig reads TASKSCOPE_* itself, so
     // a bad value is reported under the name the user actually set.
     const flags: Record<string, unknown> = {};
@@ -131,20 +139,26 @@ export function registerAgentCommand(
     }
     // AgentConfigError and AgentListenError are input errors: main prints them, exit 2.
     const config = readAgentConfig({ flags: flags as AgentFlags, env: deps.env });
+    // A signal that came while the modules loaded: nothing to start. One turn of the microtask
+    // queue runs the `then` above if its promise had settled already.
+    await null;
+    if (stopSignal !== undefined) return;
     const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
-    const agent: RunningAgent = await startAgent(config, v8Flags ? { v8Flags } : {});
+    const agent = await startAgent(config, v8Flags ? { v8Flags } : {}).catch((error: unknown) => {
+      // The agent names the flag; the address may have come from its variable.
+      const listenEnv = envNameOf('--listen');
+      if (
+        error instanceof AgentListenError &&
+        flags['listen'] === undefined &&
+        deps.env[listenEnv] !== undefined
+      )
+        throw new AgentListenError(error.host, error.port, error.systemCode, error.cause, listenEnv);
+      throw error;
+    });
     deps.onStarted?.(agent);
-    const signal = await deps.waitForStop();
-    if (deps.forceExit) {
-      // The contract: exit 0 within 5 s of SIGTERM/SIGINT, whatever hangs; a second signal
-      // means "now".
-      const guard = setTimeout(() => process.exit(0), SHUTDOWN_BUDGET_MS + 300);
-      guard.unref();
-      process.once(signal as NodeJS.Signals, () => process.exit(0));
-      await agent.stop();
-      clearTimeout(guard);
-      return;
-    }
+    // A signal during the start lands here at once; the agent stops within its budget, and a
+    // real process exits 0 at FORCED_EXIT_MS after the signal whatever hangs.
+    await stopped;
     await agent.stop();
   });
 }

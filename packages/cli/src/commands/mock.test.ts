@@ -200,15 +200,42 @@ describe('taskscope mock (in process)', () => {
     );
   });
 
-  it('reports an address in use as a bad --listen value', async () => {
+  it('reports an address it cannot listen on in one line naming --listen, the value and why, exit 2', async () => {
     const first = captureIo();
     const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
     const port = new URL((await printedUrls(first.stdout, first.stderr))['v2']!).port;
-    const { io, stderr } = captureIo();
-    expect(await main(['mock', '--listen', `127.0.0.1:${port}`], io)).toBe(2);
-    expect(stderr()).toContain(
-      `option '--listen <host:port>' argument '127.0.0.1:${port}' cannot be used (EADDRINUSE)`,
-    );
+    const expected = '; expected a free port on an address of this host (port 0 picks one)\n';
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [
+        ['--listen', `127.0.0.1:${port}`],
+        {},
+        `--listen 127.0.0.1:${port}: address in use (another process listens there)`,
+      ],
+      // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host.
+      [['--listen', '192.0.2.1:0'], {}, '--listen 192.0.2.1:0: not an address of this host'],
+      [
+        ['--listen', '999.1.1.1:0'],
+        {},
+        '--listen 999.1.1.1:0: not an IP address or a host name that resolves',
+      ],
+      [
+        [],
+        { TASKSCOPE_MOCK_LISTEN: `127.0.0.1:${port}` },
+        `TASKSCOPE_MOCK_LISTEN 127.0.0.1:${port}: address in use`,
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      Object.assign(process.env, env);
+      const { io, stderr, stdout } = captureIo();
+      expect([args, await main(['mock', ...args], io)]).toEqual([args, 2]);
+      expect(stderr()).toMatch(
+        new RegExp(
+          `^taskscope: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      );
+      expect(stdout()).toBe('');
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
     process.emit('SIGTERM', 'SIGTERM');
     expect(await running).toBe(0);
   });

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type HostPort, isTaskscopeError } from '@taskscope/input';
+import type { HostPort } from '@taskscope/input';
 import {
   builtInScenarioNames,
   DEFAULT_SCENARIO,
   MAX_CADENCE_MS,
   MIN_CADENCE_MS,
+  MockListenError,
   type MockServer,
   parseFault,
   parseRecording,
@@ -16,7 +17,14 @@ import { parseTaskMetadata, parseTaskStats, WireSchemaError } from '@taskscope/w
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { addSwitch, durationArgWithin, hostPortArg, nonNegativeIntegerArg, option } from '../options.js';
+import {
+  addSwitch,
+  durationArgWithin,
+  envNameOf,
+  hostPortArg,
+  nonNegativeIntegerArg,
+  option,
+} from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 
 interface MockFlags {
@@ -104,7 +112,9 @@ export function registerMockCommand(
     oppositeDescription: 'throttle like the real endpoint (the default)',
   });
   command.action(async (flags: MockFlags) => {
-    const mock = await startFromFlags(flags);
+    const listenField =
+      command.getOptionValueSource('listen') === 'env' ? envNameOf('--listen', 'mock') : '--listen';
+    const mock = await startFromFlags(flags, listenField);
     const first = mock.endpoints[0];
     const v3 = first === undefined ? `${mock.url}/v3` : mock.v3Urls[first.containerName];
     const v4 = first === undefined ? `${mock.url}/v4` : mock.v4Urls[first.containerName];
@@ -114,7 +124,7 @@ export function registerMockCommand(
   });
 }
 
-async function startFromFlags(flags: MockFlags): Promise<MockServer> {
+async function startFromFlags(flags: MockFlags, listenField: string): Promise<MockServer> {
   const chosen = [
     flags.scenario !== undefined && '--scenario',
     (flags.taskMetadata !== undefined || flags.taskStats !== undefined) && '--task-metadata/--task-stats',
@@ -151,22 +161,11 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
   try {
     return await startMock(options);
   } catch (error) {
-    // The mock's input errors (scenario, fault, recording, options) keep their own codes.
-    if (isTaskscopeError(error)) throw error;
-    throw listenError(error, flags.listen);
+    // The mock names its option `listen`; the user typed the flag or set its variable.
+    if (error instanceof MockListenError)
+      throw new MockListenError(error.host, error.port, error.systemCode, error.cause, listenField);
+    throw error;
   }
-}
-
-/** An address the OS refused as a UsageError naming the flag; anything else unchanged. */
-function listenError(error: unknown, listen: HostPort): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-    return new UsageError(
-      `option '--listen <host:port>' argument '${listen.host}:${listen.port}' cannot be used (${code}); expected a free local address`,
-      { cause: error },
-    );
-  }
-  return error;
 }
 
 async function readText(flag: string, file: string): Promise<string> {

@@ -20,7 +20,13 @@ function thrown(run: () => unknown): unknown {
 describe('the mock on the one error model', () => {
   it('exports its codes from the package entry, named AREA_SUBJECT', () => {
     expect(entry.MOCK_ERROR_CODES).toBe(MOCK_ERROR_CODES);
-    expect([...MOCK_ERROR_CODES]).toEqual(['MOCK_CONFIG', 'MOCK_FAULT', 'MOCK_RECORDING', 'MOCK_SCENARIO']);
+    expect([...MOCK_ERROR_CODES]).toEqual([
+      'MOCK_CONFIG',
+      'MOCK_FAULT',
+      'MOCK_LISTEN',
+      'MOCK_RECORDING',
+      'MOCK_SCENARIO',
+    ]);
     for (const code of MOCK_ERROR_CODES) expect(code).toMatch(/^MOCK_[A-Z]+$/);
   });
 
