@@ -156,7 +156,7 @@ describe('taskscope mock (in process)', () => {
         ['--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
         `--task-metadata ${join(dir, 'task.json')}: task metadata: field "Cluster" is 1 (number); expected a string`,
       ],
-      [['--bogus'], `error: unknown option '--bogus'`],
+      [['--bogus'], `error: unknown option '--bogus'\noptions of mock: --listen, --scenario,`, 2],
     ];
     for (const [args, message, lines = 1] of cases) {
       const { io, stderr, stdout } = captureIo();
