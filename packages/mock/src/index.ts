@@ -69,7 +69,12 @@ export {
   type RecordingHeader,
   recordedPaths,
 } from './sources/recording.js';
-export { createReplaySource, type ReplayMode, type ReplaySourceOptions } from './sources/replay-source.js';
+export {
+  assertReplayable,
+  createReplaySource,
+  type ReplayMode,
+  type ReplaySourceOptions,
+} from './sources/replay-source.js';
 export {
   DEFAULT_SCENARIO,
   MAX_CADENCE_MS,

@@ -90,6 +90,17 @@ describe('taskscope mock (in process)', () => {
       join(dir, 'bad.jsonl'),
       '{"format":"taskscope-recording","version":2,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}\n',
     );
+    const header =
+      '{"format":"taskscope-recording","version":1,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}\n';
+    await writeFile(join(dir, 'header-only.jsonl'), header);
+    await writeFile(
+      join(dir, 'errors-only.jsonl'),
+      `${header}{"offsetMs":0,"path":"","status":404,"rawBody":"not found"}\n{"offsetMs":1,"path":"/task","status":404,"rawBody":"not found"}\n`,
+    );
+    await writeFile(
+      join(dir, 'no-id.jsonl'),
+      `${header}{"offsetMs":0,"path":"/task","status":200,"body":{"Cluster":"c","Containers":[]}}\n`,
+    );
     await writeFile(join(dir, 'task.json'), '{"Cluster": 1}');
     await writeFile(join(dir, 'notjson.json'), 'nope');
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
@@ -143,6 +154,18 @@ describe('taskscope mock (in process)', () => {
       [
         ['--replay', join(dir, 'bad.jsonl')],
         `--replay ${join(dir, 'bad.jsonl')} line 1 (the header): field "version" is 2 (number); expected one of 1`,
+      ],
+      [
+        ['--replay', join(dir, 'header-only.jsonl')],
+        `--replay ${join(dir, 'header-only.jsonl')}: field "responses" is 0 (number); expected at least one recorded response (the file has only its header)`,
+      ],
+      [
+        ['--replay', join(dir, 'errors-only.jsonl')],
+        `--replay ${join(dir, 'errors-only.jsonl')}: field "responses" is "2 with status 404" (string); expected at least one 200 response`,
+      ],
+      [
+        ['--replay', join(dir, 'no-id.jsonl')],
+        `--replay ${join(dir, 'no-id.jsonl')}: field "container id" is missing; expected a DockerId to serve under`,
       ],
       [
         ['--replay', join(dir, 'missing.jsonl')],

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { HostPort } from '@taskscope/input';
 import {
+  assertReplayable,
   builtInScenarioNames,
   DEFAULT_SCENARIO,
   MAX_CADENCE_MS,
@@ -222,7 +223,11 @@ function checkPayload(flag: string, file: string, json: unknown, parse: (payload
 
 async function readRecording(file: string): Promise<Recording> {
   // A bad line is the mock's RecordingError (MOCK_RECORDING): main prints it, exit 2.
-  return parseRecording(await readText('--replay', file), `--replay ${file}`);
+  const origin = `--replay ${file}`;
+  const recording = parseRecording(await readText('--replay', file), origin);
+  // A recording that parses but has nothing to serve (MOCK_RECORDING too), named by its file.
+  assertReplayable(recording, origin);
+  return recording;
 }
 
 /** Commander collects repeated `--fault`s; TASKSCOPE_MOCK_FAULT may hold several separated by spaces. */

@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMetadataClient, MetadataClientError } from '@taskscope/client';
 import {
@@ -53,13 +54,25 @@ export function registerRecordCommand(program: Command, io: CliIo): void {
   });
 }
 
+/**
+ * The paths whose answer a replay needs: every sample's task metadata and stats (and, on v3/v4,
+ * the calling container's). They must answer 200; other paths (v2's per-container ones, which
+ * answer 400 for a container without stats) are recorded as they answered.
+ */
+function mustAnswer200(api: string, path: string): boolean {
+  return api === 'v2' ? path === '/metadata' || path === '/stats' : true;
+}
+
 async function record(flags: RecordFlags): Promise<number> {
   const api = apiVersionOf(flags.from);
   const scrub = flags.keepIds ? (text: string) => text : createAccountScrubber();
   const client = createMetadataClient({ metadataUrl: flags.from.replace(/\/+$/, ''), timeoutMs: 5000 });
+  // Written beside --out and renamed onto it only once every sample is in: a failed record
+  // leaves nothing behind (and never a header-only or half file under the name asked for).
+  const partial = join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.partial`);
   let file: Awaited<ReturnType<typeof open>>;
   try {
-    file = await open(flags.out, 'w');
+    file = await open(partial, 'w');
   } catch (error) {
     await client.close();
     throw new UsageError(
@@ -68,18 +81,24 @@ async function record(flags: RecordFlags): Promise<number> {
     );
   }
   let written = 0;
+  let complete = false;
   try {
     await file.write(`${formatRecordingHeader(api, new Date())}\n`);
     const startedMs = performance.now();
     const capture = async (path: string) => {
+      const url = `${flags.from}${path}`;
       const response = await client.request(path).catch((error: unknown) => {
         // Anything but the endpoint's failures passes on as it is: a bug (main prints its
         // stack) or an input error with its own code.
         if (!(error instanceof MetadataClientError) || error.origin !== 'world') throw error;
-        throw new RecordError(`record: ${flags.from}${path}: ${error.message}`, `${flags.from}${path}`, {
-          cause: error,
-        });
+        throw new RecordError(`record: ${url}: ${error.message}`, url, { cause: error });
       });
+      if (response.status !== 200 && mustAnswer200(api, path)) {
+        throw new RecordError(
+          `record: ${url}: answered ${response.status}; expected 200 (is --from the endpoint's base URL, such as ECS_CONTAINER_METADATA_URI_V4?); nothing written to ${flags.out}`,
+          url,
+        );
+      }
       const offsetMs = performance.now() - startedMs;
       await file.write(
         `${formatRecordingLine({ offsetMs, path, status: response.status, text: scrub(response.text) })}\n`,
@@ -99,9 +118,20 @@ async function record(flags: RecordFlags): Promise<number> {
       await capture('/stats');
       for (const path of recordedPaths('v2', dockerIdsOf(task.json)).slice(2)) await capture(path);
     }
+    complete = true;
   } finally {
     await file.close();
     await client.close();
+    if (!complete) await rm(partial, { force: true });
+  }
+  try {
+    await rename(partial, flags.out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new UsageError(
+      `--out ${flags.out}: cannot be written (${(error as NodeJS.ErrnoException).code ?? error}); expected a writable file`,
+      { cause: error },
+    );
   }
   return written;
 }
