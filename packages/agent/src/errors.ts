@@ -26,8 +26,34 @@ export class AgentConfigError extends inputErrorClass(
 ) {}
 
 /**
+ * Why an address cannot be listened on, in words, from the system's code: what a user can act
+ * on, not `listen EADDRNOTAVAIL: address not available`.
+ */
+export function listenFailureWords(systemCode: string | undefined, cause: unknown): string {
+  switch (systemCode) {
+    case 'EADDRINUSE':
+      return 'address in use (another process listens there)';
+    case 'EADDRNOTAVAIL':
+      return 'not an address of this host';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_AGAIN':
+      return 'not an IP address or a host name that resolves';
+    case 'EAFNOSUPPORT':
+      return 'an address family this host does not support';
+    default:
+      return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+/**
  * The agent's HTTP server cannot listen on the configured address (taken by another process,
- * not an address of this host, a privileged port). Origin `input`: the user picks the address.
+ * not an address of this host, a name that does not resolve, a privileged port). Origin
+ * `input`: the user picks the address. One line: `--listen 127.0.0.1:9780: address in use
+ * (…); expected a free port on an address of this host (port 0 picks one)`.
  */
 export class AgentListenError extends TaskscopeError {
   override readonly name = 'AgentListenError';
@@ -35,18 +61,16 @@ export class AgentListenError extends TaskscopeError {
   constructor(
     readonly host: string,
     readonly port: number,
-    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `EACCES`), when it gave one. */
+    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, `EACCES`), when it gave one. */
     readonly systemCode: string | undefined,
     cause: unknown,
+    /** The setting that gave the address, for the message: `--listen` or `TASKSCOPE_LISTEN`. */
+    readonly field = '--listen',
   ) {
-    const reason =
-      systemCode === 'EADDRINUSE'
-        ? 'the port is in use'
-        : `${cause instanceof Error ? cause.message : String(cause)}`;
     super(
       'AGENT_LISTEN',
       'input',
-      `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${reason}; expected a free local address`,
+      `${field} ${host.includes(':') ? `[${host}]` : host}:${port}: ${listenFailureWords(systemCode, cause)}; expected a free port on an address of this host (port 0 picks one)`,
       { cause },
     );
   }

@@ -32,7 +32,7 @@ test('an address in use is an AgentListenError (AGENT_LISTEN, origin input: exit
     'EADDRINUSE',
   ]);
   expect(listenError.message).toBe(
-    `cannot listen on 127.0.0.1:${port}: the port is in use; expected a free local address`,
+    `--listen 127.0.0.1:${port}: address in use (another process listens there); expected a free port on an address of this host (port 0 picks one)`,
   );
 });
 

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, TaskscopeError } from '@taskscope/input';
@@ -20,10 +20,41 @@ it('lists every command in the top-level help, exit 0', async () => {
     expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
 });
 
-it('rejects an unknown command with exit 2 and names it', async () => {
+it('rejects an unknown command with exit 2, names it, suggests the closest and lists the commands', async () => {
+  const commands =
+    'commands: agent, demo, mock, record; options: --version, --help; taskscope --help tells more\n';
+  for (const [argv, message] of [
+    [['agnet'], "error: unknown command 'agnet'\n(Did you mean agent?)\n"],
+    // A --help after a command that does not exist printed the top-level help, exit 0.
+    [['top', '--help'], "error: unknown command 'top'\n"],
+    [['help', 'top'], "error: unknown command 'top'\n"],
+    [['--bogus'], "error: unknown option '--bogus'\n"],
+  ] as const) {
+    const io = capture();
+    expect([argv, await main(argv, io)]).toEqual([argv, 2]);
+    expect(io.err.join('')).toBe(message + commands);
+    expect(io.out.join('')).toBe('');
+  }
+});
+
+it('rejects an unknown option of a command with exit 2, the closest and the list of its options', async () => {
   const io = capture();
-  expect(await main(['agnet'], io)).toBe(2);
-  expect(io.err.join('')).toContain("unknown command 'agnet'");
+  expect(await main(['record', '--from', 'http://127.0.0.1:9/v4/x', '--out', 'x', '--keep-id'], io)).toBe(2);
+  expect(io.err.join('')).toBe(
+    "error: unknown option '--keep-id'\n(Did you mean --keep-ids?)\n" +
+      'options of record: --from, --out, --count, --interval, --keep-ids, --no-keep-ids, --help; taskscope record --help tells more\n',
+  );
+});
+
+it('prints the version of the package with --version and -V, exit 0', async () => {
+  const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  for (const flag of ['--version', '-V']) {
+    const io = capture();
+    expect(await main([flag], io)).toBe(0);
+    expect(io.out.join('')).toBe(`${version}\n`);
+  }
 });
 
 it("loads only the named command, so a command's help shows its own flags", async () => {

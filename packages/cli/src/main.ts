@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { exitCodeOf, isTaskscopeError } from '@taskscope/input';
 import { Command, CommanderError } from 'commander';
-import { registerCommands } from './commands/index.js';
+import { COMMAND_LOADERS, registerCommands } from './commands/index.js';
 import { type CliIo, processIo } from './io.js';
 import { USAGE_EXIT_CODE } from './options.js';
 
@@ -8,17 +9,62 @@ import { USAGE_EXIT_CODE } from './options.js';
 export type { CliIo } from './io.js';
 export { processIo } from './io.js';
 
+// src/main.ts and dist/main.js are both one level below the package's manifest.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The program with the command `argv` names registered (every command when it names none). */
 export async function createProgram(argv: readonly string[] = [], io: CliIo = processIo): Promise<Command> {
   const program = new Command('taskscope')
     .description('Observability for ECS and Fargate tasks, from the task metadata endpoint')
+    .version(version, '-V, --version', 'print the version')
     .showHelpAfterError(false)
-    .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   await registerCommands(program, io, argv);
-  for (const command of program.commands)
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const commands = program.commands.map((command) => command.name());
+  program.exitOverride(
+    explainUnknown(
+      io,
+      `commands: ${commands.join(', ')}; options: --version, --help; taskscope --help tells more`,
+    ),
+  );
+  for (const command of program.commands) {
+    const flags = [...command.options.map((option) => option.long), '--help'].filter(Boolean);
+    command
+      .exitOverride(
+        explainUnknown(
+          io,
+          `options of ${command.name()}: ${flags.join(', ')}; taskscope ${command.name()} --help tells more`,
+        ),
+      )
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  }
   return program;
+}
+
+/**
+ * After commander's own "unknown command/option" line (with its "Did you mean …?"), a line
+ * with what exists: a typo's fix is then on screen whether or not commander found a near match.
+ */
+function explainUnknown(io: CliIo, allowed: string): (error: CommanderError) => never {
+  return (error) => {
+    if (error.code === 'commander.unknownCommand' || error.code === 'commander.unknownOption')
+      io.stderr(`${allowed}\n`);
+    throw error;
+  };
+}
+
+/**
+ * What commander is to parse. A first word that is no command (`taskscope top --help`) is
+ * parsed alone, so commander reports it as unknown rather than printing the top-level help
+ * for the `--help` after it and exiting 0.
+ */
+function argumentsToParse(argv: readonly string[]): string[] {
+  const [first, second] = argv;
+  // `taskscope help top` the same.
+  if (first === 'help' && second !== undefined && !(second in COMMAND_LOADERS)) return [second];
+  if (first === undefined || first.startsWith('-') || first in COMMAND_LOADERS || first === 'help')
+    return [...argv];
+  return [first];
 }
 
 /**
@@ -31,7 +77,7 @@ export async function createProgram(argv: readonly string[] = [], io: CliIo = pr
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await (await createProgram(argv, io)).parseAsync([...argv], { from: 'user' });
+    await (await createProgram(argv, io)).parseAsync(argumentsToParse(argv), { from: 'user' });
     return 0;
   } catch (error) {
     return reportFailure(error, io);

@@ -8,6 +8,7 @@ export {
   MOCK_ERROR_CODES,
   type MockErrorCode,
   MockInputError,
+  MockListenError,
   RecordingError,
 } from './common/errors.js';
 export { parseJsonLossless, stringifyJson } from './common/json-text.js';
@@ -68,6 +69,17 @@ export {
   type RecordingHeader,
   recordedPaths,
 } from './sources/recording.js';
-export { createReplaySource, type ReplayMode, type ReplaySourceOptions } from './sources/replay-source.js';
-export { DEFAULT_SCENARIO, type MockSourceOptions, resolveSource } from './sources/resolve-source.js';
+export {
+  assertReplayable,
+  createReplaySource,
+  type ReplayMode,
+  type ReplaySourceOptions,
+} from './sources/replay-source.js';
+export {
+  DEFAULT_SCENARIO,
+  MAX_CADENCE_MS,
+  MIN_CADENCE_MS,
+  type MockSourceOptions,
+  resolveSource,
+} from './sources/resolve-source.js';
 export { createStaticSource, type StaticSourceOptions } from './sources/static-source.js';

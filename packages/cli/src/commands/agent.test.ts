@@ -3,7 +3,8 @@ import { startMock } from '@taskscope/mock';
 import { spawnSource, waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../main.js';
+import { type CliIo, main, reportFailure } from '../main.js';
+import { registerAgentCommand } from './agent.js';
 import { registerDemoCommand } from './demo.js';
 import { AGENT_V8_FLAGS } from './v8-flags.js';
 
@@ -30,6 +31,97 @@ describe('taskscope agent', () => {
         '  --exporters is "prometheus,statsd" (string); expected a comma list of prometheus, otlp, emf ("statsd" is not one)\n' +
         '  TASKSCOPE_LOG_LEVEL is "loud" (string); expected one of fatal, error, warn, info, debug, trace, silent\n',
     );
+  });
+
+  it('reports an address it cannot listen on in one line naming --listen, the value and why, exit 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const expected = '; expected a free port on an address of this host (port 0 picks one)\n';
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [
+        ['--listen', `127.0.0.1:${port}`],
+        {},
+        `--listen 127.0.0.1:${port}: address in use (another process listens there)`,
+      ],
+      // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host.
+      [['--listen', '192.0.2.1:0'], {}, '--listen 192.0.2.1:0: not an address of this host'],
+      [
+        ['--listen', '999.1.1.1:0'],
+        {},
+        '--listen 999.1.1.1:0: not an IP address or a host name that resolves',
+      ],
+      [
+        [],
+        { TASKSCOPE_LISTEN: `127.0.0.1:${port}` },
+        `TASKSCOPE_LISTEN 127.0.0.1:${port}: address in use (another process listens there)`,
+      ],
+    ];
+    try {
+      for (const [args, env, message] of cases) {
+        const { io, stderr } = captureIo();
+        const program = new Command('taskscope').exitOverride();
+        registerAgentCommand(program, io, {
+          waitForStop: () => new Promise(() => {}),
+          env: { ...env, TASKSCOPE_LOG_LEVEL: 'silent' },
+          forceExit: false,
+          setV8Flags: false,
+        });
+        const error = await program
+          .parseAsync(['agent', '--metadata-url', 'http://127.0.0.1:9/v4/x', ...args], { from: 'user' })
+          .then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+        expect([args, reportFailure(error, io)]).toEqual([args, 2]);
+        expect(stderr()).toBe(`taskscope: ${message}${expected}`);
+      }
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('turns a switch its variable turned on off with the --no- flag: the flag wins', async () => {
+    const mock = await startMock({ scenario: 'ec2-bridge' });
+    /** The first exposition with a container series, from an agent given `args` and the variable on. */
+    const metricsWith = async (args: string[]): Promise<string> => {
+      const { io } = captureIo();
+      let stop: (signal: string) => void = () => {};
+      const stopped = new Promise<string>((resolve) => {
+        stop = resolve;
+      });
+      let metricsUrl: string | undefined;
+      const program = new Command('taskscope').exitOverride();
+      registerAgentCommand(program, io, {
+        waitForStop: () => stopped,
+        env: { TASKSCOPE_TASK_LABELS: 'true', TASKSCOPE_LOG_LEVEL: 'silent' },
+        forceExit: false,
+        setV8Flags: false,
+        onStarted: (agent) => {
+          metricsUrl = agent.metricsUrl;
+        },
+      });
+      const running = program.parseAsync(
+        ['agent', '--listen', '127.0.0.1:0', '--metadata-url', Object.values(mock.v4Urls)[0]!, ...args],
+        { from: 'user' },
+      );
+      try {
+        return await waitFor('a container series on /metrics', async () => {
+          if (metricsUrl === undefined) return undefined;
+          const text = await (await fetch(metricsUrl)).text();
+          return /^ecs_container_\w+\{[^}]*container_name="/m.test(text) ? text : undefined;
+        });
+      } finally {
+        stop('SIGTERM');
+        await running;
+      }
+    };
+    try {
+      expect(await metricsWith([])).toMatch(/^ecs_container_\w+\{[^}]*cluster="/m);
+      expect(await metricsWith(['--no-task-labels'])).not.toMatch(/^ecs_container_\w+\{[^}]*cluster="/m);
+    } finally {
+      await mock.close();
+    }
   });
 
   it('runs as a real process, logs JSON on stderr only, and exits 0 within 5 s of SIGTERM with OTLP unreachable', async () => {
@@ -91,6 +183,47 @@ describe('taskscope agent', () => {
       await mock.close();
     }
   }, 90_000);
+});
+
+describe('taskscope agent: SIGTERM during the start', () => {
+  const probe = new URL('../../test/signal-probe.mjs', import.meta.url).href;
+  // Each moment is an event of the child's start (test/signal-probe.mjs sends the SIGTERM when
+  // it happens): just after the process can catch it, while the V8 flags are set (after the
+  // config is read), and as the server starts to listen (after the OTLP SDK has loaded).
+  for (const at of ['armed', 'v8-flags', 'listen']) {
+    it(`exits 0 within 5 s of a SIGTERM at "${at}"`, async () => {
+      const mock = await startMock({ scenario: 'ec2-bridge' });
+      const child = spawnSource(
+        'packages/cli/src/bin.ts',
+        ['agent', '--listen', '127.0.0.1:0', '--exporters', 'prometheus,otlp', '--log-level', 'silent'],
+        {
+          env: {
+            ...process.env,
+            NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${probe}`.trim(),
+            TASKSCOPE_TEST_SIGTERM_AT: at,
+            ECS_CONTAINER_METADATA_URI_V4: Object.values(mock.v4Urls)[0]!,
+            // Nothing listens on port 0: an export would fail at once, never hang.
+            OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:0',
+          },
+        },
+      );
+      try {
+        // The child kills itself at the event, and says so on stderr.
+        await child.waitForOutput(
+          'the probe to send SIGTERM',
+          ({ stderr }) => (stderr.includes('signal-probe: SIGTERM sent') ? true : undefined),
+          { timeoutMs: 60_000 },
+        );
+        const sentMs = performance.now();
+        const code = await child.exited;
+        expect(performance.now() - sentMs).toBeLessThan(5000);
+        expect([code, child.stderr()]).toEqual([0, 'signal-probe: SIGTERM sent\n']);
+      } finally {
+        child.kill();
+        await mock.close();
+      }
+    }, 90_000);
+  }
 });
 
 describe('taskscope demo', () => {

@@ -1,14 +1,14 @@
 import {
   type AgentFlags,
+  AgentListenError,
   type RunningAgent,
   readAgentConfig,
-  SHUTDOWN_BUDGET_MS,
   startAgent,
 } from '@taskscope/agent';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { option } from '../options.js';
-import { type WaitForStop, waitForSignal } from './signals.js';
+import { addSwitch, envNameOf, option } from '../options.js';
+import { armProcessShutdown, type WaitForStop, waitForSignal } from './signals.js';
 import { applyAgentV8Flags } from './v8-flags.js';
 
 /** What the agent command needs from its surroundings; injectable for tests. */
@@ -47,63 +47,118 @@ export function registerAgentCommand(
     setV8Flags: true,
   },
 ): void {
-  program
+  const command = program
     .command('agent')
     .description(
       'the sidecar: poll the task metadata endpoint, compute, export (logs on stderr, EMF on stdout)',
     )
     .addOption(
       option(
+        'agent',
         '--metadata-url <url>',
         'base URL of the task metadata endpoint (default: ECS_CONTAINER_METADATA_URI_V4, then ECS_CONTAINER_METADATA_URI, then http://169.254.170.2/v2)',
       ),
     )
     .addOption(
-      option('--listen <host:port>', 'HTTP server for /metrics, the API and the page (default 0.0.0.0:9780)'),
+      option(
+        'agent',
+        '--listen <host:port>',
+        'HTTP server for /metrics, the API and the page (default 0.0.0.0:9780)',
+      ),
     )
     .addOption(
       option(
+        'agent',
         '--interval <duration|auto>',
         'poll period, ≥ 100ms; auto learns the refresh cadence (default auto)',
       ),
     )
-    .addOption(option('--exporters <list>', 'comma list of prometheus, otlp, emf (default prometheus)'))
     .addOption(
-      option('--emf-namespace <ns>', 'CloudWatch namespace of the EMF lines (default ECS/Taskscope)'),
-    )
-    .addOption(option('--emf-container-metrics', 'also write per-container EMF events'))
-    .addOption(option('--task-labels', 'add task identity labels to the Prometheus series'))
-    .addOption(
-      option('--auth-token <token>', 'require Authorization: Bearer <token> on every path but /healthz'),
+      option('agent', '--exporters <list>', 'comma list of prometheus, otlp, emf (default prometheus)'),
     )
     .addOption(
-      option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)'),
+      option(
+        'agent',
+        '--emf-namespace <ns>',
+        'CloudWatch namespace of the EMF lines (default ECS/Taskscope)',
+      ),
     )
-    .addOption(option('--request-timeout <duration>', 'per-request timeout to the endpoint (default 2s)'))
-    .action(async (_options: unknown, command: Command) => {
-      // Only what was typed is passed as a flag: readAgentConfig reads TASKSCOPE_* itself, so
-      // a bad value is reported under the name the user actually set.
-      const flags: Record<string, unknown> = {};
-      const values = command.opts<Record<string, unknown>>();
-      for (const key of FLAG_KEYS) {
-        if (command.getOptionValueSource(key) === 'cli') flags[key] = values[key];
-      }
-      // AgentConfigError and AgentListenError are input errors: main prints them, exit 2.
-      const config = readAgentConfig({ flags: flags as AgentFlags, env: deps.env });
-      const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
-      const agent: RunningAgent = await startAgent(config, v8Flags ? { v8Flags } : {});
-      deps.onStarted?.(agent);
-      const signal = await deps.waitForStop();
-      if (deps.forceExit) {
-        // The contract: exit 0 within 5 s of SIGTERM/SIGINT, whatever hangs; a second signal
-        // means "now".
-        const guard = setTimeout(() => process.exit(0), SHUTDOWN_BUDGET_MS + 300);
-        guard.unref();
-        process.once(signal as NodeJS.Signals, () => process.exit(0));
-        await agent.stop();
-        clearTimeout(guard);
-        return;
-      }
-      await agent.stop();
+    .addOption(
+      option(
+        'agent',
+        '--auth-token <token>',
+        'require Authorization: Bearer <token> on every path but /healthz',
+      ),
+    )
+    .addOption(
+      option(
+        'agent',
+        '--log-level <level>',
+        'fatal, error, warn, info, debug, trace or silent (default info)',
+      ),
+    )
+    .addOption(
+      option('agent', '--request-timeout <duration>', 'per-request timeout to the endpoint (default 2s)'),
+    );
+  // readAgentConfig reads the switches' variables itself, with the same words.
+  addSwitch(
+    command,
+    'agent',
+    {
+      flag: '--emf-container-metrics',
+      description: 'also write per-container EMF events',
+      oppositeDescription: 'no per-container EMF events (the default)',
+    },
+    { readsEnv: false },
+  );
+  addSwitch(
+    command,
+    'agent',
+    {
+      flag: '--task-labels',
+      description: 'add task identity labels to the Prometheus series',
+      oppositeDescription: 'no task identity labels (the default)',
+    },
+    { readsEnv: false },
+  );
+  command.action(async (_options: unknown, command: Command) => {
+    // The stop is armed before anything else starts: a signal during config reading, the V8
+    // flags, the OTLP SDK's loading or listen stops the agent as soon as it runs (exit 0).
+    if (deps.forceExit) armProcessShutdown();
+    let stopSignal: string | undefined;
+    const stopped = deps.waitForStop().then((signal) => {
+      stopSignal = signal;
+      return signal;
     });
+    // Only what was typed is passed as a flag: readAgentConfig reads TASKSCOPE_* itself, so
+    // a bad value is reported under the name the user actually set.
+    const flags: Record<string, unknown> = {};
+    const values = command.opts<Record<string, unknown>>();
+    for (const key of FLAG_KEYS) {
+      if (command.getOptionValueSource(key) === 'cli') flags[key] = values[key];
+    }
+    // AgentConfigError and AgentListenError are input errors: main prints them, exit 2.
+    const config = readAgentConfig({ flags: flags as AgentFlags, env: deps.env });
+    // A signal that came while the modules loaded: nothing to start. One turn of the microtask
+    // queue runs the `then` above if its promise had settled already.
+    await null;
+    if (stopSignal !== undefined) return;
+    const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
+    const agent = await startAgent(config, v8Flags ? { v8Flags } : {}).catch((error: unknown) => {
+      // The agent names the flag; the address may have come from its variable.
+      const listenEnv = envNameOf('--listen');
+      if (
+        error instanceof AgentListenError &&
+        flags['listen'] === undefined &&
+        deps.env[listenEnv] !== undefined
+      )
+        throw new AgentListenError(error.host, error.port, error.systemCode, error.cause, listenEnv);
+      throw error;
+    });
+    deps.onStarted?.(agent);
+    // A signal during the start lands here at once; the agent stops within its budget, and a
+    // real process exits 0 at FORCED_EXIT_MS after the signal whatever hangs.
+    await stopped;
+    await agent.stop();
+  });
 }

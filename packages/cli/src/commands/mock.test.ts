@@ -44,8 +44,7 @@ const fargateMetadata = loadFixture('prometheus-community-ecs_exporter/fargate_t
 const fargateStats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
 
 afterEach(() => {
-  delete process.env['TASKSCOPE_FAULT'];
-  delete process.env['TASKSCOPE_SEED'];
+  for (const name of Object.keys(process.env)) if (name.startsWith('TASKSCOPE_')) delete process.env[name];
 });
 
 describe('taskscope mock (in process)', () => {
@@ -69,7 +68,7 @@ describe('taskscope mock (in process)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'taskscope-mock-'));
     await writeFile(join(dir, 'task.json'), fargateMetadata.text);
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
-    process.env['TASKSCOPE_FAULT'] = '503:/v2/**';
+    process.env['TASKSCOPE_MOCK_FAULT'] = '503:/v2/**';
     const { io, stdout, stderr } = captureIo();
     const exit = main(
       ['mock', '--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
@@ -91,6 +90,17 @@ describe('taskscope mock (in process)', () => {
       join(dir, 'bad.jsonl'),
       '{"format":"taskscope-recording","version":2,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}\n',
     );
+    const header =
+      '{"format":"taskscope-recording","version":1,"api":"v4","recordedAt":"2025-01-01T00:00:00Z"}\n';
+    await writeFile(join(dir, 'header-only.jsonl'), header);
+    await writeFile(
+      join(dir, 'errors-only.jsonl'),
+      `${header}{"offsetMs":0,"path":"","status":404,"rawBody":"not found"}\n{"offsetMs":1,"path":"/task","status":404,"rawBody":"not found"}\n`,
+    );
+    await writeFile(
+      join(dir, 'no-id.jsonl'),
+      `${header}{"offsetMs":0,"path":"/task","status":200,"body":{"Cluster":"c","Containers":[]}}\n`,
+    );
     await writeFile(join(dir, 'task.json'), '{"Cluster": 1}');
     await writeFile(join(dir, 'notjson.json'), 'nope');
     await writeFile(join(dir, 'stats.json'), fargateStats.text);
@@ -106,10 +116,15 @@ describe('taskscope mock (in process)', () => {
         ['--listen', 'nowhere'],
         `option '--listen <host:port>' argument 'nowhere' is invalid. expected HOST:PORT`,
       ],
+      ...['fast', '0ms', '5ms', '99ms', '61s', '2m', '1h'].map((cadence): [string[], string] => [
+        ['--cadence', cadence],
+        `option '--cadence <duration>' argument '${cadence}' is invalid. expected a duration from 100ms to 1m, such as 500ms, 10s or 1m`,
+      ]),
       [
-        ['--cadence', 'fast'],
-        `option '--cadence <duration>' argument 'fast' is invalid. expected a duration from 0ms to 24h, such as 500ms, 10s or 1m`,
+        ['--fault', ''],
+        `option '--fault <spec>' argument '' is invalid. fault "": field "SPEC" is "" (string); expected KIND[:PATH_GLOB][@PROBABILITY]`,
       ],
+      [['--fault', '  '], `option '--fault <spec>' argument '  ' is invalid. fault "  "`],
       [
         ['--start-time', 'yesterday'],
         `option '--start-time <iso>' argument 'yesterday' is invalid. expected an ISO 8601 date-time`,
@@ -141,6 +156,18 @@ describe('taskscope mock (in process)', () => {
         `--replay ${join(dir, 'bad.jsonl')} line 1 (the header): field "version" is 2 (number); expected one of 1`,
       ],
       [
+        ['--replay', join(dir, 'header-only.jsonl')],
+        `--replay ${join(dir, 'header-only.jsonl')}: field "responses" is 0 (number); expected at least one recorded response (the file has only its header)`,
+      ],
+      [
+        ['--replay', join(dir, 'errors-only.jsonl')],
+        `--replay ${join(dir, 'errors-only.jsonl')}: field "responses" is "2 with status 404" (string); expected at least one 200 response`,
+      ],
+      [
+        ['--replay', join(dir, 'no-id.jsonl')],
+        `--replay ${join(dir, 'no-id.jsonl')}: field "container id" is missing; expected a DockerId to serve under`,
+      ],
+      [
         ['--replay', join(dir, 'missing.jsonl')],
         `--replay ${join(dir, 'missing.jsonl')}: cannot be read (ENOENT); expected a readable file`,
       ],
@@ -152,7 +179,7 @@ describe('taskscope mock (in process)', () => {
         ['--task-metadata', join(dir, 'task.json'), '--task-stats', join(dir, 'stats.json')],
         `--task-metadata ${join(dir, 'task.json')}: task metadata: field "Cluster" is 1 (number); expected a string`,
       ],
-      [['--bogus'], `error: unknown option '--bogus'`],
+      [['--bogus'], `error: unknown option '--bogus'\noptions of mock: --listen, --scenario,`, 2],
     ];
     for (const [args, message, lines = 1] of cases) {
       const { io, stderr, stdout } = captureIo();
@@ -164,15 +191,74 @@ describe('taskscope mock (in process)', () => {
     }
   });
 
-  it('reports an address in use as a bad --listen value', async () => {
+  it("throttles unless --no-throttle or TASKSCOPE_MOCK_NO_THROTTLE is on, the flag winning; ignores the agent's variables", async () => {
+    // The agent's variables, as a shell that also runs the agent may hold them: never read by the mock.
+    process.env['TASKSCOPE_LISTEN'] = 'nowhere';
+    process.env['TASKSCOPE_NO_THROTTLE'] = 'true';
+    /** Whether 200 requests at once (beyond the burst of 60) meet a 429. */
+    const throttled = async (args: string[]): Promise<boolean> => {
+      const { io, stdout, stderr } = captureIo();
+      const exit = main(['mock', '--scenario', 'ec2-bridge', ...args], io);
+      const urls = await printedUrls(stdout, stderr);
+      const statuses = await Promise.all(
+        Array.from({ length: 200 }, () => get(`${urls['v4']}/task`).then((r) => r.status)),
+      );
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(await exit).toBe(0);
+      return statuses.includes(429);
+    };
+    expect(await throttled([])).toBe(true);
+    for (const word of ['false', '0', 'no', '']) {
+      process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = word;
+      expect([word, await throttled([])]).toEqual([word, true]);
+    }
+    process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = 'true';
+    expect(await throttled([])).toBe(false);
+    expect(await throttled(['--throttle'])).toBe(true);
+    process.env['TASKSCOPE_MOCK_NO_THROTTLE'] = 'banana';
+    const { io, stderr } = captureIo();
+    expect(await main(['mock'], io)).toBe(2);
+    expect(stderr()).toBe(
+      'taskscope: TASKSCOPE_MOCK_NO_THROTTLE is "banana" (string); expected true or false (also 1/0, yes/no, on/off)\n',
+    );
+  });
+
+  it('reports an address it cannot listen on in one line naming --listen, the value and why, exit 2', async () => {
     const first = captureIo();
     const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
     const port = new URL((await printedUrls(first.stdout, first.stderr))['v2']!).port;
-    const { io, stderr } = captureIo();
-    expect(await main(['mock', '--listen', `127.0.0.1:${port}`], io)).toBe(2);
-    expect(stderr()).toContain(
-      `option '--listen <host:port>' argument '127.0.0.1:${port}' cannot be used (EADDRINUSE)`,
-    );
+    const expected = '; expected a free port on an address of this host (port 0 picks one)\n';
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [
+        ['--listen', `127.0.0.1:${port}`],
+        {},
+        `--listen 127.0.0.1:${port}: address in use (another process listens there)`,
+      ],
+      // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host.
+      [['--listen', '192.0.2.1:0'], {}, '--listen 192.0.2.1:0: not an address of this host'],
+      [
+        ['--listen', '999.1.1.1:0'],
+        {},
+        '--listen 999.1.1.1:0: not an IP address or a host name that resolves',
+      ],
+      [
+        [],
+        { TASKSCOPE_MOCK_LISTEN: `127.0.0.1:${port}` },
+        `TASKSCOPE_MOCK_LISTEN 127.0.0.1:${port}: address in use`,
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      Object.assign(process.env, env);
+      const { io, stderr, stdout } = captureIo();
+      expect([args, await main(['mock', ...args], io)]).toEqual([args, 2]);
+      expect(stderr()).toMatch(
+        new RegExp(
+          `^taskscope: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      );
+      expect(stdout()).toBe('');
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
     process.emit('SIGTERM', 'SIGTERM');
     expect(await running).toBe(0);
   });
@@ -195,7 +281,8 @@ describe('taskscope mock (in process)', () => {
     ]) {
       expect(stdout()).toContain(flag);
     }
-    expect(stdout()).toContain('TASKSCOPE_REPLAY_MODE');
+    expect(stdout()).toContain('TASKSCOPE_MOCK_REPLAY_MODE');
+    expect(stdout()).toContain('--throttle');
   });
 });
 

@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { type HostPort, isTaskscopeError } from '@taskscope/input';
+import type { HostPort } from '@taskscope/input';
 import {
+  assertReplayable,
   builtInScenarioNames,
   DEFAULT_SCENARIO,
+  MAX_CADENCE_MS,
+  MIN_CADENCE_MS,
+  MockListenError,
   type MockServer,
   parseFault,
   parseRecording,
@@ -14,7 +18,14 @@ import { parseTaskMetadata, parseTaskStats, WireSchemaError } from '@taskscope/w
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { durationArg, hostPortArg, nonNegativeIntegerArg, option } from '../options.js';
+import {
+  addSwitch,
+  durationArgWithin,
+  envNameOf,
+  hostPortArg,
+  nonNegativeIntegerArg,
+  option,
+} from '../options.js';
 import { type WaitForStop, waitForSignal } from './signals.js';
 
 interface MockFlags {
@@ -27,7 +38,7 @@ interface MockFlags {
   readonly fault: string[];
   readonly cadence?: number;
   readonly startTime?: number;
-  readonly throttle: boolean;
+  readonly throttle?: boolean;
   readonly seed: number;
 }
 
@@ -37,67 +48,84 @@ export function registerMockCommand(
   io: CliIo,
   waitForStop: WaitForStop = waitForSignal,
 ): void {
-  program
+  const command = program
     .command('mock')
     .description('the mock task metadata server: v2, v3 and v4 on one port, with faults and the ground truth')
     .addOption(
-      option('--listen <host:port>', 'where to listen; port 0 picks a free port')
+      option('mock', '--listen <host:port>', 'where to listen; port 0 picks a free port')
         .default({ host: '127.0.0.1', port: 0 } satisfies HostPort, '127.0.0.1:0')
         .argParser(hostPortArg),
     )
     .addOption(
       option(
+        'mock',
         '--scenario <name|file>',
         `a built-in (${builtInScenarioNames.join(', ')}) or a .json/.yaml scenario file (default ${DEFAULT_SCENARIO})`,
       ),
     )
     .addOption(
-      option('--task-metadata <file>', 'serve this captured task metadata as it is (with --task-stats)'),
+      option(
+        'mock',
+        '--task-metadata <file>',
+        'serve this captured task metadata as it is (with --task-stats)',
+      ),
     )
     .addOption(
-      option('--task-stats <file>', 'serve this captured task stats as it is (with --task-metadata)'),
+      option('mock', '--task-stats <file>', 'serve this captured task stats as it is (with --task-metadata)'),
     )
-    .addOption(option('--replay <file>', 'serve a recording made by `taskscope record`'))
+    .addOption(option('mock', '--replay <file>', 'serve a recording made by `taskscope record`'))
     .addOption(
-      option('--replay-mode <mode>', 'time: frames by elapsed time; request: one frame per request of a path')
+      option(
+        'mock',
+        '--replay-mode <mode>',
+        'time: frames by elapsed time; request: one frame per request of a path',
+      )
         .choices(['time', 'request'])
         .default('time'),
     )
     .addOption(
-      option('--fault <spec>', 'inject a fault, KIND[:PATH_GLOB][@PROBABILITY]; repeatable')
+      option('mock', '--fault <spec>', 'inject a fault, KIND[:PATH_GLOB][@PROBABILITY]; repeatable')
         .argParser(collectFault)
         .default([], 'none'),
     )
     .addOption(
       option(
+        'mock',
         '--cadence <duration>',
-        "stats refresh cadence, e.g. 1s or 10s (default: the scenario's)",
-      ).argParser(durationArg),
+        "stats refresh cadence, 100ms to 60s, e.g. 1s or 10s (default: the scenario's)",
+      ).argParser(durationArgWithin(MIN_CADENCE_MS, MAX_CADENCE_MS)),
     )
     .addOption(
       option(
+        'mock',
         '--start-time <iso>',
         'the scenario clock origin, an ISO 8601 date-time (default now)',
       ).argParser(parseIsoMs),
     )
-    .addOption(option('--no-throttle', 'turn off the 40/s, burst 60 throttling (for load tests)'))
     .addOption(
-      option('--seed <n>', 'seeds all randomness: same seed and start time, same bytes')
+      option('mock', '--seed <n>', 'seeds all randomness: same seed and start time, same bytes')
         .default(1)
         .argParser(nonNegativeIntegerArg),
-    )
-    .action(async (flags: MockFlags) => {
-      const mock = await startFromFlags(flags);
-      const first = mock.endpoints[0];
-      const v3 = first === undefined ? `${mock.url}/v3` : mock.v3Urls[first.containerName];
-      const v4 = first === undefined ? `${mock.url}/v4` : mock.v4Urls[first.containerName];
-      io.stdout(`v2 ${mock.v2Url}\nv3 ${v3}\nv4 ${v4}\n`);
-      await waitForStop();
-      await mock.close();
-    });
+    );
+  addSwitch(command, 'mock', {
+    flag: '--no-throttle',
+    description: 'turn off the 40/s, burst 60 throttling (for load tests)',
+    oppositeDescription: 'throttle like the real endpoint (the default)',
+  });
+  command.action(async (flags: MockFlags) => {
+    const listenField =
+      command.getOptionValueSource('listen') === 'env' ? envNameOf('--listen', 'mock') : '--listen';
+    const mock = await startFromFlags(flags, listenField);
+    const first = mock.endpoints[0];
+    const v3 = first === undefined ? `${mock.url}/v3` : mock.v3Urls[first.containerName];
+    const v4 = first === undefined ? `${mock.url}/v4` : mock.v4Urls[first.containerName];
+    io.stdout(`v2 ${mock.v2Url}\nv3 ${v3}\nv4 ${v4}\n`);
+    await waitForStop();
+    await mock.close();
+  });
 }
 
-async function startFromFlags(flags: MockFlags): Promise<MockServer> {
+async function startFromFlags(flags: MockFlags, listenField: string): Promise<MockServer> {
   const chosen = [
     flags.scenario !== undefined && '--scenario',
     (flags.taskMetadata !== undefined || flags.taskStats !== undefined) && '--task-metadata/--task-stats',
@@ -118,7 +146,7 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
 
   const options: StartMockOptions = {
     listen: flags.listen,
-    throttle: flags.throttle,
+    throttle: flags.throttle ?? true,
     faults: flags.fault,
     seed: flags.seed,
     ...(flags.startTime === undefined ? {} : { startTime: flags.startTime }),
@@ -134,22 +162,11 @@ async function startFromFlags(flags: MockFlags): Promise<MockServer> {
   try {
     return await startMock(options);
   } catch (error) {
-    // The mock's input errors (scenario, fault, recording, options) keep their own codes.
-    if (isTaskscopeError(error)) throw error;
-    throw listenError(error, flags.listen);
+    // The mock names its option `listen`; the user typed the flag or set its variable.
+    if (error instanceof MockListenError)
+      throw new MockListenError(error.host, error.port, error.systemCode, error.cause, listenField);
+    throw error;
   }
-}
-
-/** An address the OS refused as a UsageError naming the flag; anything else unchanged. */
-function listenError(error: unknown, listen: HostPort): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-    return new UsageError(
-      `option '--listen <host:port>' argument '${listen.host}:${listen.port}' cannot be used (${code}); expected a free local address`,
-      { cause: error },
-    );
-  }
-  return error;
 }
 
 async function readText(flag: string, file: string): Promise<string> {
@@ -206,12 +223,17 @@ function checkPayload(flag: string, file: string, json: unknown, parse: (payload
 
 async function readRecording(file: string): Promise<Recording> {
   // A bad line is the mock's RecordingError (MOCK_RECORDING): main prints it, exit 2.
-  return parseRecording(await readText('--replay', file), `--replay ${file}`);
+  const origin = `--replay ${file}`;
+  const recording = parseRecording(await readText('--replay', file), origin);
+  // A recording that parses but has nothing to serve (MOCK_RECORDING too), named by its file.
+  assertReplayable(recording, origin);
+  return recording;
 }
 
-/** Commander collects repeated `--fault`s; TASKSCOPE_FAULT may hold several separated by spaces. */
+/** Commander collects repeated `--fault`s; TASKSCOPE_MOCK_FAULT may hold several separated by spaces. */
 function collectFault(value: string, previous: string[]): string[] {
-  const specs = value.split(/\s+/).filter((spec) => spec !== '');
+  // An empty SPEC is a mistake (a variable expanded to nothing), not "no fault": parseFault says so.
+  const specs = value.trim() === '' ? [value] : value.split(/\s+/).filter((spec) => spec !== '');
   for (const spec of specs) {
     try {
       parseFault(spec);

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFixture } from '@taskscope/fixtures';
 import { createReplaySource, parseRecording, startMock } from '@taskscope/mock';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main } from '../main.js';
 
 function captureIo() {
@@ -17,6 +17,10 @@ function captureIo() {
 const metadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
 const stats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');
 const callerId = 'bae32def0ab64f06818e8862e58f8d6d-1819985369';
+
+afterEach(() => {
+  for (const name of Object.keys(process.env)) if (name.startsWith('TASKSCOPE_')) delete process.env[name];
+});
 
 describe('taskscope record', () => {
   it('records a running mock over loopback, scrubs account ids, and the replay serves the same bodies', async () => {
@@ -88,6 +92,84 @@ describe('taskscope record', () => {
       '/metadata/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
       '/stats/bae32def0ab64f06818e8862e58f8d6d-4159844948 200',
     ]);
+    await source.close();
+  });
+
+  it("scrubs account ids unless --keep-ids or TASKSCOPE_RECORD_KEEP_IDS is on, the flag winning; ignores the agent's variables", async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-record-'));
+    // The agent's variables, as an image or shell that runs the agent holds them: never read by record.
+    process.env['TASKSCOPE_INTERVAL'] = 'auto';
+    process.env['TASKSCOPE_KEEP_IDS'] = 'true';
+    let n = 0;
+    const keptIds = async (args: string[]): Promise<boolean> => {
+      const out = join(dir, `rec-${n++}.jsonl`);
+      const { io, stderr } = captureIo();
+      const code = await main(
+        ['record', '--from', source.v4Urls['prometheus']!, '--out', out, '--count', '1', ...args],
+        io,
+      );
+      expect([args, code, stderr()]).toEqual([args, 0, '']);
+      return (await readFile(out, 'utf8')).includes('829490980523');
+    };
+    expect(await keptIds([])).toBe(false);
+    for (const word of ['false', '0', 'no', 'off', '']) {
+      process.env['TASKSCOPE_RECORD_KEEP_IDS'] = word;
+      expect([word, await keptIds([])]).toEqual([word, false]);
+      expect([word, await keptIds(['--keep-ids'])]).toEqual([word, true]);
+    }
+    process.env['TASKSCOPE_RECORD_KEEP_IDS'] = 'yes';
+    expect(await keptIds([])).toBe(true);
+    expect(await keptIds(['--no-keep-ids'])).toBe(false);
+    await source.close();
+  });
+
+  it('fails (exit 1, one line, nothing left behind) when the endpoint does not answer 200 or cannot be reached', async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-record-'));
+    const cases: Array<[string, RegExp]> = [
+      // A wrong base URL: the mock answers 404 for a container id it does not know.
+      [
+        `${source.url}/v4/nope`,
+        /^taskscope: record: http:\/\/.+\/v4\/nope: answered 404; expected 200 .*nothing written to .*\n$/,
+      ],
+      [`${source.url}/v9`, /answered 404; expected 200/],
+      // Port 0: nothing can listen there, the connection is refused at once.
+      ['http://127.0.0.1:0/v4/x', /^taskscope: record: http:\/\/127\.0\.0\.1:0\/v4\/x: .*ECONNREFUSED.*\n$/],
+    ];
+    for (const [from, message] of cases) {
+      const out = join(dir, 'rec.jsonl');
+      const { io, stdout, stderr } = captureIo();
+      expect([
+        from,
+        await main(['record', '--from', from, '--out', out, '--count', '2', '--interval', '10ms'], io),
+      ]).toEqual([from, 1]);
+      expect(stderr()).toMatch(message);
+      expect(stderr().trim().split('\n')).toHaveLength(1);
+      expect(stdout()).toBe('');
+      expect(await readdir(dir)).toEqual([]);
+    }
+    await source.close();
+  });
+
+  it('replaces --out only once the recording is complete', async () => {
+    const source = await startMock({ taskMetadata: metadata.text, taskStats: stats.text });
+    const dir = await mkdtemp(join(tmpdir(), 'taskscope-record-'));
+    const out = join(dir, 'rec.jsonl');
+    await writeFile(out, 'the previous recording\n');
+    const { io } = captureIo();
+    expect(await main(['record', '--from', `${source.url}/v4/nope`, '--out', out, '--count', '1'], io)).toBe(
+      1,
+    );
+    expect([await readFile(out, 'utf8'), await readdir(dir)]).toEqual([
+      'the previous recording\n',
+      ['rec.jsonl'],
+    ]);
+    expect(
+      await main(['record', '--from', source.v4Urls['prometheus']!, '--out', out, '--count', '1'], io),
+    ).toBe(0);
+    expect(parseRecording(await readFile(out, 'utf8')).frames).toHaveLength(4);
+    expect(await readdir(dir)).toEqual(['rec.jsonl']);
     await source.close();
   });
 

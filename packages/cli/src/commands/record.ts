@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMetadataClient, MetadataClientError } from '@taskscope/client';
 import {
@@ -11,7 +12,7 @@ import { apiVersionOf } from '@taskscope/wire';
 import { type Command, InvalidArgumentError } from 'commander';
 import { RecordError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { durationArg, option } from '../options.js';
+import { addSwitch, durationArg, option } from '../options.js';
 
 interface RecordFlags {
   readonly from: string;
@@ -23,33 +24,55 @@ interface RecordFlags {
 
 /** `taskscope record --from URL --out FILE [--count N] [--interval DUR] [--keep-ids]`. */
 export function registerRecordCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('record')
     .description('capture a task metadata endpoint into a recording that `taskscope mock --replay` serves')
     .addOption(
-      option('--from <url>', 'base URL of the endpoint: http://…/v2, ECS_CONTAINER_METADATA_URI or …_URI_V4')
+      option(
+        'record',
+        '--from <url>',
+        'base URL of the endpoint: http://…/v2, ECS_CONTAINER_METADATA_URI or …_URI_V4',
+      )
         .argParser(parseBaseUrl)
         .makeOptionMandatory(),
     )
-    .addOption(option('--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
-    .addOption(option('--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
+    .addOption(option('record', '--out <file>', 'the recording to write (JSON Lines)').makeOptionMandatory())
+    .addOption(option('record', '--count <n>', 'samples to take').default(6).argParser(parsePositiveInteger))
     .addOption(
-      option('--interval <duration>', 'time between samples').default(10_000, '10s').argParser(durationArg),
-    )
-    .addOption(option('--keep-ids', 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)'))
-    .action(async (flags: RecordFlags) => {
-      const lines = await record(flags);
-      io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
-    });
+      option('record', '--interval <duration>', 'time between samples')
+        .default(10_000, '10s')
+        .argParser(durationArg),
+    );
+  addSwitch(command, 'record', {
+    flag: '--keep-ids',
+    description: 'keep AWS account ids (scrubbed from ARNs and ECR hosts by default)',
+    oppositeDescription: 'scrub AWS account ids (the default)',
+  });
+  command.action(async (flags: RecordFlags) => {
+    const lines = await record(flags);
+    io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
+  });
+}
+
+/**
+ * The paths whose answer a replay needs: every sample's task metadata and stats (and, on v3/v4,
+ * the calling container's). They must answer 200; other paths (v2's per-container ones, which
+ * answer 400 for a container without stats) are recorded as they answered.
+ */
+function mustAnswer200(api: string, path: string): boolean {
+  return api === 'v2' ? path === '/metadata' || path === '/stats' : true;
 }
 
 async function record(flags: RecordFlags): Promise<number> {
   const api = apiVersionOf(flags.from);
   const scrub = flags.keepIds ? (text: string) => text : createAccountScrubber();
   const client = createMetadataClient({ metadataUrl: flags.from.replace(/\/+$/, ''), timeoutMs: 5000 });
+  // Written beside --out and renamed onto it only once every sample is in: a failed record
+  // leaves nothing behind (and never a header-only or half file under the name asked for).
+  const partial = join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.partial`);
   let file: Awaited<ReturnType<typeof open>>;
   try {
-    file = await open(flags.out, 'w');
+    file = await open(partial, 'w');
   } catch (error) {
     await client.close();
     throw new UsageError(
@@ -58,18 +81,24 @@ async function record(flags: RecordFlags): Promise<number> {
     );
   }
   let written = 0;
+  let complete = false;
   try {
     await file.write(`${formatRecordingHeader(api, new Date())}\n`);
     const startedMs = performance.now();
     const capture = async (path: string) => {
+      const url = `${flags.from}${path}`;
       const response = await client.request(path).catch((error: unknown) => {
         // Anything but the endpoint's failures passes on as it is: a bug (main prints its
         // stack) or an input error with its own code.
         if (!(error instanceof MetadataClientError) || error.origin !== 'world') throw error;
-        throw new RecordError(`record: ${flags.from}${path}: ${error.message}`, `${flags.from}${path}`, {
-          cause: error,
-        });
+        throw new RecordError(`record: ${url}: ${error.message}`, url, { cause: error });
       });
+      if (response.status !== 200 && mustAnswer200(api, path)) {
+        throw new RecordError(
+          `record: ${url}: answered ${response.status}; expected 200 (is --from the endpoint's base URL, such as ECS_CONTAINER_METADATA_URI_V4?); nothing written to ${flags.out}`,
+          url,
+        );
+      }
       const offsetMs = performance.now() - startedMs;
       await file.write(
         `${formatRecordingLine({ offsetMs, path, status: response.status, text: scrub(response.text) })}\n`,
@@ -89,9 +118,20 @@ async function record(flags: RecordFlags): Promise<number> {
       await capture('/stats');
       for (const path of recordedPaths('v2', dockerIdsOf(task.json)).slice(2)) await capture(path);
     }
+    complete = true;
   } finally {
     await file.close();
     await client.close();
+    if (!complete) await rm(partial, { force: true });
+  }
+  try {
+    await rename(partial, flags.out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new UsageError(
+      `--out ${flags.out}: cannot be written (${(error as NodeJS.ErrnoException).code ?? error}); expected a writable file`,
+      { cause: error },
+    );
   }
   return written;
 }

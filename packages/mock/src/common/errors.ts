@@ -1,4 +1,4 @@
-import { InputError, type Problem, VALIBOT_OWN_MESSAGE } from '@taskscope/input';
+import { InputError, type Problem, TaskscopeError, VALIBOT_OWN_MESSAGE } from '@taskscope/input';
 import type { BaseIssue } from 'valibot';
 
 /*
@@ -12,11 +12,17 @@ import type { BaseIssue } from 'valibot';
  * Stable machine codes of the mock's input errors, for a repository-wide test that keeps
  * the README error table in step. Branch on `code`, not the text.
  */
-export const MOCK_ERROR_CODES = ['MOCK_CONFIG', 'MOCK_FAULT', 'MOCK_RECORDING', 'MOCK_SCENARIO'] as const;
+export const MOCK_ERROR_CODES = [
+  'MOCK_CONFIG',
+  'MOCK_FAULT',
+  'MOCK_LISTEN',
+  'MOCK_RECORDING',
+  'MOCK_SCENARIO',
+] as const;
 
 /**
  * `MOCK_CONFIG`: options of the mock's API (conflicting sources, a bad `listen` or
- * `startTime`); `MOCK_FAULT`: a fault SPEC; `MOCK_RECORDING`: a recording file;
+ * `startTime`); `MOCK_FAULT`: a fault SPEC; `MOCK_LISTEN`: an address it cannot listen on; `MOCK_RECORDING`: a recording file;
  * `MOCK_SCENARIO`: a scenario name, file or value.
  */
 export type MockErrorCode = (typeof MOCK_ERROR_CODES)[number];
@@ -72,6 +78,58 @@ export class RecordingError extends MockInputError {
   ) {
     const source = `${origin} line ${line}${options?.header ? ' (the header)' : ''}`;
     super('MOCK_RECORDING', source, problems, options);
+  }
+}
+
+/**
+ * Why an address cannot be listened on, in words, from the system's code (the agent words
+ * its own the same way).
+ */
+export function listenFailureWords(systemCode: string | undefined, cause: unknown): string {
+  switch (systemCode) {
+    case 'EADDRINUSE':
+      return 'address in use (another process listens there)';
+    case 'EADDRNOTAVAIL':
+      return 'not an address of this host';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_AGAIN':
+      return 'not an IP address or a host name that resolves';
+    case 'EAFNOSUPPORT':
+      return 'an address family this host does not support';
+    default:
+      return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+/**
+ * The mock cannot listen on the address it was given (in use, not an address of this host, a
+ * name that does not resolve). Origin `input`: the user picks it; the CLI prints one line
+ * naming `--listen`, the value and why, exit 2. A system error of its own class rather than an
+ * InputError: what is wrong is the world's answer to a well-formed address.
+ */
+export class MockListenError extends TaskscopeError {
+  override readonly name: string = 'MockListenError';
+  declare readonly code: 'MOCK_LISTEN';
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, `EACCES`), when it gave one. */
+    readonly systemCode: string | undefined,
+    cause: unknown,
+    /** The setting that gave the address, for the message: `listen`, `--listen`, `TASKSCOPE_MOCK_LISTEN`. */
+    readonly field = 'listen',
+  ) {
+    super(
+      'MOCK_LISTEN',
+      'input',
+      `${field} ${host.includes(':') ? `[${host}]` : host}:${port}: ${listenFailureWords(systemCode, cause)}; expected a free port on an address of this host (port 0 picks one)`,
+      { cause },
+    );
   }
 }
 

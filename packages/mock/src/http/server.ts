@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HOST_PORT_WORDS, type HostPort, parseHostPort } from '@taskscope/input';
-import { MOCK_OPTIONS_SOURCE, MockInputError } from '../common/errors.js';
+import { MOCK_OPTIONS_SOURCE, MockInputError, MockListenError } from '../common/errors.js';
 import type { PayloadSource } from '../sources/payload-source.js';
 import type { MockControls } from './controls.js';
 import { createRequestHandler, MAX_CONTROL_BODY_BYTES, type RequestHandlerOptions } from './handler.js';
@@ -104,9 +104,13 @@ export async function startMockServer(
   };
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // A typed error for every failure (in use, not this host's, a name that does not resolve):
+    // the raw system error reached the CLI as a stack (issue #10).
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new MockListenError(host, port, error.code, error));
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

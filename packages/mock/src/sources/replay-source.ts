@@ -1,4 +1,5 @@
 import { isEmptyStats } from '@taskscope/wire';
+import { MockInputError } from '../common/errors.js';
 import { stringifyJson } from '../common/json-text.js';
 import { statsWithoutSample } from './no-sample-answer.js';
 import type { MockAnswer, MockEndpoint, MockRequest, PayloadSource } from './payload-source.js';
@@ -38,6 +39,7 @@ export function createReplaySource(
   options: ReplaySourceOptions = {},
 ): PayloadSource & { readonly recording: Recording } {
   const parsed = typeof recording === 'string' ? parseRecording(recording, options.origin) : recording;
+  assertReplayable(parsed, options.origin);
   const mode = options.mode ?? 'time';
   const api = parsed.header.api;
   const callerDockerId = findCaller(parsed.frames);
@@ -54,11 +56,13 @@ export function createReplaySource(
   const taskBody = byKey.get('task')?.find((frame) => frame.answer.status === 200)?.body;
   const containers =
     isObject(taskBody) && Array.isArray(taskBody['Containers']) ? (taskBody['Containers'] as Json[]) : [];
-  const endpoints: MockEndpoint[] = containers.map((container) => ({
-    containerName: String(container['Name']),
-    dockerId: String(container['DockerId']),
-    endpointId: String(container['DockerId']),
-  }));
+  const endpoints: MockEndpoint[] = containers
+    .filter((container) => typeof container['DockerId'] === 'string' && container['DockerId'] !== '')
+    .map((container) => ({
+      containerName: String(container['Name'] ?? container['DockerId']),
+      dockerId: String(container['DockerId']),
+      endpointId: String(container['DockerId']),
+    }));
   if (endpoints.length === 0 && callerDockerId !== undefined) {
     endpoints.push({ containerName: callerDockerId, dockerId: callerDockerId, endpointId: callerDockerId });
   }
@@ -126,6 +130,46 @@ export function createReplaySource(
   };
 
   return { recording: parsed, endpoints: () => endpoints, respond };
+}
+
+/**
+ * Throws a {@link MockInputError} (`MOCK_RECORDING`) for a recording that parses but cannot be
+ * served: no responses, none with status 200, or no container id to serve under (its URLs
+ * would have no id and every path would answer 400 or 404). `origin` names the file.
+ */
+export function assertReplayable(recording: Recording, origin = 'recording'): void {
+  const fail = (field: string, value: unknown, allowed: string): never => {
+    throw new MockInputError('MOCK_RECORDING', origin, [{ field, value, allowed }]);
+  };
+  const { frames } = recording;
+  if (frames.length === 0)
+    fail('responses', 0, 'at least one recorded response (the file has only its header)');
+  const statuses = [...new Set(frames.map((frame) => frame.status))];
+  if (!frames.some((frame) => frame.status === 200)) {
+    fail(
+      'responses',
+      `${frames.length} with status ${statuses.join(', ')}`,
+      'at least one 200 response (a recording of an endpoint that answered only errors cannot be served)',
+    );
+  }
+  const api = recording.header.api;
+  const taskPath = api === 'v2' ? '/metadata' : '/task';
+  const hasId =
+    findCaller(frames) !== undefined ||
+    frames.some(
+      (frame) =>
+        frame.path === taskPath &&
+        frame.status === 200 &&
+        'body' in frame &&
+        containersOf(frame.body).some((c) => typeof c['DockerId'] === 'string' && c['DockerId'] !== ''),
+    );
+  if (!hasId) {
+    fail(
+      'container id',
+      undefined,
+      `a DockerId to serve under: a 200 ${api === 'v2' ? '/metadata' : '"" or /task'} response naming the containers`,
+    );
+  }
 }
 
 function toFrame(frame: RecordingFrame): Frame {

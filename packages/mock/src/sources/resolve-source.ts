@@ -11,6 +11,14 @@ import type { Recording } from './recording.js';
 import { createReplaySource, type ReplayMode } from './replay-source.js';
 import { createStaticSource } from './static-source.js';
 
+/**
+ * The stats refresh cadences a scenario file allows (its `cadence`), and so `cadenceMs` and
+ * `--cadence`: faster than 100 ms no agent could tell refreshes apart, slower than 60 s no
+ * real endpoint refreshes; 0 made the first stats request throw (issue #10).
+ */
+export const MIN_CADENCE_MS = 100;
+export const MAX_CADENCE_MS = 60_000;
+
 /** The built-in scenario served when no source is chosen (docs/contract.md, `--scenario`). */
 export const DEFAULT_SCENARIO = 'fargate-web';
 
@@ -37,6 +45,7 @@ export interface MockSourceOptions {
 
 /** Builds the source the options describe; scenario files are read here. */
 export async function resolveSource(options: MockSourceOptions, nowMs: number): Promise<PayloadSource> {
+  checkCadence(options.cadenceMs);
   const chosen = chooseSource(options, nowMs);
   if (chosen !== undefined) return chosen;
   const scenario =
@@ -51,6 +60,7 @@ export async function resolveSource(options: MockSourceOptions, nowMs: number): 
  * scenario is a built-in name or a Scenario value.
  */
 export function resolveSourceSync(options: MockSourceOptions, nowMs: number): PayloadSource {
+  checkCadence(options.cadenceMs);
   const chosen = chooseSource(options, nowMs);
   if (chosen !== undefined) return chosen;
   const name = options.scenario ?? DEFAULT_SCENARIO;
@@ -64,6 +74,18 @@ export function resolveSourceSync(options: MockSourceOptions, nowMs: number): Pa
     ]);
   }
   return scenarioSource(typeof name === 'string' ? builtInScenario(name) : name, options, nowMs);
+}
+
+function checkCadence(cadenceMs: number | undefined): void {
+  if (cadenceMs === undefined) return;
+  if (Number.isInteger(cadenceMs) && cadenceMs >= MIN_CADENCE_MS && cadenceMs <= MAX_CADENCE_MS) return;
+  throw new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+    {
+      field: 'cadenceMs',
+      value: cadenceMs,
+      allowed: `whole milliseconds from ${MIN_CADENCE_MS} to ${MAX_CADENCE_MS}`,
+    },
+  ]);
 }
 
 function chooseSource(options: MockSourceOptions, nowMs: number): PayloadSource | undefined {

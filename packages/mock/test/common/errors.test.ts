@@ -20,7 +20,13 @@ function thrown(run: () => unknown): unknown {
 describe('the mock on the one error model', () => {
   it('exports its codes from the package entry, named AREA_SUBJECT', () => {
     expect(entry.MOCK_ERROR_CODES).toBe(MOCK_ERROR_CODES);
-    expect([...MOCK_ERROR_CODES]).toEqual(['MOCK_CONFIG', 'MOCK_FAULT', 'MOCK_RECORDING', 'MOCK_SCENARIO']);
+    expect([...MOCK_ERROR_CODES]).toEqual([
+      'MOCK_CONFIG',
+      'MOCK_FAULT',
+      'MOCK_LISTEN',
+      'MOCK_RECORDING',
+      'MOCK_SCENARIO',
+    ]);
     for (const code of MOCK_ERROR_CODES) expect(code).toMatch(/^MOCK_[A-Z]+$/);
   });
 
@@ -85,6 +91,21 @@ describe('the mock on the one error model', () => {
     expect(error.message).toBe(
       'recording line 3 (2 problems):\n  field "path" is missing; expected a string\n  field "status" is missing; expected a number',
     );
+  });
+
+  it("refuses a cadenceMs outside a scenario file's range, 100 to 60000 ms, as MOCK_CONFIG", async () => {
+    for (const cadenceMs of [0, 5, 99, 60_001, 3_600_000, 100.5, Number.NaN]) {
+      const error = thrown(() =>
+        resolveSourceSync({ scenario: 'fargate-web', cadenceMs }, 0),
+      ) as MockInputError;
+      expect(error).toBeInstanceOf(MockInputError);
+      expect([cadenceMs, error.code, error.field]).toEqual([cadenceMs, 'MOCK_CONFIG', 'cadenceMs']);
+      expect(error.message).toMatch(
+        /^mock options: field "cadenceMs" is .+; expected whole milliseconds from 100 to 60000$/,
+      );
+      await expect(entry.startMock({ cadenceMs })).rejects.toBeInstanceOf(MockInputError);
+    }
+    for (const cadenceMs of [100, 60_000]) expect(() => resolveSourceSync({ cadenceMs }, 0)).not.toThrow();
   });
 
   it('reads listen addresses in the shared HOST:PORT grammar and rejects others as MOCK_CONFIG', () => {

@@ -251,3 +251,32 @@ describe('replay', () => {
     });
   });
 });
+
+describe('a recording the replay cannot serve', () => {
+  const header = formatRecordingHeader('v4', new Date('2025-01-01T00:00:00Z'));
+  const line = (path: string, status: number, text: string) =>
+    formatRecordingLine({ offsetMs: 0, path, status, text });
+  it('is refused (MOCK_RECORDING) when it has no responses, only error responses, or no container id', () => {
+    const cases: Array<[string, string]> = [
+      [`${header}\n`, 'recording: field "responses" is 0 (number); expected at least one recorded response'],
+      [
+        `${header}\n${line('', 404, 'not found')}\n${line('/task', 500, 'boom')}\n`,
+        'recording: field "responses" is "2 with status 404, 500" (string); expected at least one 200 response',
+      ],
+      [
+        `${header}\n${line('/task', 200, '{"Cluster":"c","Containers":[{"Name":"app"}]}')}\n`,
+        'recording: field "container id" is missing; expected a DockerId to serve under',
+      ],
+    ];
+    for (const [text, message] of cases) {
+      let error: unknown;
+      try {
+        createReplaySource(text);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ code: 'MOCK_RECORDING', origin: 'input' });
+      expect((error as Error).message).toContain(message);
+    }
+  });
+});
