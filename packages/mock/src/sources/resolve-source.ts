@@ -9,7 +9,7 @@ import {
 import type { PayloadSource } from './payload-source.js';
 import type { Recording } from './recording.js';
 import { createReplaySource, type ReplayMode } from './replay-source.js';
-import { createStaticSource } from './static-source.js';
+import { createStaticSource, runningFirst } from './static-source.js';
 
 /** The built-in scenario served when no source is chosen (docs/contract.md, `--scenario`). */
 export const DEFAULT_SCENARIO = 'fargate-web';
@@ -113,11 +113,18 @@ function chooseSource(options: MockSourceOptions, nowMs: number): PayloadSource 
 }
 
 function scenarioSource(scenario: Scenario, options: MockSourceOptions, nowMs: number): PayloadSource {
-  return createScenarioSource(scenario, {
+  const source = createScenarioSource(scenario, {
     seed: options.seed ?? 1,
     startTimeMs: startTimeMs(options.startTime, nowMs),
     ...(options.cadenceMs === undefined ? {} : { cadenceMs: options.cadenceMs }),
   });
+  // Running containers first, as for captured payloads: the first endpoint's URL is the one
+  // `taskscope mock` prints, and a scenario may list an init container that has exited first.
+  const state = new Map(scenario.containers.map((c) => [c.name, c.state]));
+  const endpoints = Object.freeze(
+    runningFirst(source.endpoints(), (e) => state.get(e.containerName) === 'RUNNING'),
+  );
+  return { ...source, endpoints: () => endpoints };
 }
 
 /** ms since the epoch from a number, Date or ISO text; `nowMs` when absent. */
