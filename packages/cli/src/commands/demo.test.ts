@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
@@ -44,5 +45,21 @@ describe('taskscope demo', () => {
     );
     stop('SIGINT');
     await running;
+  });
+});
+
+describe('npm run demo', () => {
+  it('shows a line per package while it builds, but not the build tools’ own output', () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      scripts: Record<string, string>;
+    };
+    const script = manifest.scripts['demo']!;
+    // hash-only: turbo prints "<package>:build: cache miss, executing <hash>" as each task
+    // starts (or "cache hit"), and the compilers' output only on failure. errors-only and
+    // none print nothing for the 25–40 s of a first build.
+    expect(script).toMatch(/turbo run build \S+ --output-logs=hash-only &&/);
+    expect(script).toMatch(/^echo '[^']*building[^']*' &&/);
   });
 });
