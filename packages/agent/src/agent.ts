@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './clock.js';
 import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
 import type { AgentConfig } from './config.js';
 import { AgentListenError } from './errors.js';
-import { createAgentLogger } from './logger.js';
+import { createAgentLogger, createReadyLog, errorFields, logStartNotices } from './logger.js';
 import { createPoller, type Poller } from './poller.js';
 import { createAgentServer } from './server.js';
 import { type AgentSnapshot, SNAPSHOT_SCHEMA } from './snapshot.js';
@@ -93,12 +93,13 @@ export async function startAgent(
         // An unreachable collector fails every export: warn when the reason changes.
         const level = error.message === lastOtlpError ? 'debug' : 'warn';
         lastOtlpError = error.message;
-        logger[level]({ err: error }, 'OTLP export failed');
+        logger[level](errorFields(logger, error), 'OTLP export failed');
       },
     });
   }
 
   let poller: Poller | undefined;
+  const logReady = createReadyLog(logger, config);
   const collector = createCollector({
     client,
     clock,
@@ -107,10 +108,11 @@ export async function startAgent(
     logger,
     signal: aborter.signal,
     onFresh: (metrics) => {
+      logReady(metrics, poller?.state().cadence);
       try {
         emf?.emit(metrics);
       } catch (error) {
-        logger.error({ err: error }, 'EMF emit failed');
+        logger.error(errorFields(logger, error), 'EMF emit failed');
       }
     },
     // At a 10 s cadence a 60 s refresh alone would cost 1/6 request per fresh sample; ten
@@ -169,6 +171,7 @@ export async function startAgent(
     },
     'agent started',
   );
+  logStartNotices(logger, config);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

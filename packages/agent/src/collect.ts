@@ -4,6 +4,7 @@ import type { SelfTelemetry } from '@taskscope/exporters';
 import { isSampleTime, payloadTimeToMs, type TaskMetadata, type TaskStats } from '@taskscope/wire';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
+import { errorFields } from './logger.js';
 import type { PollResult } from './poller.js';
 import type { PolledEndpoint, SnapshotStore } from './store.js';
 
@@ -103,12 +104,12 @@ export function createCollector(options: CollectorOptions): Collector {
       const first = !schemaPathsLogged.has(path);
       schemaPathsLogged.add(path);
       logger[first ? 'warn' : 'debug'](
-        { ...details, err: failure.error },
+        { ...details, ...errorFields(logger, failure.error) },
         'payload does not match the schema; keeping the last good sample',
       );
     } else if (failing !== code) {
       logger[code === 'UNKNOWN' ? 'error' : 'warn'](
-        { ...details, err: failure.error },
+        { ...details, ...errorFields(logger, failure.error) },
         'poll failed; keeping the last good sample',
       );
     } else {

@@ -7,6 +7,13 @@ import { type WaitForStop, waitForSignal } from './signals.js';
 /** The mock's container that plays the sidecar: the agent asks with its v4 URL, as in a task. */
 const SIDECAR_CONTAINER = 'taskscope';
 
+/**
+ * How long the demo's task has been running when it starts: four 10 s refreshes, so the
+ * first poll finds RUNNING containers whose samples have a previous one, and the first
+ * screen a newcomer sees has numbers rather than CREATED and dashes.
+ */
+export const DEMO_RUNNING_FOR_MS = 45_000;
+
 /** `taskscope demo` (docs/contract.md, "taskscope demo"): the mock and the agent in one process. */
 export function registerDemoCommand(
   program: Command,
@@ -21,6 +28,7 @@ export function registerDemoCommand(
     .action(async () => {
       const mock: MockServer = await startMock({
         scenario: 'fargate-web',
+        runningForMs: DEMO_RUNNING_FOR_MS,
         listen: { host: '127.0.0.1', port: 0 },
       });
       let agent: RunningAgent;

@@ -75,7 +75,8 @@ describe('taskscope mock (in process)', () => {
       io,
     );
     const urls = await printedUrls(stdout, stderr);
-    expect(urls['v4']).toMatch(/\/v4\/bae32def0ab64f06818e8862e58f8d6d-1585788040$/);
+    // The running `prometheus`, not the STOPPED container the capture lists first.
+    expect(urls['v4']).toMatch(/\/v4\/bae32def0ab64f06818e8862e58f8d6d-1819985369$/);
     expect((await get(`${urls['v4']}/task/stats`)).text).toBe(fargateStats.text);
     expect((await get(`${urls['v4']}/task`)).status).toBe(200);
     expect((await get(`${urls['v2']}/metadata`)).status).toBe(503);

@@ -259,15 +259,21 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       const name = decodeURIComponentSafe(restart[1]!);
       if (source.restartContainer === undefined)
         return json(404, 'this source cannot restart containers: only scenario sources can');
-      return source.restartContainer(name, nowMs)
-        ? json(200, { restarted: name })
-        : json(
-            404,
-            `no container named "${name}"; known: ${source
-              .endpoints()
-              .map((e) => e.containerName)
-              .join(', ')}`,
-          );
+      if (source.restartContainer(name, nowMs)) return json(200, { restarted: name });
+      const endpoint = source.endpoints().find((e) => e.containerName === name);
+      if (endpoint !== undefined) {
+        return json(
+          409,
+          `container "${name}" is not running (${knownStatusOf(source, endpoint, nowMs)}); only a running container can be restarted`,
+        );
+      }
+      return json(
+        404,
+        `no container named "${name}"; known: ${source
+          .endpoints()
+          .map((e) => e.containerName)
+          .join(', ')}`,
+      );
     }
     return json(
       404,
@@ -325,6 +331,19 @@ function applyBodyFaults(
   }
   // Cut inside the document so every JSON parser fails, as when a connection drops mid-body.
   return malformed ? body.slice(0, Math.max(1, Math.floor(body.length / 2))) : body;
+}
+
+/** The container's v4 `KnownStatus` now, for messages; `unknown` if the source does not say. */
+function knownStatusOf(source: PayloadSource, endpoint: MockEndpoint, nowMs: number): string {
+  const answer = source.respond({
+    version: 'v4',
+    route: toMockRoute('container', endpoint.dockerId),
+    nowMs,
+    relativePath: '',
+  });
+  const body = answer !== undefined && 'body' in answer ? answer.body : undefined;
+  const status = (body as { KnownStatus?: unknown } | undefined)?.KnownStatus;
+  return typeof status === 'string' ? status : 'unknown';
 }
 
 function joinHostPort(host: string, port: number): string {

@@ -1,6 +1,7 @@
 import { deepFreeze } from '@taskscope/input';
 import type { ApiVersion } from '@taskscope/wire';
 import { type JsonValue, stringifyJson } from '../common/json-text.js';
+import { unitHash } from '../common/random.js';
 import type {
   ContainerTruth,
   InterfaceTruth,
@@ -31,7 +32,12 @@ export interface ScenarioSourceOptions {
 export interface ScenarioSource extends PayloadSource {
   /** Per-container rates over the last refresh interval at `nowMs` (empty before the first sample). */
   truth(nowMs: number): Truth;
-  /** Counters restart from zero now: new StartedAt, RestartCount + 1. `false` for an unknown or not running container. */
+  /**
+   * Counters restart from zero now: a new StartedAt (ns precision, within the millisecond
+   * before `nowMs`) and one more restart, which v4 shows as `RestartCount` + 1 where the
+   * container has a restart policy (the real endpoint omits `RestartCount` otherwise).
+   * `false` for an unknown or not running container.
+   */
   restartContainer(containerName: string, nowMs: number): boolean;
   readonly scenario: Scenario;
 }
@@ -164,7 +170,19 @@ export function createScenarioSource(scenario: Scenario, options: ScenarioSource
     truth: (nowMs) => truthAt(model, timeline, toNs(nowMs)),
     restartContainer: (containerName, nowMs) => {
       const c = model.containers.find((candidate) => candidate.spec.name === containerName);
-      return c !== undefined && timeline.restart(c, toNs(nowMs));
+      if (c === undefined) return false;
+      const tNs = toNs(nowMs);
+      const run = timeline.runAt(c, tNs);
+      if (run === undefined) return false;
+      // The clock has ms precision, the payload's timestamps ns: the restart falls at a
+      // seeded instant within the millisecond before the request, after the run's start
+      // and after the sample served now (which belongs to the run before).
+      const count = timeline.runStarts(c).length;
+      const withinMsNs = Math.floor(unitHash(model.seed, 'restart', c.spec.name, count, tNs) * NS_PER_MS);
+      const served = timeline.served(c, tNs);
+      const servedReadNs = served.kind === 'sample' ? served.sample.readNs : Number.NEGATIVE_INFINITY;
+      const restartNs = Math.min(tNs, Math.max(tNs - withinMsNs, run.startNs + 1, servedReadNs + 1));
+      return timeline.restart(c, restartNs);
     },
   };
 }

@@ -9,7 +9,7 @@ import {
 import type { PayloadSource } from './payload-source.js';
 import type { Recording } from './recording.js';
 import { createReplaySource, type ReplayMode } from './replay-source.js';
-import { createStaticSource } from './static-source.js';
+import { createStaticSource, runningFirst } from './static-source.js';
 
 /**
  * The stats refresh cadences a scenario file allows (its `cadence`), and so `cadenceMs` and
@@ -41,6 +41,12 @@ export interface MockSourceOptions {
   readonly startTime?: number | string | Date;
   /** Overrides the scenario's stats refresh cadence. */
   readonly cadenceMs?: number;
+  /**
+   * Scenarios only, instead of `startTime`: the task has been running this long when the mock
+   * starts (the origin is now − `runningForMs`), so the first request already finds RUNNING
+   * containers with a sample and its previous one. `taskscope demo` uses it.
+   */
+  readonly runningForMs?: number;
 }
 
 /** Builds the source the options describe; scenario files are read here. */
@@ -89,6 +95,7 @@ function checkCadence(cadenceMs: number | undefined): void {
 }
 
 function chooseSource(options: MockSourceOptions, nowMs: number): PayloadSource | undefined {
+  checkRunningFor(options);
   const given = (
     [
       ['scenario', options.scenario],
@@ -135,11 +142,41 @@ function chooseSource(options: MockSourceOptions, nowMs: number): PayloadSource 
 }
 
 function scenarioSource(scenario: Scenario, options: MockSourceOptions, nowMs: number): PayloadSource {
-  return createScenarioSource(scenario, {
+  const source = createScenarioSource(scenario, {
     seed: options.seed ?? 1,
-    startTimeMs: startTimeMs(options.startTime, nowMs),
+    startTimeMs: startTimeMs(options.startTime, nowMs) - (options.runningForMs ?? 0),
     ...(options.cadenceMs === undefined ? {} : { cadenceMs: options.cadenceMs }),
   });
+  // Running containers first, as for captured payloads: the first endpoint's URL is the one
+  // `taskscope mock` prints, and a scenario may list an init container that has exited first.
+  const state = new Map(scenario.containers.map((c) => [c.name, c.state]));
+  const endpoints = Object.freeze(
+    runningFirst(source.endpoints(), (e) => state.get(e.containerName) === 'RUNNING'),
+  );
+  return { ...source, endpoints: () => endpoints };
+}
+
+/** `runningForMs`: a non-negative number of ms, for a scenario, and not with `startTime`. */
+function checkRunningFor(options: MockSourceOptions): void {
+  const runningForMs = options.runningForMs;
+  if (runningForMs === undefined) return;
+  const problem = (allowed: string) =>
+    new MockInputError('MOCK_CONFIG', MOCK_OPTIONS_SOURCE, [
+      { field: 'runningForMs', value: runningForMs, allowed },
+    ]);
+  if (typeof runningForMs !== 'number' || !Number.isFinite(runningForMs) || runningForMs < 0)
+    throw problem('a number of ms ≥ 0, such as 45000');
+  if (options.startTime !== undefined)
+    throw problem('nothing when startTime is set (both place the origin: choose one)');
+  if (
+    options.taskMetadata !== undefined ||
+    options.taskStats !== undefined ||
+    options.replay !== undefined ||
+    options.source !== undefined
+  )
+    throw problem(
+      'nothing unless the source is a scenario (captured payloads and recordings keep their own times)',
+    );
 }
 
 /** ms since the epoch from a number, Date or ISO text; `nowMs` when absent. */

@@ -15,7 +15,8 @@ type Json = Record<string, unknown>;
  * Serves captured payloads as they are, on every version's paths (`--task-metadata`,
  * `--task-stats`). Task metadata and task stats go out as the original bytes, so values
  * above 2^53 survive; single containers are cut out of them losslessly. Endpoint ids are
- * the DockerIds, as on Fargate. Invalid payloads throw WireSchemaError naming the field.
+ * the DockerIds, as on Fargate, listed RUNNING containers first. Invalid payloads throw
+ * WireSchemaError naming the field.
  */
 export function createStaticSource(options: StaticSourceOptions): PayloadSource {
   const metadataText = asText(options.taskMetadata);
@@ -27,11 +28,15 @@ export function createStaticSource(options: StaticSourceOptions): PayloadSource 
   const stats = parseJsonLossless(statsText) as Json;
   const containers = (Array.isArray(metadata['Containers']) ? metadata['Containers'] : []) as Json[];
   const containerById = new Map(containers.map((container) => [String(container['DockerId']), container]));
-  const endpoints: MockEndpoint[] = containers.map((container) => ({
-    containerName: String(container['Name']),
-    dockerId: String(container['DockerId']),
-    endpointId: String(container['DockerId']),
-  }));
+  // Running containers first (the payload's order otherwise): the first endpoint is the URL
+  // `taskscope mock` prints, and a captured task often lists an exited init container first.
+  const endpoints: MockEndpoint[] = runningFirst(containers, (c) => c['KnownStatus'] === 'RUNNING').map(
+    (container) => ({
+      containerName: String(container['Name']),
+      dockerId: String(container['DockerId']),
+      endpointId: String(container['DockerId']),
+    }),
+  );
   const textCache = new Map<string, string>();
   /** Cut-out bodies are serialised once: the payloads never change. */
   const cached = (key: string, value: unknown): string => {
@@ -72,6 +77,11 @@ export function createStaticSource(options: StaticSourceOptions): PayloadSource 
       }
     },
   };
+}
+
+/** A stable reorder: the items `running` accepts first, each group in its original order. */
+export function runningFirst<T>(items: readonly T[], running: (item: T) => boolean): T[] {
+  return [...items.filter(running), ...items.filter((item) => !running(item))];
 }
 
 function asText(payload: string | object): string {

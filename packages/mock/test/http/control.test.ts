@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../../src/http/server.js';
+import { startMock } from '../../src/http/start-mock.js';
 import { createStaticSource } from '../../src/sources/static-source.js';
 import { fargate } from '../support/fixtures.js';
 import { fetchText } from '../support/http.js';
@@ -80,5 +82,39 @@ describe('control API under /__taskscope/', () => {
     expect(replies.every((r) => r.status === 200)).toBe(true);
     expect(replies[0]!.headers['x-rate-limit-limit']).toBeUndefined();
     mock.setFaults([]);
+  });
+});
+
+describe('restart on a scenario source', () => {
+  const START = '2025-06-01T00:00:00Z';
+  type Container = { StartedAt: string; RestartCount?: number };
+
+  it('gives a new StartedAt to every container and RestartCount + 1 only where a restart policy is', async () => {
+    let nowMs = Date.parse(START) + 42_000;
+    const scenario = await startMock({ scenario: 'fargate-web', startTime: START, now: () => nowMs });
+    const read = async (name: string) =>
+      JSON.parse((await fetchText(scenario.v4Urls[name]!)).text) as Container;
+    const before = { app: await read('app'), worker: await read('worker') };
+    nowMs += 1_000;
+    for (const name of ['app', 'worker']) {
+      const reply = await fetchText(`${scenario.url}/__taskscope/containers/${name}/restart`, {
+        method: 'POST',
+      });
+      expect(reply.status).toBe(200);
+    }
+    const after = { app: await read('app'), worker: await read('worker') };
+    // app has no restart policy: like the real endpoint, no RestartCount at all.
+    expect(after.app.StartedAt).not.toBe(before.app.StartedAt);
+    expect([before.app.RestartCount, after.app.RestartCount]).toEqual([undefined, undefined]);
+    expect(after.worker.StartedAt).not.toBe(before.worker.StartedAt);
+    expect([before.worker.RestartCount, after.worker.RestartCount]).toEqual([0, 1]);
+    await scenario.close();
+  });
+
+  it('is documented as it behaves: RestartCount + 1 only with a restart policy', () => {
+    const contract = readFileSync(new URL('../../../../docs/contract.md', import.meta.url), 'utf8');
+    const restart = /`POST \/containers\/<name>\/restart`\n?\(([^)]*)\)/.exec(contract)?.[1] ?? '';
+    expect(restart.replace(/\s+/g, ' ')).toContain('`RestartCount`+1 for a container with a restart policy');
+    expect(restart.replace(/\s+/g, ' ')).toContain('omits `RestartCount` for a container without one');
   });
 });

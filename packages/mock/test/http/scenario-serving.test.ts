@@ -107,6 +107,34 @@ describe('scenario sources over HTTP', () => {
     await mock.close();
   });
 
+  it('restarts a container from the first moment the mock serves', async () => {
+    // The clock does not move: the restart comes at the scenario's origin itself.
+    const mock = await startMock({ scenario: 'fargate-web', startTime: START, now: () => startMs });
+    const reply = await fetchText(`${mock.url}/__taskscope/containers/worker/restart`, { method: 'POST' });
+    expect([reply.status, JSON.parse(reply.text)]).toEqual([200, { restarted: 'worker' }]);
+    expect(mock.restart('app')).toBe(true);
+    const worker = JSON.parse((await fetchText(mock.v4Urls['worker']!)).text) as {
+      KnownStatus: string;
+      RestartCount?: number;
+    };
+    expect([worker.KnownStatus, worker.RestartCount]).toEqual(['RUNNING', 1]);
+    await mock.close();
+  });
+
+  it('answers 409 for a known container that is not running', async () => {
+    const mock = await startMock({
+      scenario: 'stopped-container',
+      startTime: START,
+      now: () => startMs + 5_000,
+    });
+    const reply = await fetchText(`${mock.url}/__taskscope/containers/migrate/restart`, { method: 'POST' });
+    expect([reply.status, JSON.parse(reply.text)]).toEqual([
+      409,
+      'container "migrate" is not running (STOPPED); only a running container can be restarted',
+    ]);
+    await mock.close();
+  });
+
   it('restarts a container through the control API and 404s an unknown name', async () => {
     let nowMs = startMs + 30_000;
     const mock = await startMock({ scenario: 'fargate-web', startTime: START, now: () => nowMs });

@@ -66,11 +66,13 @@ describe('static payloads over every version', () => {
     expect(v2Container.text).toBe(container.text);
   });
 
-  it('lists every container as an endpoint with its v3 and v4 URL', () => {
+  it('lists every container as an endpoint with its v3 and v4 URL, running ones first', () => {
+    // The capture lists the STOPPED `nonessential` first; the first endpoint is the URL
+    // `taskscope mock` prints, so it must name a container that runs.
     expect(mock.endpoints.map((e) => e.containerName)).toEqual([
-      'nonessential',
       'prometheus',
       'ecs-exporter',
+      'nonessential',
     ]);
     expect(mock.v4Urls['ecs-exporter']).toBe(`${mock.url}/v4/bae32def0ab64f06818e8862e58f8d6d-4159844948`);
     expect(mock.v3Urls['ecs-exporter']).toBe(`${mock.url}/v3/bae32def0ab64f06818e8862e58f8d6d-4159844948`);

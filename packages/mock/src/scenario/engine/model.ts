@@ -34,7 +34,11 @@ export interface ContainerModel {
   readonly dockerName: string;
   readonly containerArn: string;
   readonly imageId: string;
-  /** StartedAt of the first run, after the origin by a few ms (containers start apart). */
+  /**
+   * StartedAt of the first run, before the origin by a few ms (containers start apart): a
+   * container the scenario runs is RUNNING from the first moment the mock serves, as the
+   * sidecar's own container always is when it first asks.
+   */
   readonly startNs: number;
   /** CreatedAt precedes StartedAt on EC2; Fargate reports them equal. */
   readonly createdNs: number;
@@ -118,14 +122,17 @@ export function compileScenario(
   // read − preread = 10.000941 s and 9.999691 s).
   const jitterNs = Math.round(cadenceNs / 5000);
   // Containers are sampled within the first 5 % of a refresh (at most 500 ms), and start
-  // within the first half of that window, so a container's first sample follows its start.
+  // within half that window before the origin, so a container's first sample follows its
+  // start and every running container is RUNNING at the origin itself.
   const windowNs = Math.min(Math.round(cadenceNs / 20), 500 * NS_PER_MS);
+  // A container STOPPED from the start ran for at most this long before its stop.
+  const maxInitNs = 40 * NS_PER_MS;
 
   const createLeads = scenario.containers.map((c) =>
     fargate ? 0 : Math.round(createRandom(seed, 'created', c.name).between(0.4, 2.5) * 1e9),
   );
   const pullGapNs = Math.round(taskRandom.between(0.1, 0.6) * 1e9);
-  const pullStoppedNs = -Math.max(0, ...createLeads) - pullGapNs;
+  const pullStoppedNs = -Math.round(windowNs / 2) - maxInitNs - Math.max(0, ...createLeads) - pullGapNs;
   const pullStartedNs =
     pullStoppedNs - Math.round(taskRandom.between(fargate ? 5 : 1, fargate ? 15 : 9) * 1e9);
   const hostUptimeAtOriginNs =
@@ -154,11 +161,17 @@ export function compileScenario(
       : `ecs-${task.family}-${task.revision}-${spec.name.replace(/[^A-Za-z0-9-]/g, '')}-${random.hex(20)}`;
     const containerArn = `${arnPrefix}:container/${task.cluster}/${taskId}/${random.uuid()}`;
     const imageId = `sha256:${createRandom(seed, 'image', spec.image).hex(64)}`;
-    const startNs = Math.floor(random.between(0, windowNs / 2));
+    const startedBeforeOriginNs = Math.floor(random.between(0, windowNs / 2));
     const slotStartNs = windowNs / 2 + slotOrder.indexOf(index) * slotNs;
     const sampleOffsetNs = Math.floor(slotStartNs + random.between(0, slotNs - jitterNs));
     const load = compileLoad(spec, seed);
     const shape = compileShape(scenario, random, index);
+    // A container that is STOPPED from the start ran for a few ms (an init step) and has
+    // exited by the origin; the ecs_exporter fixture shows 19 ms between StartedAt and
+    // FinishedAt. (Drawn last, so the other seeded values do not depend on it.)
+    const initNs =
+      spec.state === 'STOPPED' ? Math.round(random.between(10, maxInitNs / NS_PER_MS) * NS_PER_MS) : 0;
+    const startNs = -startedBeforeOriginNs - initNs;
     const runs: Run[] = [];
     if (spec.state === 'RUNNING' || spec.state === 'STOPPED') {
       runs.push({ startNs, restartCount: 0 });
@@ -172,10 +185,7 @@ export function compileScenario(
     const stopEvent = spec.events.find((event) => event.action === 'stop');
     if (stopEvent?.action === 'stop')
       stop = { atNs: stopEvent.atMs * NS_PER_MS, exitCode: stopEvent.exitCode };
-    // A container that is STOPPED from the start ran for a few ms (an init step); the
-    // ecs_exporter fixture shows 19 ms between StartedAt and FinishedAt.
-    if (spec.state === 'STOPPED')
-      stop = { atNs: startNs + Math.round(random.between(10, 40) * NS_PER_MS), exitCode: spec.exitCode ?? 0 };
+    if (spec.state === 'STOPPED') stop = { atNs: startNs + initNs, exitCode: spec.exitCode ?? 0 };
     return {
       index,
       spec,
