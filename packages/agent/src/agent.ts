@@ -106,9 +106,9 @@ export async function startAgent(
     telemetry: prometheus.selfTelemetry,
     logger,
     signal: aborter.signal,
-    onFresh: (metrics) => {
+    onPoll: (metrics, cycles) => {
       try {
-        emf?.emit(metrics);
+        emf?.emit(metrics, { cycles: cycles.closed, advanced: cycles.advanced });
       } catch (error) {
         logger.error({ err: error }, 'EMF emit failed');
       }
