@@ -10,7 +10,8 @@ import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
  * exporters on, next to two baselines measured in the same run: a bare node:http server and
  * a loop that fetches and parses the same stats payload every second. Goals: agent CPU
  * ≤ 0.5 % of one core; RSS ≤ 1.5× the bare server's; each fresh sample seen ≤ 1 s after its
- * refresh; ≤ 1.2 requests per fresh sample with `--interval auto`.
+ * refresh; ≤ 1.2 `/task/stats` requests per refresh cycle with `--interval auto` after warm-up,
+ * ≤ 1.5 over the warm-up, which starts with the task and includes learning (issue #10).
  */
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
@@ -26,7 +27,13 @@ const SCRAPE_EVERY_MS = 10_000;
  */
 const OTLP_INTERVAL_MS = Number(process.env['TASKSCOPE_BENCH_OTLP_INTERVAL_MS'] ?? 10_000);
 
-const GOALS = { cpuPercent: 0.5, rssRatio: 1.5, freshnessMs: 1000, requestsPerFresh: 1.2 };
+const GOALS = {
+  cpuPercent: 0.5,
+  rssRatio: 1.5,
+  freshnessMs: 1000,
+  requestsPerRefresh: 1.2,
+  requestsPerRefreshLearning: 1.5,
+};
 
 interface Status {
   requests: Record<string, number>;
@@ -176,6 +183,11 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       statusStart.requests['task']! -
       statusStart.requests['task_stats']!;
     const fresh = statusEnd.samples.fresh - statusStart.samples.fresh;
+    // /task/stats requests per refresh of the endpoint (1 s here): after warm-up, and over the
+    // warm-up, which starts with the task (first samples, no preread) and includes learning.
+    const statsRequests = statusEnd.requests['task_stats']! - statusStart.requests['task_stats']!;
+    const perRefresh = statsRequests / Math.round(elapsedS);
+    const perRefreshLearning = statusStart.requests['task_stats']! / (WARMUP_MS / 1000);
     const duplicates = statusEnd.samples.duplicate - statusStart.samples.duplicate;
     const rssMedian = rss.map(median);
     const sortedFreshness = [...freshness].sort((a, b) => a - b);
@@ -232,10 +244,22 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
           ['fresh samples seen (stream) / refreshes', `${reads.size} / ${Math.round(elapsedS)}`, '', ''],
           ['samples later than 1 s', String(late), '0', ''],
           [
-            'requests per fresh sample',
+            '/task/stats requests per refresh cycle',
+            `${fixed(perRefresh, 2)} (${statsRequests} / ${Math.round(elapsedS)})`,
+            `≤ ${GOALS.requestsPerRefresh}`,
+            verdict(perRefresh <= GOALS.requestsPerRefresh),
+          ],
+          [
+            `  the same over the warm-up (learning included)`,
+            `${fixed(perRefreshLearning, 2)} (${statusStart.requests['task_stats']} / ${WARMUP_MS / 1000})`,
+            `≤ ${GOALS.requestsPerRefreshLearning}`,
+            verdict(perRefreshLearning <= GOALS.requestsPerRefreshLearning),
+          ],
+          [
+            'all requests per fresh sample (refresh cycle)',
             `${fixed(perFresh, 2)} (${requests} / ${fresh}; ${duplicates} duplicates)`,
-            `≤ ${GOALS.requestsPerFresh}`,
-            verdict(perFresh <= GOALS.requestsPerFresh),
+            '',
+            '',
           ],
           ['EMF lines written', String(emfLines), '', ''],
           ['OTLP exports received (whole run)', String(otlpRequests), '', ''],

@@ -107,10 +107,10 @@ export async function startAgent(
     telemetry: prometheus.selfTelemetry,
     logger,
     signal: aborter.signal,
-    onFresh: (metrics) => {
+    onPoll: (metrics, cycles) => {
       logReady(metrics, poller?.state().cadence);
       try {
-        emf?.emit(metrics);
+        emf?.emit(metrics, { cycles: cycles.closed, advanced: cycles.advanced });
       } catch (error) {
         logger.error(errorFields(logger, error), 'EMF emit failed');
       }

@@ -5,10 +5,17 @@
  * (DataDog/integrations-core#10409: a 15 s check sees every other 10 s refresh twice and skips
  * some). Everything here is pure: times come in as arguments.
  *
+ * The `read` followed is that of the task's refresh cycle as a whole (the collector's: the
+ * containers of a task refresh at different moments, and a poll that sees only some of them
+ * refreshed counts here as a duplicate), so the poll lands after the last container's refresh.
+ *
  * Two quantities are learned:
- * - the cadence: the median of recent deltas between successive distinct `read`s (a delta that
- *   is a whole multiple of the estimate, a missed refresh, counts as one cadence each), seeded by
- *   `read − preread`, which is the endpoint's own sampling window;
+ * - the cadence: the median of recent refresh periods, each `read − preread` of the newest
+ *   sample (the endpoint's own window between its last two samples) or, where a payload has no
+ *   real `preread`, the delta between successive distinct `read`s (a whole multiple of the
+ *   estimate, a missed refresh, counts as one cadence each). Until a payload shows one, the
+ *   platform's usual period (the collector's hint: 10 s on Fargate) is aimed at, so learning
+ *   costs about one request per refresh instead of a poll a second;
  * - the lag: local time a new `read` becomes visible minus that `read`. It absorbs the
  *   endpoint's publishing delay and the offset between its clock and ours. A fresh answer bounds
  *   it from above (seen − read), a duplicate from below (asked − the read that came next). The
@@ -19,10 +26,12 @@
 export interface PollObservation {
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
-  /** The newest `read` among the task's containers; absent when none has stats. */
+  /** The newest `read` of the task's latest refresh cycle; absent while none has stats. */
   readonly newestReadMs?: number | undefined;
-  /** That container's `preread`, when it is a real sample time. */
-  readonly newestPrereadMs?: number | undefined;
+  /** `read` − `preread` of the newest sample, when its `preread` is a real sample time. */
+  readonly refreshPeriodMs?: number | undefined;
+  /** The platform's usual refresh period, used until a period is known. */
+  readonly cadenceHintMs?: number | undefined;
 }
 
 export type ObservationKind = 'fresh' | 'duplicate' | 'empty';
@@ -78,6 +87,7 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
   let duplicateStreak = 0;
   let lastKind: ObservationKind | undefined;
   let cyclesSinceDuplicate = 0;
+  let cadenceHintMs: number | undefined;
 
   const cadenceMs = (): number | undefined => {
     if (deltas.length === 0) return undefined;
@@ -109,6 +119,8 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
   return {
     observe(observation) {
       lastPollStartMs = observation.startedAtMs;
+      if (observation.cadenceHintMs !== undefined && observation.cadenceHintMs > 0)
+        cadenceHintMs = observation.cadenceHintMs;
       const readMs = observation.newestReadMs;
       if (readMs === undefined) {
         lastKind = 'empty';
@@ -121,11 +133,10 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
         return 'duplicate';
       }
 
-      if (distinctReads === 0 && observation.newestPrereadMs !== undefined) {
-        // The endpoint's own window between its last two samples: the cadence, at once.
-        pushDelta(readMs - observation.newestPrereadMs);
-      }
-      if (lastReadMs !== undefined && readMs > lastReadMs) pushDelta(readMs - lastReadMs);
+      if (observation.refreshPeriodMs !== undefined) {
+        // The endpoint's own window between its last two samples: the cadence, exactly.
+        pushDelta(observation.refreshPeriodMs);
+      } else if (lastReadMs !== undefined && readMs > lastReadMs) pushDelta(readMs - lastReadMs);
 
       const upperMs = observation.finishedAtMs - readMs;
       const lowerMs = pendingDuplicateStartMs === undefined ? undefined : pendingDuplicateStartMs - readMs;
@@ -161,7 +172,9 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
     nextPollAtMs(nowMs) {
       const earliest = Math.max(nowMs, (lastPollStartMs ?? nowMs) + MIN_GAP_MS);
       if (lastPollStartMs === undefined) return nowMs;
-      if (!learned() || lastKind === 'empty') return Math.max(earliest, lastPollStartMs + learningIntervalMs);
+      const periodMs = cadenceMs() ?? cadenceHintMs;
+      if (lastKind === 'empty' || lastReadMs === undefined || periodMs === undefined)
+        return Math.max(earliest, lastPollStartMs + learningIntervalMs);
       const step = stepMs();
       if (lastKind === 'duplicate') {
         // Not there yet: ask again shortly rather than a whole cadence later, backing off
@@ -169,11 +182,16 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
         const retryMs = Math.min(step * 2 ** (duplicateStreak - 1), learningIntervalMs);
         return Math.max(earliest, lastPollStartMs + retryMs);
       }
-      const expectedReadMs = lastReadMs! + cadenceMs()!;
+      const expectedReadMs = lastReadMs + periodMs;
       const high = lagHighMs!;
       let lagTargetMs: number;
-      if (lagLowMs === undefined) lagTargetMs = high - 2 * step;
-      else if (high - lagLowMs > step) lagTargetMs = (lagLowMs + high) / 2;
+      // One fresh answer bounds the lag only loosely (it says nothing of when the sample
+      // appeared): aim just after the expected refresh, and let a duplicate bound it from below.
+      if (distinctReads < 2) lagTargetMs = marginMs;
+      else if (lagLowMs !== undefined && high - lagLowMs > step) lagTargetMs = (lagLowMs + high) / 2;
+      // Probe for a shorter lag only where that saves more than a step; a bound already
+      // within a step of the margin is as fresh as polling gets, and a probe costs a request.
+      else if (lagLowMs === undefined && high > marginMs + step) lagTargetMs = high - 2 * step;
       else lagTargetMs = high + marginMs;
       return Math.max(earliest, expectedReadMs + lagTargetMs);
     },

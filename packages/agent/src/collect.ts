@@ -1,5 +1,13 @@
 import type { MetadataClient } from '@taskscope/client';
-import { type CoreState, computeTaskMetrics, payloadTime, type TaskMetrics } from '@taskscope/core';
+import {
+  advanceCycle,
+  type CoreState,
+  type CycleState,
+  type CycleStep,
+  computeTaskMetrics,
+  payloadTime,
+  type TaskMetrics,
+} from '@taskscope/core';
 import type { SelfTelemetry } from '@taskscope/exporters';
 import { isSampleTime, payloadTimeToMs, type TaskMetadata, type TaskStats } from '@taskscope/wire';
 import type { Logger } from 'pino';
@@ -17,8 +25,12 @@ export interface CollectorOptions {
   readonly store: SnapshotStore;
   readonly telemetry: SelfTelemetry;
   readonly logger: Logger;
-  /** Each fresh (or first) sample, once: EMF's cue. */
-  readonly onFresh?: (metrics: TaskMetrics) => void;
+  /**
+   * Every good poll, with what it did to the refresh cycles (core's `advanceCycle`): EMF's cue.
+   * The containers of a task refresh at different moments, so a poll may advance some
+   * containers without closing a cycle, and each interval must be reported once.
+   */
+  readonly onPoll?: (metrics: TaskMetrics, cycles: CycleStep) => void;
   /** How old the task metadata may get; default max(60 s, 10 cadences) (see README, Polling). */
   readonly metadataMaxAgeMs?: () => number;
   /** Aborts the requests in flight on shutdown. */
@@ -52,6 +64,9 @@ export function createCollector(options: CollectorOptions): Collector {
   let metadataKey = '';
   let metadataAtMs = Number.NEGATIVE_INFINITY;
   let state: CoreState | undefined;
+  let cycleState: CycleState | undefined;
+  // The newest `read` of the latest closed refresh cycle: what the cadence learner follows.
+  let cycleReadMs: number | undefined;
   // Set while polls keep reporting the reset that already re-read the metadata, so a
   // container that flaps cannot turn every poll into two requests.
   let resetHandled = false;
@@ -142,16 +157,30 @@ export function createCollector(options: CollectorOptions): Collector {
         resetHandled = reset;
         state = result.state;
         const { metrics } = result;
-        const kind = metrics.sample.kind;
+        const cycles = advanceCycle(metrics, cycleState);
+        cycleState = cycles.state;
+        const closedCycle = cycles.closed.at(-1);
+        if (closedCycle) cycleReadMs = closedCycle.readAtMs;
+        // Task-level outputs count a sample once per refresh cycle of the whole task, not once
+        // per container that refreshed (docs/contract.md, "Numbers every computation obeys").
+        const kind =
+          metrics.sample.kind === 'first' ? 'first' : closedCycle === undefined ? 'duplicate' : 'fresh';
         telemetry.countSample(kind === 'duplicate' ? 'duplicate' : 'fresh');
+        // EMF first: a store subscriber (SSE) then sees every line this sample wrote.
+        options.onPoll?.(metrics, cycles);
         store.recordSample(metrics, kind, clock.now());
-        if (kind !== 'duplicate') options.onFresh?.(metrics);
         if (failing !== undefined) {
           logger.info({ failedPolls }, 'metadata endpoint answering again');
           failing = undefined;
         }
         failedPolls = 0;
-        return { ok: true, ...newestRead(stats) };
+        const newest = newestRead(stats);
+        return {
+          ok: true,
+          ...(cycleReadMs !== undefined ? { newestReadMs: cycleReadMs } : {}),
+          ...(newest.refreshPeriodMs !== undefined ? { refreshPeriodMs: newest.refreshPeriodMs } : {}),
+          ...cadenceHint(metrics),
+        };
       } catch (error) {
         if (signal?.aborted) return { ok: false, retryable: false };
         return onFailure(error instanceof PollFailure ? error : new PollFailure('compute', error));
@@ -177,13 +206,14 @@ function statsKey(stats: TaskStats): string {
 }
 
 /**
- * The newest `read` and its `preread`, for the cadence learner. Through core's timestamp
- * parser: wire's regex and Date round trip cost 2.4 % of the agent's CPU here (20 stamps a
- * second on fargate-10, profiled with the agent bench's load).
+ * The newest `read` and the refresh period it ends (`read` − `preread`, the endpoint's own
+ * window between that container's last two samples), for the cadence learner. Through core's
+ * timestamp parser: wire's regex and Date round trip cost 2.4 % of the agent's CPU here (20
+ * stamps a second on fargate-10, profiled with the agent bench's load).
  */
-export function newestRead(stats: TaskStats): { newestReadMs?: number; newestPrereadMs?: number } {
+export function newestRead(stats: TaskStats): { newestReadMs?: number; refreshPeriodMs?: number } {
   let newestReadMs: number | undefined;
-  let newestPrereadMs: number | undefined;
+  let refreshPeriodMs: number | undefined;
   for (const entry of Object.values(stats)) {
     if (entry === null) continue;
     const read = payloadTime(entry.read);
@@ -192,12 +222,25 @@ export function newestRead(stats: TaskStats): { newestReadMs?: number; newestPre
     if (newestReadMs !== undefined && readMs <= newestReadMs) continue;
     newestReadMs = readMs;
     const preread = entry.preread ? payloadTime(entry.preread) : undefined;
-    newestPrereadMs = isSampleTime(preread) ? payloadTimeToMs(preread) : undefined;
+    // A first sample's preread is Go's zero time: no period.
+    refreshPeriodMs = isSampleTime(preread) ? readMs - payloadTimeToMs(preread) : undefined;
   }
   return {
     ...(newestReadMs !== undefined ? { newestReadMs } : {}),
-    ...(newestPrereadMs !== undefined ? { newestPrereadMs } : {}),
+    ...(refreshPeriodMs !== undefined && refreshPeriodMs > 0 ? { refreshPeriodMs } : {}),
   };
+}
+
+/**
+ * The platform's usual refresh period, for the learner's first aim while no payload has shown
+ * one (a first sample's `preread` is Go's zero time): about 10 s on Fargate, 1 s on EC2
+ * (docs/endpoint.md §2, "Timing and cadence").
+ */
+function cadenceHint(metrics: TaskMetrics): { cadenceHintMs?: number } {
+  const launchType = metrics.identity.launchType;
+  if (launchType === 'FARGATE') return { cadenceHintMs: 10_000 };
+  if (launchType === 'EC2') return { cadenceHintMs: 1_000 };
+  return {};
 }
 
 /** A short stable `reason` label: `timeout`, `throttled`, `http_503`, `schema`… */

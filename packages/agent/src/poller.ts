@@ -7,10 +7,15 @@ import type { PollInterval } from './config.js';
 export type PollResult =
   | {
       readonly ok: true;
-      /** The newest `read` among the task's containers, ms; absent when none has stats. */
+      /**
+       * The newest `read` of the task's latest refresh cycle (the collector's: the containers
+       * refresh at different moments), ms; absent while none has stats.
+       */
       readonly newestReadMs?: number | undefined;
-      /** That container's `preread`, when it is a real sample time. */
-      readonly newestPrereadMs?: number | undefined;
+      /** `read` − `preread` of the newest sample, when its `preread` is a real time: the endpoint's own period. */
+      readonly refreshPeriodMs?: number | undefined;
+      /** The platform's usual refresh period, aimed at until a payload shows the real one. */
+      readonly cadenceHintMs?: number | undefined;
     }
   | {
       readonly ok: false;
@@ -105,7 +110,8 @@ export function createPoller(options: PollerOptions): Poller {
         startedAtMs,
         finishedAtMs,
         newestReadMs: result.newestReadMs,
-        newestPrereadMs: result.newestPrereadMs,
+        refreshPeriodMs: result.refreshPeriodMs,
+        cadenceHintMs: result.cadenceHintMs,
       });
       schedule(nextAfterSuccess(finishedAtMs));
       return;

@@ -4,7 +4,8 @@ import { createStopper, waitFor } from '@taskscope/test-support';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
-import { createManualClock, type ManualClock } from './helpers/manual-clock.js';
+import { advance, advanceUntil } from './helpers/fake-time.js';
+import { createManualClock } from './helpers/manual-clock.js';
 
 /*
  * The agent and the mock share one manual clock (the poller tests' helper): time moves only
@@ -15,7 +16,12 @@ import { createManualClock, type ManualClock } from './helpers/manual-clock.js';
  */
 
 const CADENCE_MS = 400;
-const AGENT_START_DELAY_MS = 100;
+/**
+ * The agent starts once the task has run two refreshes, as a sidecar added to a running
+ * service sees it: the payloads' `preread` then shows the 400 ms period at once. (At the task's
+ * very start a first sample has no `preread`, and the learner aims at Fargate's usual 10 s.)
+ */
+const AGENT_START_DELAY_MS = 2 * CADENCE_MS + 100;
 const silent = pino({ level: 'silent' });
 const started = createStopper();
 afterEach(() => started.stopAll());
@@ -40,44 +46,6 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
     (it) => it.stop(),
   );
   return { mock, agent, lines, clock };
-}
-
-/**
- * Waits in real time until the poll a timer started has finished: the poller keeps one timer
- * on its clock except while a poll is in flight, and re-arms it only once the poll is done.
- */
-function pollFinished(clock: ManualClock): Promise<true> {
-  return waitFor('the poll in flight to finish (the poller to re-arm its timer)', () =>
-    clock.pendingTimers() > 0 ? true : undefined,
-  );
-}
-
-/** Moves fake time forward by `ms`, stopping at each poll to let it finish at the time it started. */
-async function advance(clock: ManualClock, ms: number): Promise<void> {
-  const targetMs = clock.now() + ms;
-  for (;;) {
-    const dueMs = clock.nextTimerAtMs();
-    if (dueMs === undefined || dueMs > targetMs) break;
-    await clock.advanceBy(dueMs - clock.now());
-    await pollFinished(clock);
-  }
-  await clock.advanceBy(targetMs - clock.now());
-}
-
-/**
- * Advances fake time poll by poll until `condition` holds; fails with `what` once `maxMs` of
- * fake time has passed without it.
- */
-async function advanceUntil(clock: ManualClock, what: string, condition: () => boolean, maxMs: number) {
-  const deadlineMs = clock.now() + maxMs;
-  while (!condition()) {
-    const dueMs = clock.nextTimerAtMs();
-    if (dueMs === undefined || dueMs > deadlineMs) {
-      throw new Error(`${what}: not within ${maxMs} ms of fake time (next poll due ${dueMs ?? 'never'})`);
-    }
-    await clock.advanceBy(dueMs - clock.now());
-    await pollFinished(clock);
-  }
 }
 
 const allContainersHaveStats = (agent: RunningAgent) => () =>

@@ -1,4 +1,5 @@
 export { type ComputeInput, computeTaskMetrics } from './compute.js';
+export { advanceCycle, type CycleState, type CycleStep, type RefreshCycle } from './cycle.js';
 export { detectCgroup, detectNetworkMode, isPauseContainer, PAUSE_CONTAINER_NAME } from './detect.js';
 export { diffSnapshot } from './diff.js';
 export { parseTaskArn, type TaskArnParts, taskIdentityOf } from './identity.js';

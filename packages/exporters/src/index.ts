@@ -11,6 +11,7 @@ export {
   EMF_MAX_METRICS_PER_DIRECTIVE,
   type EmfEvent,
   type EmfMetricDefinition,
+  type EmfPollScope,
   type EmfTranslateOptions,
   type EmfUnit,
   translateEmf,

@@ -125,6 +125,26 @@ describe('translateEmf', () => {
     expect(container).not.toHaveProperty('ContainerNetworkRxBytes');
   });
 
+  it('with a poll scope: one Task event per closed cycle, with its bytes; Container events for advanced containers', () => {
+    const task = fargateTask();
+    const options = { namespace: NS, containerMetrics: true };
+    const cycle = { readAtMs: READ_AT_MS - 200, containers: ['prometheus'], storageWriteBytes: 81_920 };
+    const events = translateEmf(task, options, { cycles: [cycle], advanced: [] });
+    expect(events.map((e) => [e['Type'], e._aws.Timestamp, e['StorageWriteBytes']])).toEqual([
+      ['Task', Math.floor(READ_AT_MS - 200), 81_920],
+    ]);
+    // The cycle had no read bytes: none reported, though the latest sample has a delta.
+    expect(task.totals.storageReadBytes).toBeGreaterThan(0);
+    expect(events[0]).not.toHaveProperty('StorageReadBytes');
+    expect(
+      translateEmf(task, options, { cycles: [], advanced: ['prometheus'] }).map((e) => [
+        e['Type'],
+        e['ContainerName'],
+      ]),
+    ).toEqual([['Container', 'prometheus']]);
+    expect(translateEmf(task, options, { cycles: [], advanced: [] })).toEqual([]);
+  });
+
   it('gives bridge-mode containers their own network rates', () => {
     const task = fargateTask({
       networkMode: 'bridge',

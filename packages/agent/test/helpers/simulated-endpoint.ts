@@ -50,7 +50,7 @@ export function createSimulatedEndpoint(options: SimulatedEndpointOptions) {
     await sleep(clock, latencyMs);
     inFlight -= 1;
     if (!firstSeenAt.has(k)) firstSeenAt.set(k, clock.now());
-    return { ok: true, newestReadMs: readOf(k), newestPrereadMs: readOf(k - 1) };
+    return { ok: true, newestReadMs: readOf(k), refreshPeriodMs: readOf(k) - readOf(k - 1) };
   };
 
   return {

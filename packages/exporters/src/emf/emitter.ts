@@ -1,7 +1,7 @@
 import type { TaskMetrics } from '@taskscope/core';
 import { describeFound, InputError, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
-import { translateEmf } from './translate.js';
+import { type EmfPollScope, translateEmf } from './translate.js';
 
 /**
  * CloudWatch namespace rules: PutMetricData's 255-character limit (stricter than the EMF
@@ -39,8 +39,12 @@ export interface EmfEmitterOptions {
 
 /** Writes EMF lines for the samples it is given. */
 export interface EmfEmitter {
-  /** Write the EMF lines of one FRESH sample; duplicates must not be passed (they carry no new interval). */
-  emit(metrics: TaskMetrics): void;
+  /**
+   * Write the EMF lines of one poll: with a scope, its closed refresh cycles and advanced
+   * containers (nothing when both are empty); without one, the sample as a whole, which must
+   * then be fresh (a duplicate carries no new interval).
+   */
+  emit(metrics: TaskMetrics, scope?: EmfPollScope): void;
 }
 
 /** Thin adapter over {@link translateEmf}: one JSON document per line. */
@@ -56,8 +60,8 @@ export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
   }
   const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics };
   return {
-    emit(metrics) {
-      for (const event of translateEmf(metrics, translateOptions))
+    emit(metrics, scope) {
+      for (const event of translateEmf(metrics, translateOptions, scope))
         options.write(`${JSON.stringify(event)}\n`);
     },
   };

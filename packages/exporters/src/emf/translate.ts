@@ -1,4 +1,4 @@
-import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
+import type { ContainerMetrics, RefreshCycle, TaskMetrics } from '@taskscope/core';
 
 /** The CloudWatch units this translator uses (a subset of the EMF specification's list). */
 export type EmfUnit = 'None' | 'Megabytes' | 'Bytes' | 'Bytes/Second' | 'Percent';
@@ -29,6 +29,19 @@ export interface EmfTranslateOptions {
   readonly containerMetrics: boolean;
 }
 
+/**
+ * What one poll's lines cover when the containers refresh at different moments (core's
+ * `advanceCycle`): the Task event reports a closed refresh cycle, and Container events only the
+ * containers whose `read` advanced, so every interval is in exactly one event of each type
+ * (docs/contract.md, "Numbers every computation obeys").
+ */
+export interface EmfPollScope {
+  /** The cycles this poll closed: one Task event each. */
+  readonly cycles: readonly RefreshCycle[];
+  /** The containers whose `read` advanced in this poll: one Container event each. */
+  readonly advanced: readonly string[];
+}
+
 /** EMF specification: "MUST NOT contain more than 100 MetricDefinition objects". */
 export const EMF_MAX_METRICS_PER_DIRECTIVE = 100;
 /** EMF specification: "A DimensionSet MUST NOT contain more than 30 dimension keys". */
@@ -51,8 +64,12 @@ const percent = (ratio: number | undefined): number | undefined =>
 const mebibytes = (bytes: number | undefined): number | undefined =>
   bytes === undefined ? undefined : bytes / MIB;
 
-function taskValues(m: TaskMetrics): Values {
+function taskValues(m: TaskMetrics, cycle: RefreshCycle | undefined): Values {
   const t = m.totals;
+  // Bytes: the cycle's own intervals (each container's once), not the sum of every container's
+  // latest interval, which repeats those of containers that have not refreshed since.
+  const storageReadBytes = cycle ? cycle.storageReadBytes : t.storageReadBytes;
+  const storageWriteBytes = cycle ? cycle.storageWriteBytes : t.storageWriteBytes;
   return [
     ['CpuUtilized', 'None', cpuUnits(t.cpuCores)],
     ['CpuReserved', 'None', t.cpuReservedUnits],
@@ -60,8 +77,8 @@ function taskValues(m: TaskMetrics): Values {
     ['MemoryReserved', 'Megabytes', mebibytes(m.limits.memoryBytes)],
     ['NetworkRxBytes', 'Bytes/Second', t.networkRxBytesPerSecond],
     ['NetworkTxBytes', 'Bytes/Second', t.networkTxBytesPerSecond],
-    ['StorageReadBytes', 'Bytes', t.storageReadBytes],
-    ['StorageWriteBytes', 'Bytes', t.storageWriteBytes],
+    ['StorageReadBytes', 'Bytes', storageReadBytes],
+    ['StorageWriteBytes', 'Bytes', storageWriteBytes],
     ['CpuUtilization', 'Percent', percent(t.cpuUtilization)],
     ['MemoryUtilization', 'Percent', percent(t.memoryUtilization)],
   ];
@@ -194,8 +211,16 @@ export function emfEvents(
  * A Task event with Container Insights names and units; with `containerMetrics`, a Container
  * event per container with stats. Task identity rides as properties, never as dimensions.
  * Returns nothing when no container has stats (there is no `read` to timestamp the values).
+ *
+ * With a `scope` (the agent passes one on every poll), a Task event per closed refresh cycle,
+ * timestamped at the cycle's newest `read`, and Container events for the advanced containers
+ * only. Without one, the sample stands alone (one Task event, every container).
  */
-export function translateEmf(metrics: TaskMetrics, options: EmfTranslateOptions): EmfEvent[] {
+export function translateEmf(
+  metrics: TaskMetrics,
+  options: EmfTranslateOptions,
+  scope?: EmfPollScope,
+): EmfEvent[] {
   const readAtMs = metrics.sample.readAtMs;
   if (readAtMs === undefined) return [];
   const id = metrics.identity;
@@ -212,17 +237,24 @@ export function translateEmf(metrics: TaskMetrics, options: EmfTranslateOptions)
     AvailabilityZone: id.availabilityZone,
     LaunchType: id.launchType,
   });
-  const out = emfEvents(
-    readAtMs,
-    options.namespace,
-    dimensions,
-    { Type: 'Task', ...properties },
-    taskValues(metrics),
-  );
+  const out: EmfEvent[] = [];
+  const cycles: readonly (RefreshCycle | undefined)[] = scope ? scope.cycles : [undefined];
+  for (const cycle of cycles) {
+    out.push(
+      ...emfEvents(
+        cycle?.readAtMs ?? readAtMs,
+        options.namespace,
+        dimensions,
+        { Type: 'Task', ...properties },
+        taskValues(metrics, cycle),
+      ),
+    );
+  }
   if (options.containerMetrics) {
     for (const c of metrics.containers) {
-      // `null`/`{}` stats: no Container event at all.
-      if (c.stats === undefined) continue;
+      // `null`/`{}` stats: no Container event at all; a container that has not refreshed
+      // since its last event: none either (its interval was reported then).
+      if (c.stats === undefined || (scope && !scope.advanced.includes(c.name))) continue;
       out.push(
         ...emfEvents(
           c.stats.readAtMs,

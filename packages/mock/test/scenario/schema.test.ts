@@ -149,6 +149,11 @@ describe('one message naming the field, the value and what is allowed', () => {
       'scenario test.yaml: field "task.memory" is 8192 (number); expected with 0.5 vCPU on Fargate, 1024 to 4096 MiB in steps of 1024',
     ],
     [
+      'reads spread over a whole refresh',
+      `readSpread: 10s\n${MINIMAL_YAML}`,
+      'scenario test.yaml: field "readSpread" is "10s" (string); expected from 0ms to below the cadence (10000 ms)',
+    ],
+    [
       'bridge on Fargate',
       `networkMode: bridge\n${MINIMAL_YAML}`,
       'scenario test.yaml: field "networkMode" is "bridge" (string); expected awsvpc (the only network mode on Fargate)',
@@ -266,6 +271,7 @@ describe('one message naming the field, the value and what is allowed', () => {
       ['name'],
       ['cgroup'],
       ['cadence'],
+      ['readSpread'],
       ['host'],
       ['host', 'onlineCpus'],
       ['network', 'ipv6'],

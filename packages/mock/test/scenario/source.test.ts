@@ -444,3 +444,31 @@ test('the order of reads within a refresh is the same at every refresh', () => {
     for (let k = 4; k < 40; k++) expect(order(ORIGIN_MS + k * cadenceMs + 600)).toEqual(first);
   }
 });
+
+test('readSpread: the containers of one refresh read that far apart, each still once a cadence', () => {
+  // Real tasks: 0.2 s (Datadog, ecs_exporter fixtures) to 6 s (a datadog-agent fixture) between
+  // the first and the last container's read of one refresh (docs/endpoint.md).
+  const readsAt = (s: ScenarioSource, nowMs: number) =>
+    Object.values(statsMap(s, nowMs)).map((entry) => Date.parse(entry!.read));
+  const spanMs = (reads: number[]) => Math.max(...reads) - Math.min(...reads);
+  const base = builtInScenario('fargate-10');
+  const measure = (scenario: typeof base) => {
+    const s = createScenarioSource(scenario, { startTimeMs: ORIGIN_MS, seed: 5 });
+    // Just before the next refresh: every container shows the same refresh's read.
+    return [3, 4, 5].map((k) => {
+      const reads = readsAt(s, ORIGIN_MS + (k + 1) * scenario.cadenceMs - 1);
+      const previous = Object.values(statsMap(s, ORIGIN_MS + (k + 1) * scenario.cadenceMs - 1)).map((entry) =>
+        Date.parse(entry!.preread),
+      );
+      // Each container's interval is one cadence, whatever the spread.
+      for (const [i, read] of reads.entries())
+        expect(read - previous[i]!).toBeCloseTo(scenario.cadenceMs, -1);
+      return spanMs(reads);
+    });
+  };
+  for (const span of measure(base)) expect(span).toBeLessThanOrEqual(250);
+  for (const span of measure({ ...base, readSpreadMs: 6_000 })) {
+    expect(span).toBeGreaterThan(3_000);
+    expect(span).toBeLessThanOrEqual(6_000);
+  }
+});

@@ -151,7 +151,13 @@ export function compileScenario(
     .map((c, index) => ({ index, key: createRandom(seed, 'slot', taskId, c.name).next() }))
     .sort((a, b) => a.key - b.key)
     .map((entry) => entry.index);
-  const slotNs = (windowNs / 2 - jitterNs) / scenario.containers.length;
+  // The scenario's `readSpread` widens the slots' window (a cadence override shorter than the
+  // spread shrinks it to 90 % of the cadence, so every container still reads once a refresh).
+  const spreadNs =
+    scenario.readSpreadMs === undefined
+      ? windowNs / 2
+      : Math.min(Math.round(scenario.readSpreadMs * NS_PER_MS), Math.round(cadenceNs * 0.9));
+  const slotNs = (spreadNs - jitterNs) / scenario.containers.length;
   const partial = scenario.containers.map((spec, index) => {
     const random = createRandom(seed, 'container', taskId, spec.name);
     const dockerId = fargate ? `${taskId}-${random.integer(1_000_000_000, 4_294_967_295)}` : random.hex(64);
@@ -163,7 +169,7 @@ export function compileScenario(
     const imageId = `sha256:${createRandom(seed, 'image', spec.image).hex(64)}`;
     const startedBeforeOriginNs = Math.floor(random.between(0, windowNs / 2));
     const slotStartNs = windowNs / 2 + slotOrder.indexOf(index) * slotNs;
-    const sampleOffsetNs = Math.floor(slotStartNs + random.between(0, slotNs - jitterNs));
+    const sampleOffsetNs = Math.floor(slotStartNs + random.between(0, Math.max(0, slotNs - jitterNs)));
     const load = compileLoad(spec, seed);
     const shape = compileShape(scenario, random, index);
     // A container that is STOPPED from the start ran for a few ms (an init step) and has

@@ -14,6 +14,9 @@ export function documentProblem(doc: Document): Problem | undefined {
   const { task } = doc;
   if (doc.cadence !== undefined && (doc.cadence < 100 || doc.cadence > 60_000))
     return { path: ['cadence'], allowed: 'from 100ms to 60s' };
+  const cadenceMs = doc.cadence ?? (doc.task.launchType === 'FARGATE' ? 10_000 : 1000);
+  if (doc.readSpread !== undefined && doc.readSpread >= cadenceMs)
+    return { path: ['readSpread'], allowed: `from 0ms to below the cadence (${cadenceMs} ms)` };
   const onlineCpus = onlineCpusOf(doc);
   const names = new Set<string>();
   let totalUnits = 0;

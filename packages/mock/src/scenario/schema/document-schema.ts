@@ -156,6 +156,7 @@ export const DocumentSchema = fields(
     networkMode: v.optional(v.picklist(['awsvpc', 'bridge'], 'awsvpc or bridge')),
     cgroup: v.optional(v.picklist(['v1', 'v2', 'windows'], 'v1, v2 or windows'), 'v1'),
     cadence: v.optional(durationMs(`${DURATION_TEXT}, from 100ms to 60s`, 1)),
+    readSpread: v.optional(durationMs(`${DURATION_TEXT}, from 0ms to below the cadence`)),
     host: v.optional(
       fields(
         {

@@ -32,6 +32,7 @@ export function toScenario(doc: Document, fallbackName: string): Scenario {
     networkMode,
     cgroup: doc.cgroup,
     cadenceMs: doc.cadence ?? (fargate ? 10_000 : 1000),
+    ...(doc.readSpread !== undefined && { readSpreadMs: doc.readSpread }),
     host: {
       onlineCpus: onlineCpusOf(doc),
       ...(doc.host.uptime !== undefined && { uptimeMs: doc.host.uptime }),

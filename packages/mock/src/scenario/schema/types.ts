@@ -87,6 +87,12 @@ export interface Scenario {
   readonly cgroup: CgroupFlavour;
   /** How often the stats refresh (Fargate about 10 s, EC2 about 1 s). */
   readonly cadenceMs: number;
+  /**
+   * How far apart the containers' `read`s of one refresh fall, first to last at most: the ECS
+   * agent samples each container on its own (0.2 s to 6 s apart in real payloads, see
+   * docs/endpoint.md). Absent: within the first 5 % of the refresh, at most 250 ms.
+   */
+  readonly readSpreadMs?: number;
   readonly host: {
     /** `online_cpus`, the `percpu_usage` length and Windows `num_procs`. */
     readonly onlineCpus: number;

@@ -1,0 +1,178 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { advanceCycle, type CoreState, type CycleState, type RefreshCycle } from '../src/index.js';
+import { FARGATE, FARGATE_IDS, type Json, poll } from './helpers.js';
+
+/*
+ * The containers of a task refresh at different moments (0.22 s apart in this ecs_exporter
+ * Fargate fixture, up to 6 s in others). These tests replay the real fixture with each running
+ * container refreshing on its own schedule and check the task-level rule: every container's
+ * interval is in exactly one refresh cycle, and the cycles' bytes sum to the counters' growth.
+ */
+
+const CADENCE_MS = 10_000;
+const RUNNING = [FARGATE_IDS.prometheus, FARGATE_IDS.ecsExporter] as const;
+const ORIGIN_MS = Date.parse('2025-02-27T05:22:49Z');
+
+interface Schedule {
+  /** Per running container: its read's offset within each refresh, ms. */
+  readonly offsetsMs: readonly [number, number];
+  /** Per running container and refresh: bytes written during that refresh's interval. */
+  readonly writes: readonly [readonly number[], readonly number[]];
+}
+
+/** The newest refresh index of a container at `tMs`, or -1 before its first. */
+const refreshAt = (offsetMs: number, tMs: number): number => Math.floor((tMs - offsetMs) / CADENCE_MS);
+
+/** The fixture's stats with each running container at its latest refresh at `tMs` after the origin. */
+function statsAt(schedule: Schedule, tMs: number): { stats: Json; written: number[]; reads: number[] } {
+  const stats = structuredClone(FARGATE.stats) as Json;
+  const written: number[] = [];
+  const reads: number[] = [];
+  RUNNING.forEach((id, i) => {
+    const k = refreshAt(schedule.offsetsMs[i]!, tMs);
+    const readMs = ORIGIN_MS + k * CADENCE_MS + schedule.offsetsMs[i]!;
+    const bytes = schedule.writes[i]!.slice(0, k + 1).reduce((a, b) => a + b, 0);
+    const entry = stats[id];
+    entry.read = new Date(readMs).toISOString();
+    entry.preread = new Date(readMs - CADENCE_MS).toISOString();
+    entry.cpu_stats.cpu_usage.total_usage += k * 1_000_000;
+    for (const io of entry.blkio_stats.io_service_bytes_recursive)
+      if (io.op === 'Write' && io.minor === 0) io.value += bytes;
+    written.push(bytes);
+    reads.push(readMs);
+  });
+  return { stats, written, reads };
+}
+
+/** Polls the fixture at `pollsMs` (ms after the origin), folding each poll into the cycles. */
+function run(schedule: Schedule, pollsMs: readonly number[]) {
+  let core: CoreState | undefined;
+  let cycle: CycleState | undefined;
+  const closed: RefreshCycle[] = [];
+  const advances = RUNNING.map(() => 0);
+  let first: number[] | undefined;
+  let last: number[] = [];
+  for (const atMs of pollsMs) {
+    const { stats, written } = statsAt(schedule, atMs);
+    const result = poll(FARGATE.metadata, stats, core);
+    core = result.state;
+    const step = advanceCycle(result.metrics, cycle);
+    cycle = step.state;
+    closed.push(...step.closed);
+    RUNNING.forEach((id, i) => {
+      const name = result.metrics.containers.find((c) => c.dockerId === id)!.name;
+      if (step.advanced.includes(name)) advances[i]! += 1;
+    });
+    first ??= written;
+    last = written;
+  }
+  return { closed, open: cycle!, advances, grown: last.reduce((a, b, i) => a + b - first![i]!, 0) };
+}
+
+const NAMES = ['prometheus', 'ecs-exporter'];
+
+describe('refresh cycles', () => {
+  it('the first poll is a cycle of its own; then each refresh of the whole task is one cycle', () => {
+    // The fixture's own spread: 0.22 s. One poll before, one between and one after each refresh.
+    const schedule: Schedule = {
+      offsetsMs: [186, 406],
+      writes: [
+        [0, 4096, 8192, 0],
+        [0, 1000, 2000, 3000],
+      ],
+    };
+    const { closed, open, grown } = run(schedule, [500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500]);
+    expect(closed.map((c) => c.readAtMs - ORIGIN_MS)).toEqual([406, 10_406, 20_406, 30_406]);
+    expect(closed.map((c) => c.containers)).toEqual([NAMES, ['prometheus', 'ecs-exporter'], NAMES, NAMES]);
+    // Each interval once: not 4096 + 1000 and then 4096 again when ecs-exporter refreshes.
+    expect(closed.map((c) => c.storageWriteBytes)).toEqual([undefined, 5096, 10_192, 3000]);
+    expect(open.open).toEqual({});
+    expect(grown).toBe(5096 + 10_192 + 3000);
+  });
+
+  it('a poll that sees only some containers refreshed closes nothing', () => {
+    const schedule: Schedule = {
+      offsetsMs: [186, 406],
+      writes: [
+        [0, 4096],
+        [0, 1000],
+      ],
+    };
+    const { closed, open } = run(schedule, [500, 10_300]);
+    expect(closed).toHaveLength(1);
+    expect(open).toEqual({
+      version: 1,
+      open: { prometheus: ORIGIN_MS + 10_186 },
+      storageReadBytes: 0,
+      storageWriteBytes: 4096,
+    });
+  });
+
+  it('a container that stops refreshing delays the cycle by one refresh, never loses or repeats an interval', () => {
+    // ecs-exporter's reads stop after its refresh 1 (its entry keeps repeating that read).
+    const schedule: Schedule = {
+      offsetsMs: [186, 406],
+      writes: [
+        [0, 10, 20, 40],
+        [0, 1],
+      ],
+    };
+    const stalled = (tMs: number) => Math.min(tMs, 10_999);
+    let core: CoreState | undefined;
+    let cycle: CycleState | undefined;
+    const closed: RefreshCycle[] = [];
+    for (const atMs of [500, 11_000, 21_000, 31_000]) {
+      const now = statsAt(schedule, atMs).stats;
+      now[FARGATE_IDS.ecsExporter] = statsAt(schedule, stalled(atMs)).stats[FARGATE_IDS.ecsExporter];
+      const result = poll(FARGATE.metadata, now, core);
+      core = result.state;
+      const step = advanceCycle(result.metrics, cycle);
+      cycle = step.state;
+      closed.push(...step.closed);
+    }
+    expect(closed.map((c) => [c.readAtMs - ORIGIN_MS, c.containers, c.storageWriteBytes])).toEqual([
+      [406, NAMES, undefined],
+      [10_406, NAMES, 11],
+      // prometheus advanced again while ecs-exporter had not: its refresh 2 closes alone…
+      [20_186, ['prometheus'], 20],
+    ]);
+    // …and refresh 3 waits in the open cycle for the next advance.
+    expect(cycle).toEqual({
+      version: 1,
+      open: { prometheus: ORIGIN_MS + 30_186 },
+      storageReadBytes: 0,
+      storageWriteBytes: 40,
+    });
+  });
+
+  it('property: whatever the spread and the poll times, each interval is in one cycle and the bytes add up', () => {
+    const refreshes = 8;
+    const arbitrary = fc.record({
+      offsetsMs: fc.tuple(fc.integer({ min: 1, max: 9_000 }), fc.integer({ min: 1, max: 9_000 })),
+      writes: fc.tuple(
+        fc.array(fc.nat({ max: 1 << 20 }), { minLength: refreshes, maxLength: refreshes }),
+        fc.array(fc.nat({ max: 1 << 20 }), { minLength: refreshes, maxLength: refreshes }),
+      ),
+      pollsMs: fc.uniqueArray(fc.integer({ min: 9_001, max: (refreshes - 1) * CADENCE_MS }), {
+        minLength: 1,
+        maxLength: 40,
+      }),
+    });
+    fc.assert(
+      fc.property(arbitrary, ({ offsetsMs, writes, pollsMs }) => {
+        const sorted = [...pollsMs].sort((a, b) => a - b);
+        const { closed, open, advances, grown } = run({ offsetsMs, writes }, sorted);
+        const pending = open.storageWriteBytes ?? 0;
+        expect(closed.reduce((sum, c) => sum + (c.storageWriteBytes ?? 0), 0) + pending).toBe(grown);
+        NAMES.forEach((name, i) => {
+          const inCycles = closed.filter((c) => c.containers.includes(name)).length;
+          expect(inCycles + (name in open.open ? 1 : 0)).toBe(advances[i]);
+        });
+        for (let i = 1; i < closed.length; i++)
+          expect(closed[i]!.readAtMs).toBeGreaterThan(closed[i - 1]!.readAtMs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
