@@ -110,7 +110,7 @@ export async function startAgent(
     onPoll: (metrics, cycles) => {
       logReady(metrics, poller?.state().cadence);
       try {
-        emf?.emit(metrics, { cycles: cycles.closed, advanced: cycles.advanced });
+        emf?.emit(metrics, cycles);
       } catch (error) {
         logger.error(errorFields(logger, error), 'EMF emit failed');
       }
@@ -154,7 +154,7 @@ export async function startAgent(
   } catch (error) {
     await Promise.allSettled([client.close(), otlp?.shutdown()]);
     const code = (error as NodeJS.ErrnoException).code;
-    throw new AgentListenError(config.listen.host, config.listen.port, code, error);
+    throw new AgentListenError(config.listen.host, config.listen.port, code, error, config.listen.setting);
   }
   const url = `http://${displayHost(address.address, address.family)}:${address.port}/`;
   poller.start();

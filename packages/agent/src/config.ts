@@ -59,7 +59,12 @@ export interface AgentConfig {
     /** Where the URL came from: the flag or the environment variable that supplied it. */
     readonly source: string;
   };
-  readonly listen: { readonly host: string; readonly port: number };
+  readonly listen: {
+    readonly host: string;
+    readonly port: number;
+    /** The setting that gave it (`--listen`, `TASKSCOPE_LISTEN`), for a listen failure's message; default `--listen`. */
+    readonly setting?: string;
+  };
   readonly interval: PollInterval;
   readonly requestTimeoutMs: number;
   readonly exporters: readonly ExporterName[];
@@ -259,7 +264,13 @@ export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Re
   const { authToken: token, ...ok } = settings as Settings;
   const config: AgentConfig = {
     metadata,
-    listen: ok.listen,
+    listen: {
+      ...ok.listen,
+      setting:
+        flags.listen === undefined && env[agentEnvNameOf('--listen')] !== undefined
+          ? agentEnvNameOf('--listen')
+          : '--listen',
+    },
     interval: ok.interval,
     requestTimeoutMs: ok.requestTimeout,
     exporters: exporterNames,

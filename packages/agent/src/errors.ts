@@ -1,4 +1,4 @@
-import { type InputError, inputErrorClass, TaskscopeError } from '@taskscope/input';
+import { type InputError, inputErrorClass, listenFailureText, TaskscopeError } from '@taskscope/input';
 
 /**
  * Every code the agent raises itself (the client's `TMDS_*` codes reach it as poll errors, the
@@ -26,30 +26,6 @@ export class AgentConfigError extends inputErrorClass(
 ) {}
 
 /**
- * Why an address cannot be listened on, in words, from the system's code: what a user can act
- * on, not `listen EADDRNOTAVAIL: address not available`.
- */
-export function listenFailureWords(systemCode: string | undefined, cause: unknown): string {
-  switch (systemCode) {
-    case 'EADDRINUSE':
-      return 'address in use (another process listens there)';
-    case 'EADDRNOTAVAIL':
-      return 'not an address of this host';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied (ports below 1024 need privileges)';
-    case 'ENOTFOUND':
-    case 'EAI_NONAME':
-    case 'EAI_AGAIN':
-      return 'not an IP address or a host name that resolves';
-    case 'EAFNOSUPPORT':
-      return 'an address family this host does not support';
-    default:
-      return cause instanceof Error ? cause.message : String(cause);
-  }
-}
-
-/**
  * The agent's HTTP server cannot listen on the configured address (taken by another process,
  * not an address of this host, a name that does not resolve, a privileged port). Origin
  * `input`: the user picks the address. One line: `--listen 127.0.0.1:9780: address in use
@@ -67,11 +43,6 @@ export class AgentListenError extends TaskscopeError {
     /** The setting that gave the address, for the message: `--listen` or `TASKSCOPE_LISTEN`. */
     readonly field = '--listen',
   ) {
-    super(
-      'AGENT_LISTEN',
-      'input',
-      `${field} ${host.includes(':') ? `[${host}]` : host}:${port}: ${listenFailureWords(systemCode, cause)}; expected a free port on an address of this host (port 0 picks one)`,
-      { cause },
-    );
+    super('AGENT_LISTEN', 'input', listenFailureText(field, { host, port }, systemCode, cause), { cause });
   }
 }

@@ -33,8 +33,8 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
     (it) => it.close(),
   );
   if (faults.length > 0) mock.setFaults(faults);
-  // The scenario's containers start a few ms after the mock's origin and have `null` stats
-  // until then; the agent, like a sidecar, starts once they run (in real time it always did).
+  // The agent, like a sidecar added to a running service, starts once the task has run a
+  // while (AGENT_START_DELAY_MS).
   await clock.advanceBy(AGENT_START_DELAY_MS);
   const config = readAgentConfig({
     flags: { metadataUrl: mock.v4Urls.taskscope, listen: '127.0.0.1:0', ...flags },

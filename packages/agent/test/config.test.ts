@@ -22,7 +22,7 @@ describe('readAgentConfig', () => {
     const config = readAgentConfig({ env: { ECS_CONTAINER_METADATA_URI_V4: V4 } });
     expect(config).toEqual({
       metadata: { baseUrl: V4, version: 'v4', source: 'ECS_CONTAINER_METADATA_URI_V4' },
-      listen: { host: '0.0.0.0', port: 9780 },
+      listen: { host: '0.0.0.0', port: 9780, setting: '--listen' },
       interval: { mode: 'auto' },
       requestTimeoutMs: 2000,
       exporters: ['prometheus'],
@@ -48,6 +48,16 @@ describe('readAgentConfig', () => {
     });
   });
 
+  it('remembers which setting gave the listen address, for a listen failure to name it', () => {
+    const env = { ECS_CONTAINER_METADATA_URI_V4: V4, TASKSCOPE_LISTEN: '127.0.0.1:9000' };
+    expect(readAgentConfig({ env }).listen).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+      setting: 'TASKSCOPE_LISTEN',
+    });
+    expect(readAgentConfig({ env, flags: { listen: '127.0.0.1:9001' } }).listen.setting).toBe('--listen');
+  });
+
   it('reads TASKSCOPE_* and lets the flag win', () => {
     const config = readAgentConfig({
       flags: { interval: '15s', listen: '[::]:9781' },
@@ -65,7 +75,7 @@ describe('readAgentConfig', () => {
     });
     expect(config).toMatchObject({
       metadata: { baseUrl: 'http://127.0.0.1:8080/v4/x', version: 'v4', source: 'TASKSCOPE_METADATA_URL' },
-      listen: { host: '::', port: 9781 },
+      listen: { host: '::', port: 9781, setting: '--listen' },
       interval: { mode: 'fixed', intervalMs: 15_000 },
       exporters: ['emf', 'prometheus'],
       emf: { namespace: 'Team/Web', containerMetrics: true },

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { type MockServer, type PayloadSource, resolveSource, startMock } from '@taskscope/mock';
-import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
+import { type PayloadSource, resolveSource, startMock } from '@taskscope/mock';
+import { createStopper, REFUSED_PORT, waitFor } from '@taskscope/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
+import { type AgentFlags, readAgentConfig, startAgent } from '../src/index.js';
 import { createAgentLogger } from '../src/logger.js';
 
 /*
@@ -13,15 +13,12 @@ import { createAgentLogger } from '../src/logger.js';
 
 type Line = Record<string, unknown> & { level: string; msg: string };
 
-let mock: MockServer | undefined;
-let agent: RunningAgent | undefined;
+const started = createStopper();
+afterEach(() => started.stopAll());
 
-afterEach(async () => {
-  await agent?.stop();
-  await mock?.close();
-  agent = undefined;
-  mock = undefined;
-});
+/** A mock stopped after the test. */
+const mockOf = async (options: Parameters<typeof startMock>[0]) =>
+  started.track(await startMock(options), (it) => it.close());
 
 function captureLogs() {
   const lines: Line[] = [];
@@ -37,11 +34,11 @@ function captureLogs() {
 async function run(flags: AgentFlags, env: Record<string, string> = {}) {
   const { lines, stream } = captureLogs();
   const config = readAgentConfig({ flags: { listen: '127.0.0.1:0', ...flags }, env });
-  agent = await startAgent(config, {
-    logger: createAgentLogger(config.logLevel, stream),
-    stdout: () => {},
-  });
-  return lines;
+  const agent = started.track(
+    await startAgent(config, { logger: createAgentLogger(config.logLevel, stream), stdout: () => {} }),
+    (it) => it.stop(),
+  );
+  return { lines, agent };
 }
 
 const find = (lines: readonly Line[], msg: string) => lines.filter((line) => line.msg === msg);
@@ -56,7 +53,7 @@ function saysItOnce(text: string): void {
 
 describe('agent logs', () => {
   it('warns once per failure, with the message said once and no stack, at warn', async () => {
-    const lines = await run({
+    const { lines, agent } = await run({
       metadataUrl: `http://127.0.0.1:${REFUSED_PORT}/v4/abc`,
       interval: '100ms',
       logLevel: 'info',
@@ -66,7 +63,7 @@ describe('agent logs', () => {
     );
     // Several polls failed by now: the warning still came once.
     await waitFor('more failed polls', () =>
-      agent!.store.status().consecutiveFailures >= 3 ? true : undefined,
+      agent.store.status().consecutiveFailures >= 3 ? true : undefined,
     );
     const warnings = find(lines, 'poll failed; keeping the last good sample');
     expect(warnings).toHaveLength(1);
@@ -83,7 +80,7 @@ describe('agent logs', () => {
   });
 
   it('carries the error with its stack at debug', async () => {
-    const lines = await run({
+    const { lines } = await run({
       metadataUrl: `http://127.0.0.1:${REFUSED_PORT}/v4/abc`,
       interval: '100ms',
       logLevel: 'debug',
@@ -107,8 +104,12 @@ describe('agent logs', () => {
         return { ...answer, rawBody: answer.rawBody.replace(/"total_usage":\d+/, '"total_usage":"many"') };
       },
     };
-    mock = await startMock({ source, throttle: false });
-    const lines = await run({ metadataUrl: mock.v4Urls['taskscope']!, interval: '100ms', logLevel: 'info' });
+    const mock = await mockOf({ source, throttle: false });
+    const { lines } = await run({
+      metadataUrl: mock.v4Urls['taskscope']!,
+      interval: '100ms',
+      logLevel: 'info',
+    });
     const warning = await waitFor(
       'a schema warning',
       () => find(lines, 'payload does not match the schema; keeping the last good sample')[0],
@@ -121,8 +122,12 @@ describe('agent logs', () => {
   });
 
   it('logs one ready line at the first good poll: API version, task, containers, interval', async () => {
-    mock = await startMock({ scenario: 'fargate-web', throttle: false, runningForMs: 30_000 });
-    const lines = await run({ metadataUrl: mock.v4Urls['taskscope']!, interval: '200ms', logLevel: 'info' });
+    const mock = await mockOf({ scenario: 'fargate-web', throttle: false, runningForMs: 30_000 });
+    const { lines, agent } = await run({
+      metadataUrl: mock.v4Urls['taskscope']!,
+      interval: '200ms',
+      logLevel: 'info',
+    });
     const ready = await waitFor('the ready line', () => find(lines, 'ready')[0]);
     expect(ready).toMatchObject({
       level: 'info',
@@ -133,18 +138,18 @@ describe('agent logs', () => {
       intervalMs: 200,
     });
     // More good polls: still one ready line.
-    await waitFor('more polls', () => (agent!.store.status().requests.task_stats >= 4 ? true : undefined));
+    await waitFor('more polls', () => (agent.store.status().requests.task_stats >= 4 ? true : undefined));
     expect(find(lines, 'ready')).toHaveLength(1);
   });
 
   it('with --interval auto, says the cadence once it is learned', async () => {
-    mock = await startMock({
+    const mock = await mockOf({
       scenario: 'fargate-web',
       throttle: false,
       runningForMs: 30_000,
       cadenceMs: 500,
     });
-    const lines = await run({ metadataUrl: mock.v4Urls['taskscope']!, logLevel: 'info' });
+    const { lines } = await run({ metadataUrl: mock.v4Urls['taskscope']!, logLevel: 'info' });
     const ready = await waitFor('the ready line', () => find(lines, 'ready')[0]);
     expect(ready).toMatchObject({ interval: 'auto' });
     const learned = await waitFor('the cadence line', () => find(lines, 'cadence learned')[0], {
@@ -156,7 +161,7 @@ describe('agent logs', () => {
   });
 
   it('says at start that it polls the v2 default when nothing names the endpoint', async () => {
-    const lines = await run({ interval: '1h', logLevel: 'info' });
+    const { lines } = await run({ interval: '1h', logLevel: 'info' });
     const notice = find(
       lines,
       'no metadata URL given: polling the v2 default, which only answers inside an ECS task',
@@ -171,8 +176,8 @@ describe('agent logs', () => {
   });
 
   it('says nothing of the kind when the environment names the endpoint', async () => {
-    mock = await startMock({ scenario: 'fargate-web', throttle: false });
-    const lines = await run(
+    const mock = await mockOf({ scenario: 'fargate-web', throttle: false });
+    const { lines } = await run(
       { interval: '1h', logLevel: 'info' },
       { ECS_CONTAINER_METADATA_URI_V4: mock.v4Urls['app']! },
     );

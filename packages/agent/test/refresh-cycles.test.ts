@@ -1,7 +1,8 @@
-import { builtInScenario, builtInScenarioNames, type MockServer, startMock } from '@taskscope/mock';
+import { builtInScenario, builtInScenarioNames, startMock } from '@taskscope/mock';
+import { createStopper } from '@taskscope/test-support';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
+import { readAgentConfig, startAgent } from '../src/index.js';
 import { advance, advanceUntil } from './helpers/fake-time.js';
 import { createManualClock } from './helpers/manual-clock.js';
 
@@ -19,15 +20,8 @@ import { createManualClock } from './helpers/manual-clock.js';
  */
 
 const silent = pino({ level: 'silent' });
-let mock: MockServer | undefined;
-let agent: RunningAgent | undefined;
-
-afterEach(async () => {
-  await agent?.stop();
-  await mock?.close();
-  agent = undefined;
-  mock = undefined;
-});
+const started = createStopper();
+afterEach(() => started.stopAll());
 
 interface EmfLine {
   readonly Type: 'Task' | 'Container';
@@ -55,7 +49,7 @@ describe('refresh cycles: containers that refresh at different moments', () => {
     async ({ name, readSpreadMs, cadenceMs }) => {
       const clock = createManualClock();
       const scenario = { ...builtInScenario(name), ...(readSpreadMs === undefined ? {} : { readSpreadMs }) };
-      mock = await startMock({ scenario, now: clock.now });
+      const mock = started.track(await startMock({ scenario, now: clock.now }), (it) => it.close());
       await clock.advanceBy(100);
       const config = readAgentConfig({
         flags: {
@@ -67,8 +61,10 @@ describe('refresh cycles: containers that refresh at different moments', () => {
         env: {},
       });
       const text: string[] = [];
-      agent = await startAgent(config, { logger: silent, stdout: (line) => text.push(line), clock });
-      const running = agent;
+      const running = started.track(
+        await startAgent(config, { logger: silent, stdout: (line) => text.push(line), clock }),
+        (it) => it.stop(),
+      );
       const lines = () => text.map((line) => JSON.parse(line) as EmfLine);
 
       // Learning included: the first minute.

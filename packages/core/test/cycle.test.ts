@@ -19,6 +19,8 @@ interface Schedule {
   readonly offsetsMs: readonly [number, number];
   /** Per running container and refresh: bytes written during that refresh's interval. */
   readonly writes: readonly [readonly number[], readonly number[]];
+  /** Per running container: no refresh after this time (its entry keeps repeating the last read). */
+  readonly stalledAfterMs?: readonly [number, number];
 }
 
 /** The newest refresh index of a container at `tMs`, or -1 before its first. */
@@ -30,7 +32,7 @@ function statsAt(schedule: Schedule, tMs: number): { stats: Json; written: numbe
   const written: number[] = [];
   const reads: number[] = [];
   RUNNING.forEach((id, i) => {
-    const k = refreshAt(schedule.offsetsMs[i]!, tMs);
+    const k = refreshAt(schedule.offsetsMs[i]!, Math.min(tMs, schedule.stalledAfterMs?.[i] ?? tMs));
     const readMs = ORIGIN_MS + k * CADENCE_MS + schedule.offsetsMs[i]!;
     const bytes = schedule.writes[i]!.slice(0, k + 1).reduce((a, b) => a + b, 0);
     const entry = stats[id];
@@ -113,24 +115,13 @@ describe('refresh cycles', () => {
     // ecs-exporter's reads stop after its refresh 1 (its entry keeps repeating that read).
     const schedule: Schedule = {
       offsetsMs: [186, 406],
+      stalledAfterMs: [Number.POSITIVE_INFINITY, 10_999],
       writes: [
         [0, 10, 20, 40],
         [0, 1],
       ],
     };
-    const stalled = (tMs: number) => Math.min(tMs, 10_999);
-    let core: CoreState | undefined;
-    let cycle: CycleState | undefined;
-    const closed: RefreshCycle[] = [];
-    for (const atMs of [500, 11_000, 21_000, 31_000]) {
-      const now = statsAt(schedule, atMs).stats;
-      now[FARGATE_IDS.ecsExporter] = statsAt(schedule, stalled(atMs)).stats[FARGATE_IDS.ecsExporter];
-      const result = poll(FARGATE.metadata, now, core);
-      core = result.state;
-      const step = advanceCycle(result.metrics, cycle);
-      cycle = step.state;
-      closed.push(...step.closed);
-    }
+    const { closed, open } = run(schedule, [500, 11_000, 21_000, 31_000]);
     expect(closed.map((c) => [c.readAtMs - ORIGIN_MS, c.containers, c.storageWriteBytes])).toEqual([
       [406, NAMES, undefined],
       [10_406, NAMES, 11],
@@ -138,7 +129,7 @@ describe('refresh cycles', () => {
       [20_186, ['prometheus'], 20],
     ]);
     // …and refresh 3 waits in the open cycle for the next advance.
-    expect(cycle).toEqual({
+    expect(open).toEqual({
       version: 1,
       open: { prometheus: ORIGIN_MS + 30_186 },
       storageReadBytes: 0,

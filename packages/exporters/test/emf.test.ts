@@ -129,7 +129,7 @@ describe('translateEmf', () => {
     const task = fargateTask();
     const options = { namespace: NS, containerMetrics: true };
     const cycle = { readAtMs: READ_AT_MS - 200, containers: ['prometheus'], storageWriteBytes: 81_920 };
-    const events = translateEmf(task, options, { cycles: [cycle], advanced: [] });
+    const events = translateEmf(task, options, { closed: [cycle], advanced: [] });
     expect(events.map((e) => [e['Type'], e._aws.Timestamp, e['StorageWriteBytes']])).toEqual([
       ['Task', Math.floor(READ_AT_MS - 200), 81_920],
     ]);
@@ -137,12 +137,12 @@ describe('translateEmf', () => {
     expect(task.totals.storageReadBytes).toBeGreaterThan(0);
     expect(events[0]).not.toHaveProperty('StorageReadBytes');
     expect(
-      translateEmf(task, options, { cycles: [], advanced: ['prometheus'] }).map((e) => [
+      translateEmf(task, options, { closed: [], advanced: ['prometheus'] }).map((e) => [
         e['Type'],
         e['ContainerName'],
       ]),
     ).toEqual([['Container', 'prometheus']]);
-    expect(translateEmf(task, options, { cycles: [], advanced: [] })).toEqual([]);
+    expect(translateEmf(task, options, { closed: [], advanced: [] })).toEqual([]);
   });
 
   it('gives bridge-mode containers their own network rates', () => {

@@ -48,6 +48,45 @@ export function parseHostPort(text: string): HostPort | undefined {
 /** What a HOST:PORT field allows. */
 export const HOST_PORT_WORDS = 'HOST:PORT such as 127.0.0.1:9780 or [::]:9780, port 0 to 65535';
 
+/**
+ * Why an address cannot be listened on, in words a user can act on, from the system's code (not
+ * `listen EADDRNOTAVAIL: address not available`); the cause's own message for any other code.
+ */
+export function listenFailureWords(systemCode: string | undefined, cause: unknown): string {
+  switch (systemCode) {
+    case 'EADDRINUSE':
+      return 'address in use (another process listens there)';
+    case 'EADDRNOTAVAIL':
+      return 'not an address of this host';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_AGAIN':
+      return 'not an IP address or a host name that resolves';
+    case 'EAFNOSUPPORT':
+      return 'an address family this host does not support';
+    default:
+      return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+/**
+ * The one-line message of a listen failure, the agent's and the mock's alike: `--listen
+ * 127.0.0.1:9780: address in use (…); expected a free port on an address of this host (port 0
+ * picks one)`. `field` is the setting that gave the address.
+ */
+export function listenFailureText(
+  field: string,
+  address: HostPort,
+  systemCode: string | undefined,
+  cause: unknown,
+): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${field} ${host}:${address.port}: ${listenFailureWords(systemCode, cause)}; expected a free port on an address of this host (port 0 picks one)`;
+}
+
 const TRUE_WORDS: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
 // An empty variable (`TASKSCOPE_NO_THROTTLE=`) is a switch left off, as POSIX shells write "unset".
 const FALSE_WORDS: ReadonlySet<string> = new Set(['false', '0', 'no', 'off', '']);

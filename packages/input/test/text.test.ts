@@ -11,6 +11,7 @@ import {
   HOST_PORT_WORDS,
   hostPortText,
   INPUT_PARSE_CONFIG,
+  listenFailureText,
   parseBoolean,
   parseDurationMs,
   parseHostPort,
@@ -110,4 +111,15 @@ test('deepFreeze freezes every level and returns its argument', () => {
   expect(deepFreeze(value)).toBe(value);
   expect(Object.isFrozen(value.a.b[0])).toBe(true);
   expect(deepFreeze(null)).toBeNull();
+});
+
+test.each<[string | undefined, string]>([
+  ['EADDRINUSE', '--listen [::1]:9780: address in use (another process listens there)'],
+  ['EAI_AGAIN', '--listen [::1]:9780: not an IP address or a host name that resolves'],
+  // A code without words: the system's own message.
+  ['EMFILE', '--listen [::1]:9780: too many open files'],
+])('a listen failure with %s says why in one line', (systemCode, text) => {
+  expect(
+    listenFailureText('--listen', { host: '::1', port: 9780 }, systemCode, new Error('too many open files')),
+  ).toBe(`${text}; expected a free port on an address of this host (port 0 picks one)`);
 });

@@ -5,7 +5,6 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, main, reportFailure } from '../main.js';
 import { registerAgentCommand } from './agent.js';
-import { registerDemoCommand } from './demo.js';
 import { AGENT_V8_FLAGS } from './v8-flags.js';
 
 function captureIo() {
@@ -224,37 +223,4 @@ describe('taskscope agent: SIGTERM during the start', () => {
       }
     }, 90_000);
   }
-});
-
-describe('taskscope demo', () => {
-  it('starts the mock and the agent on free ports, prints the URLs, and stops both', async () => {
-    const { io, stdout } = captureIo();
-    let stop: (signal: string) => void = () => {};
-    const stopped = new Promise<string>((resolve) => {
-      stop = resolve;
-    });
-    const program = new Command('taskscope').exitOverride();
-    registerDemoCommand(program, io, () => stopped);
-    const running = program.parseAsync(['demo'], { from: 'user' });
-    await expect.poll(() => stdout().includes('metrics'), { timeout: 10_000 }).toBe(true);
-    const lines = Object.fromEntries(
-      stdout()
-        .split('\n')
-        .filter((line) => /^(dashboard|metrics|snapshot) /.test(line))
-        .map((line) => line.split(/\s+/) as [string, string]),
-    );
-    expect(lines['dashboard']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(lines['metrics']).toBe(`${lines['dashboard']}metrics`);
-    await expect
-      .poll(async () => (await (await fetch(lines['metrics']!)).text()).includes('ecs_task_metadata_info{'), {
-        timeout: 10_000,
-      })
-      .toBe(true);
-    const page = await fetch(lines['dashboard']!);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<td>app</td>');
-    stop('SIGINT');
-    await running;
-    await expect(fetch(lines['dashboard']!)).rejects.toThrow();
-  });
 });

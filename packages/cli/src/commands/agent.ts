@@ -1,13 +1,7 @@
-import {
-  type AgentFlags,
-  AgentListenError,
-  type RunningAgent,
-  readAgentConfig,
-  startAgent,
-} from '@taskscope/agent';
+import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '@taskscope/agent';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { addSwitch, envNameOf, option } from '../options.js';
+import { addSwitch, option } from '../options.js';
 import { armProcessShutdown, type WaitForStop, waitForSignal } from './signals.js';
 import { applyAgentV8Flags } from './v8-flags.js';
 
@@ -144,17 +138,7 @@ export function registerAgentCommand(
     await null;
     if (stopSignal !== undefined) return;
     const v8Flags = deps.setV8Flags ? applyAgentV8Flags() : undefined;
-    const agent = await startAgent(config, v8Flags ? { v8Flags } : {}).catch((error: unknown) => {
-      // The agent names the flag; the address may have come from its variable.
-      const listenEnv = envNameOf('--listen');
-      if (
-        error instanceof AgentListenError &&
-        flags['listen'] === undefined &&
-        deps.env[listenEnv] !== undefined
-      )
-        throw new AgentListenError(error.host, error.port, error.systemCode, error.cause, listenEnv);
-      throw error;
-    });
+    const agent = await startAgent(config, v8Flags ? { v8Flags } : {});
     deps.onStarted?.(agent);
     // A signal during the start lands here at once; the agent stops within its budget, and a
     // real process exits 0 at FORCED_EXIT_MS after the signal whatever hangs.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
@@ -10,32 +11,66 @@ type Snapshot = {
   } | null;
 };
 
+/** `taskscope demo` in this process, its output captured, with a stop standing in for Ctrl-C. */
+function startDemo() {
+  const out: string[] = [];
+  const io: CliIo = { stdout: (text) => out.push(text), stderr: () => {} };
+  let stop: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => {
+    stop = resolve;
+  });
+  const program = new Command('taskscope').exitOverride();
+  registerDemoCommand(program, io, () => stopped);
+  const running = program.parseAsync(['demo'], { from: 'user' });
+  const stdout = () => out.join('');
+  /** The printed `dashboard`, `metrics` and `snapshot` URLs, once all three are out. */
+  const urls = () =>
+    waitFor(
+      'the demo to print its dashboard, metrics and snapshot URLs',
+      () => {
+        const printed = Object.fromEntries(
+          stdout()
+            .split('\n')
+            .filter((line) => /^(dashboard|metrics|snapshot) /.test(line))
+            .map((line) => line.split(/\s+/) as [string, string]),
+        );
+        return printed['snapshot'] === undefined ? undefined : printed;
+      },
+      { timeoutMs: 20_000, seen: stdout },
+    );
+  return { urls, running, stop: () => stop('SIGINT') };
+}
+
 describe('taskscope demo', () => {
+  it('starts the mock and the agent on free ports, prints the URLs, and stops both', async () => {
+    const demo = startDemo();
+    const lines = await demo.urls();
+    expect(lines['dashboard']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(lines['metrics']).toBe(`${lines['dashboard']}metrics`);
+    await waitFor('the agent to serve task metrics', async () =>
+      (await (await fetch(lines['metrics']!)).text()).includes('ecs_task_metadata_info{') ? true : undefined,
+    );
+    const page = await fetch(lines['dashboard']!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<td>app</td>');
+    demo.stop();
+    await demo.running;
+    await expect(fetch(lines['dashboard']!)).rejects.toThrow();
+  });
+
   it('shows running containers with numbers from the first good poll', async () => {
-    const out: string[] = [];
-    const io: CliIo = { stdout: (text) => out.push(text), stderr: () => {} };
-    let stop: (signal: string) => void = () => {};
-    const stopped = new Promise<string>((resolve) => {
-      stop = resolve;
-    });
-    const program = new Command('taskscope').exitOverride();
-    registerDemoCommand(program, io, () => stopped);
-    const running = program.parseAsync(['demo'], { from: 'user' });
-    await expect.poll(() => out.join('').includes('snapshot '), { timeout: 20_000 }).toBe(true);
-    const snapshotUrl = /^snapshot\s+(\S+)$/m.exec(out.join(''))![1]!;
+    const demo = startDemo();
+    const snapshotUrl = (await demo.urls())['snapshot']!;
     // The first snapshot with metrics is the first good poll: it must already have numbers.
-    let first: Snapshot | undefined;
-    await expect
-      .poll(
-        async () => {
-          const snapshot = (await (await fetch(snapshotUrl)).json()) as Snapshot;
-          if (snapshot.metrics !== null) first ??= snapshot;
-          return first !== undefined;
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(true);
-    const containers = first!.metrics!.containers.map((c) => ({
+    const first = await waitFor(
+      'the first snapshot with metrics',
+      async () => {
+        const snapshot = (await (await fetch(snapshotUrl)).json()) as Snapshot;
+        return snapshot.metrics === null ? undefined : snapshot;
+      },
+      { timeoutMs: 20_000, intervalMs: 20 },
+    );
+    const containers = first.metrics!.containers.map((c) => ({
       name: c.name,
       knownStatus: c.knownStatus,
       hasCores: typeof c.stats?.cpu.cores === 'number',
@@ -43,8 +78,8 @@ describe('taskscope demo', () => {
     expect(containers).toEqual(
       ['app', 'worker', 'taskscope'].map((name) => ({ name, knownStatus: 'RUNNING', hasCores: true })),
     );
-    stop('SIGINT');
-    await running;
+    demo.stop();
+    await demo.running;
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ContainerMetrics, RefreshCycle, TaskMetrics } from '@taskscope/core';
+import type { ContainerMetrics, CycleStep, RefreshCycle, TaskMetrics } from '@taskscope/core';
 
 /** The CloudWatch units this translator uses (a subset of the EMF specification's list). */
 export type EmfUnit = 'None' | 'Megabytes' | 'Bytes' | 'Bytes/Second' | 'Percent';
@@ -35,12 +35,7 @@ export interface EmfTranslateOptions {
  * containers whose `read` advanced, so every interval is in exactly one event of each type
  * (docs/contract.md, "Numbers every computation obeys").
  */
-export interface EmfPollScope {
-  /** The cycles this poll closed: one Task event each. */
-  readonly cycles: readonly RefreshCycle[];
-  /** The containers whose `read` advanced in this poll: one Container event each. */
-  readonly advanced: readonly string[];
-}
+export type EmfPollScope = Pick<CycleStep, 'closed' | 'advanced'>;
 
 /** EMF specification: "MUST NOT contain more than 100 MetricDefinition objects". */
 export const EMF_MAX_METRICS_PER_DIRECTIVE = 100;
@@ -238,7 +233,7 @@ export function translateEmf(
     LaunchType: id.launchType,
   });
   const out: EmfEvent[] = [];
-  const cycles: readonly (RefreshCycle | undefined)[] = scope ? scope.cycles : [undefined];
+  const cycles: readonly (RefreshCycle | undefined)[] = scope ? scope.closed : [undefined];
   for (const cycle of cycles) {
     out.push(
       ...emfEvents(

@@ -1,4 +1,10 @@
-import { InputError, type Problem, TaskscopeError, VALIBOT_OWN_MESSAGE } from '@taskscope/input';
+import {
+  InputError,
+  listenFailureText,
+  type Problem,
+  TaskscopeError,
+  VALIBOT_OWN_MESSAGE,
+} from '@taskscope/input';
 import type { BaseIssue } from 'valibot';
 
 /*
@@ -82,30 +88,6 @@ export class RecordingError extends MockInputError {
 }
 
 /**
- * Why an address cannot be listened on, in words, from the system's code (the agent words
- * its own the same way).
- */
-export function listenFailureWords(systemCode: string | undefined, cause: unknown): string {
-  switch (systemCode) {
-    case 'EADDRINUSE':
-      return 'address in use (another process listens there)';
-    case 'EADDRNOTAVAIL':
-      return 'not an address of this host';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied (ports below 1024 need privileges)';
-    case 'ENOTFOUND':
-    case 'EAI_NONAME':
-    case 'EAI_AGAIN':
-      return 'not an IP address or a host name that resolves';
-    case 'EAFNOSUPPORT':
-      return 'an address family this host does not support';
-    default:
-      return cause instanceof Error ? cause.message : String(cause);
-  }
-}
-
-/**
  * The mock cannot listen on the address it was given (in use, not an address of this host, a
  * name that does not resolve). Origin `input`: the user picks it; the CLI prints one line
  * naming `--listen`, the value and why, exit 2. A system error of its own class rather than an
@@ -124,12 +106,7 @@ export class MockListenError extends TaskscopeError {
     /** The setting that gave the address, for the message: `listen`, `--listen`, `TASKSCOPE_MOCK_LISTEN`. */
     readonly field = 'listen',
   ) {
-    super(
-      'MOCK_LISTEN',
-      'input',
-      `${field} ${host.includes(':') ? `[${host}]` : host}:${port}: ${listenFailureWords(systemCode, cause)}; expected a free port on an address of this host (port 0 picks one)`,
-      { cause },
-    );
+    super('MOCK_LISTEN', 'input', listenFailureText(field, { host, port }, systemCode, cause), { cause });
   }
 }
 
