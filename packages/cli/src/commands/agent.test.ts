@@ -3,6 +3,7 @@ import { startMock } from '@taskscope/mock';
 import { spawnSource, waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LISTEN_EXPECTED, listenFailureCases } from '../../test/listen-cases.js';
 import { type CliIo, main, reportFailure } from '../main.js';
 import { registerAgentCommand } from './agent.js';
 import { AGENT_V8_FLAGS } from './v8-flags.js';
@@ -36,26 +37,8 @@ describe('taskscope agent', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const expected = '; expected a free port on an address of this host (port 0 picks one)\n';
-    const cases: Array<[string[], Record<string, string>, string]> = [
-      [
-        ['--listen', `127.0.0.1:${port}`],
-        {},
-        `--listen 127.0.0.1:${port}: address in use (another process listens there)`,
-      ],
-      // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host.
-      [['--listen', '192.0.2.1:0'], {}, '--listen 192.0.2.1:0: not an address of this host'],
-      [
-        ['--listen', '999.1.1.1:0'],
-        {},
-        '--listen 999.1.1.1:0: not an IP address or a host name that resolves',
-      ],
-      [
-        [],
-        { TASKSCOPE_LISTEN: `127.0.0.1:${port}` },
-        `TASKSCOPE_LISTEN 127.0.0.1:${port}: address in use (another process listens there)`,
-      ],
-    ];
+    const expected = LISTEN_EXPECTED;
+    const cases = listenFailureCases(Number(port), 'TASKSCOPE_LISTEN');
     try {
       for (const [args, env, message] of cases) {
         const { io, stderr } = captureIo();

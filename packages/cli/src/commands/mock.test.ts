@@ -5,6 +5,7 @@ import { loadFixture } from '@taskscope/fixtures';
 import { spawnSource, waitFor } from '@taskscope/test-support';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LISTEN_EXPECTED, listenFailureCases } from '../../test/listen-cases.js';
 import { type CliIo, main } from '../main.js';
 
 function captureIo() {
@@ -228,26 +229,8 @@ describe('taskscope mock (in process)', () => {
     const first = captureIo();
     const running = main(['mock', '--listen', '127.0.0.1:0'], first.io);
     const port = new URL((await printedUrls(first.stdout, first.stderr))['v2']!).port;
-    const expected = '; expected a free port on an address of this host (port 0 picks one)\n';
-    const cases: Array<[string[], Record<string, string>, string]> = [
-      [
-        ['--listen', `127.0.0.1:${port}`],
-        {},
-        `--listen 127.0.0.1:${port}: address in use (another process listens there)`,
-      ],
-      // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host.
-      [['--listen', '192.0.2.1:0'], {}, '--listen 192.0.2.1:0: not an address of this host'],
-      [
-        ['--listen', '999.1.1.1:0'],
-        {},
-        '--listen 999.1.1.1:0: not an IP address or a host name that resolves',
-      ],
-      [
-        [],
-        { TASKSCOPE_MOCK_LISTEN: `127.0.0.1:${port}` },
-        `TASKSCOPE_MOCK_LISTEN 127.0.0.1:${port}: address in use`,
-      ],
-    ];
+    const expected = LISTEN_EXPECTED;
+    const cases = listenFailureCases(Number(port), 'TASKSCOPE_MOCK_LISTEN');
     for (const [args, env, message] of cases) {
       Object.assign(process.env, env);
       const { io, stderr, stdout } = captureIo();
