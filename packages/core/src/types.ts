@@ -147,6 +147,15 @@ export interface ContainerStatsMetrics {
   readonly pids?: number;
 }
 
+/** A container's health check as the metadata reports it. */
+export interface ContainerHealth {
+  /** `UNKNOWN` until the check has run (and on values the endpoint may add later). */
+  readonly status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  readonly sinceMs?: number;
+  /** The last check command's exit code. */
+  readonly exitCode?: number;
+}
+
 export interface ContainerMetrics {
   /** The task-definition name: the identity every exporter labels by. */
   readonly name: string;
@@ -163,6 +172,8 @@ export interface ContainerMetrics {
   readonly exitCode?: number;
   /** Present only when the container has an ECS restart policy. */
   readonly restartCount?: number;
+  /** The container health check (v3/v4 `Health`, lowercase keys); absent without one. */
+  readonly health?: ContainerHealth;
   /** Container `Limits.CPU`: CPU units, a weight (shares) not a cap on Fargate. */
   readonly cpuShares?: number;
   /** Container `Limits.Memory`, else the task limit, in bytes. Never the stats `limit`. */

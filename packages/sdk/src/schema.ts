@@ -74,9 +74,9 @@ export const ContainerSchema = v.object({
   memory: v.object({
     /** Usage less the inactive page cache: what the OOM killer counts. */
     workingSetBytes: reported,
-    /** The container's hard limit; `null` when only the task's limit applies. */
+    /** The container's `Limits.Memory`, else the task's memory (what bounds it). */
     limitBytes: reported,
-    /** Working set of `limitBytes` (or of the task's memory when no limit is set), 0–100. */
+    /** Working set of `limitBytes`, 0–100. */
     percentOfLimit: reported,
   }),
   /** Per-container network: only on `bridge`, where each container has its own namespace. */
