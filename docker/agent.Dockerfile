@@ -31,6 +31,10 @@ COPY --from=build /app/packages/wire/dist ./packages/wire/dist
 COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/packages/core/dist ./packages/core/dist
 COPY --from=build /app/packages/exporters/dist ./packages/exporters/dist
+COPY --from=build /app/packages/sdk/dist ./packages/sdk/dist
+# The dashboard is one built page and the module that says where it is.
+COPY --from=build /app/packages/dashboard/dist ./packages/dashboard/dist
+COPY --from=build /app/packages/dashboard/index.js ./packages/dashboard/index.js
 COPY --from=build /app/packages/agent/dist ./packages/agent/dist
 COPY --from=build /app/packages/mock/dist ./packages/mock/dist
 COPY --from=build /app/packages/cli/dist ./packages/cli/dist

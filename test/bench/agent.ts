@@ -1,6 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { fixed, table } from './measure.js';
 import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
 
@@ -12,6 +13,10 @@ import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
  * ≤ 0.5 % of one core; RSS ≤ 1.5× the bare server's; each fresh sample seen ≤ 1 s after its
  * refresh; ≤ 1.2 `/task/stats` requests per refresh cycle with `--interval auto` after warm-up,
  * ≤ 1.5 over the warm-up, which starts with the task and includes learning (issue #10).
+ * Issue #11: the same goals with the history on (`--history 15m`, filling at one cycle a
+ * second) and one dashboard client reading `/api/v1/stream` over loopback through the
+ * measured window; and what a full 15-minute history of 10 containers costs in memory
+ * (history-cost.ts, in a child with the GC exposed).
  */
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
@@ -35,6 +40,7 @@ const GOALS = {
   requestsPerRefreshLearning: 1.5,
 };
 
+/** The `poll` part of `/api/v1/snapshot` (the SDK's schema) that the figures use. */
 interface Status {
   requests: Record<string, number>;
   samples: { fresh: number; duplicate: number };
@@ -42,10 +48,10 @@ interface Status {
 
 async function statusOf(agentUrl: string): Promise<Status> {
   const response = await fetch(`${agentUrl}api/v1/snapshot`);
-  return ((await response.json()) as { status: Status }).status;
+  return ((await response.json()) as { poll: Status }).poll;
 }
 
-/** Arrival time and the sample's `read` of each `/api/v1/stream` event. */
+/** Arrival time and the cycle's newest `read` (the event's `id`) of each `/api/v1/stream` event. */
 async function followStream(url: string, onEvent: (readAtMs: number, receivedAtMs: number) => void) {
   const aborter = new AbortController();
   const response = await fetch(url, { signal: aborter.signal, headers: { accept: 'text/event-stream' } });
@@ -69,9 +75,9 @@ async function followStream(url: string, onEvent: (readAtMs: number, receivedAtM
             .map((line) => line.slice(5).trim())
             .join('\n');
           if (data) {
-            const readAtMs = (JSON.parse(data) as { metrics?: { sample?: { readAtMs?: number } } }).metrics
-              ?.sample?.readAtMs;
-            if (readAtMs !== undefined) onEvent(readAtMs, receivedAtMs);
+            // The whole document is parsed, as a dashboard does with every event.
+            const readAtMs = (JSON.parse(data) as { id: number | null }).id;
+            if (readAtMs !== null) onEvent(readAtMs, receivedAtMs);
           }
           end = buffer.indexOf('\n\n');
         }
@@ -138,6 +144,8 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
         'auto',
         '--log-level',
         'info',
+        '--history',
+        '15m',
       ],
       { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_METRIC_EXPORT_INTERVAL: String(OTLP_INTERVAL_MS) },
     );
@@ -176,6 +184,9 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
     const cpuPercent = measured.map((c, i) => ((cpuSeconds(c.pid) - cpuStart[i]!) / elapsedS) * 100);
     const statusEnd = await statusOf(agentUrl);
     stopStream();
+    // What a dashboard opening now would fetch: the history so far, plain and gzipped.
+    const historyPlain = await historyBytes(agentUrl, false);
+    const historyZipped = await historyBytes(agentUrl, true);
 
     const requests =
       statusEnd.requests['task']! +
@@ -263,6 +274,35 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
           ],
           ['EMF lines written', String(emfLines), '', ''],
           ['OTLP exports received (whole run)', String(otlpRequests), '', ''],
+          [
+            `/api/v1/history after the run (${historyPlain.cycles} cycles)`,
+            `${fixed(historyPlain.bytes / 1024, 0)} KiB, ${fixed(historyZipped.bytes / 1024, 0)} KiB gzipped`,
+            '',
+            '',
+          ],
+        ],
+      ),
+    );
+
+    const cost = await measureHistoryCost();
+    const costMiB = (cost.heapBytes + cost.arrayBufferBytes) / 2 ** 20;
+    log(
+      `\nIssue #11: the memory a full history costs (${cost.cycles} cycles = ${cost.historyMs / 60_000} min at 1 s, ${cost.containers} containers), filled by the agent's own code in a child process, after a full GC`,
+    );
+    log(
+      table(
+        ['figure', 'value'],
+        [
+          [
+            'heap + ArrayBuffers, against the same work keeping none',
+            `${fixed(costMiB, 2)} MiB (${fixed(cost.heapBytes / 2 ** 20, 2)} + ${fixed(cost.arrayBufferBytes / 2 ** 20, 2)})`,
+          ],
+          ['RSS, against the same work keeping no history', `${fixed(cost.rssBytes / 2 ** 20, 2)} MiB`],
+          ['per cycle', `${fixed((cost.heapBytes + cost.arrayBufferBytes) / cost.cycles, 0)} bytes`],
+          [
+            'one snapshot as JSON (what 900 copies would hold)',
+            `${fixed(cost.snapshotJsonBytes / 1024, 1)} KiB (${fixed((cost.snapshotJsonBytes * cost.cycles) / 2 ** 20, 1)} MiB as strings)`,
+          ],
         ],
       ),
     );
@@ -274,6 +314,63 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       collector.closeAllConnections();
     });
   }
+}
+
+/** `/api/v1/history`'s body size, and its cycles. */
+async function historyBytes(agentUrl: string, gzip: boolean): Promise<{ bytes: number; cycles: number }> {
+  return new Promise((resolve, reject) => {
+    httpGet(
+      `${agentUrl}api/v1/history`,
+      { headers: gzip ? { 'accept-encoding': 'gzip' } : {} },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = (gzip ? gunzipSync(body) : body).toString('utf8');
+          resolve({
+            bytes: body.length,
+            cycles: (JSON.parse(text) as { snapshots: unknown[] }).snapshots.length,
+          });
+        });
+      },
+    ).on('error', reject);
+  });
+}
+
+interface HistoryCost {
+  containers: number;
+  cycles: number;
+  historyMs: number;
+  snapshotJsonBytes: number;
+  heapBytes: number;
+  arrayBufferBytes: number;
+  /** The child's RSS after the run and a full GC. */
+  rssBytes: number;
+}
+
+/**
+ * Runs history-cost.js in two children with the GC exposed, one keeping a full history and
+ * one keeping none after the same work; resolves with the first's figures less the second's
+ * (what is left after the work that is not the history: code, the last core state).
+ */
+async function measureHistoryCost(): Promise<HistoryCost> {
+  const run = async (mode: 'keep' | 'drop'): Promise<HistoryCost> => {
+    const child = startChild(`history cost (${mode})`, ['--expose-gc', `${HERE}history-cost.js`, mode]);
+    try {
+      return JSON.parse((await child.waitForLine(/^\{.*\}$/, 120_000))[0]) as HistoryCost;
+    } finally {
+      await child.stop();
+    }
+  };
+  const keep = await run('keep');
+  const drop = await run('drop');
+  return {
+    ...keep,
+    heapBytes: keep.heapBytes - drop.heapBytes,
+    arrayBufferBytes: keep.arrayBufferBytes - drop.arrayBufferBytes,
+    rssBytes: keep.rssBytes - drop.rssBytes,
+  };
 }
 
 /** The agent's base URL, from its `agent started` log line (pino JSON on stderr). */

@@ -1,9 +1,10 @@
 import { type MockServer, startMock } from '@taskscope/mock';
+import { SnapshotSchema } from '@taskscope/sdk';
 import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
+import * as v from 'valibot';
 import { afterEach, expect, test } from 'vitest';
 import { type CliProcess, spawnCli, stopWith } from './helpers/cli.js';
 import { getJson, getText, parseExposition, select } from './helpers/http.js';
-import type { Snapshot } from './helpers/stack.js';
 
 /*
  * The built `taskscope` binary, once end to end: `demo` prints working URLs and stops
@@ -33,11 +34,12 @@ test('taskscope demo prints its URLs, serves /metrics and the snapshot, and exit
 
   // A just-started Fargate container has no stats for about a second (the mock models it).
   const snapshot = await waitFor('a sample with the app container stats', async () => {
-    const s = await getJson<Snapshot>(snapshotUrl);
-    return s.metrics?.containers.find((c) => c.name === 'app')?.stats !== undefined ? s : undefined;
+    const s = v.parse(SnapshotSchema, await getJson(snapshotUrl));
+    const app = s.containers.find((c) => c.name === 'app');
+    return typeof app?.memory.workingSetBytes === 'number' ? s : undefined;
   });
-  expect(snapshot.metrics!.identity.family).toBe('web');
-  expect(snapshot.metrics!.containers.map((c) => c.name)).toEqual(expect.arrayContaining(['app', 'worker']));
+  expect(snapshot.task!.identity.family).toBe('web');
+  expect(snapshot.containers.map((c) => c.name)).toEqual(expect.arrayContaining(['app', 'worker']));
   const exposition = parseExposition(await getText(metricsUrl));
   expect(select(exposition, 'ecs_task_metadata_info')).toHaveLength(1);
   expect(

@@ -1,4 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
+import { SnapshotSchema } from '@taskscope/sdk';
 import {
   createStopper,
   type EmfDocument,
@@ -8,6 +9,7 @@ import {
   startOtlpReceiver,
   waitFor,
 } from '@taskscope/test-support';
+import * as v from 'valibot';
 import { afterEach, expect, test } from 'vitest';
 import { getText, parseExposition, postJson, select } from './helpers/http.js';
 import { subscribeSse } from './helpers/sse.js';
@@ -98,6 +100,10 @@ test('every EMF line validates and the Task event carries the Container Insights
 test('a restart: Prometheus counter lower, OTLP start time moved, no EMF storage delta that interval', async () => {
   const { stack, receiver } = await startAllFormats(STEADY_SCENARIO, 250);
   const stream = await subscribeSse(`${stack.agent.url}api/v1/stream`);
+  // Core's metrics of every sample, in-process: what the API does not carry (the reset flag,
+  // the interval's byte deltas, each container's own `read`).
+  const samples: TaskMetrics[] = [];
+  const unsubscribe = stack.agent.store.subscribe((metrics) => samples.push(metrics));
   try {
     // Let the counters grow for a few refreshes first.
     await waitFor('three OTLP exports and some CPU time', async () => {
@@ -128,16 +134,24 @@ test('a restart: Prometheus counter lower, OTLP start time moved, no EMF storage
 
     expect(await postJson(`${stack.mock.url}/__taskscope/containers/app/restart`)).toBeLessThan(300);
 
-    // The agent's snapshot stream shows the reset sample.
-    const resetEvent = await waitFor('a snapshot with the app reset', () =>
-      stream.events
-        .map((e) => (JSON.parse(e.data) as { metrics: TaskMetrics | null }).metrics)
-        .find((m) => m?.containers.some((c) => c.name === 'app' && c.reset)),
+    // The reset sample: no delta and no rate for its interval, never negative, never huge.
+    const resetSample = await waitFor('a sample with the app reset', () =>
+      samples.find((m) => m.containers.some((c) => c.name === 'app' && c.reset)),
     );
-    const app = resetEvent!.containers.find((c) => c.name === 'app')!;
-    // No delta and no rate for the interval of the reset: never negative, never huge.
+    const app = resetSample.containers.find((c) => c.name === 'app')!;
     expect(app.stats?.blockIo?.readBytesDelta).toBeUndefined();
     expect(app.stats?.cpu.cores).toBeUndefined();
+    // The snapshot stream shows it: one more restart, and no rate for that interval (null, not 0).
+    const resetEvent = await waitFor('a snapshot with the app restarted', () =>
+      stream.events
+        .map((e) => v.parse(SnapshotSchema, JSON.parse(e.data)))
+        .find((snapshot) =>
+          snapshot.containers.some((c) => c.name === 'app' && c.restarts === (restartsBefore ?? 0) + 1),
+        ),
+    );
+    const appEvent = resetEvent.containers.find((c) => c.name === 'app')!;
+    expect(resetEvent.id).toBe(Math.floor(resetSample.sample.readAtMs!));
+    expect([appEvent.cpu.cores, appEvent.blockIo.readBytesPerSecond]).toEqual([null, null]);
 
     // Prometheus: the counter starts again from zero; restarts_total counts it.
     const after = select(
@@ -181,11 +195,12 @@ test('a restart: Prometheus counter lower, OTLP start time moved, no EMF storage
     expect(resetLine['ContainerStorageWriteBytes']).toBeUndefined();
     expect(resetLine['ContainerCpuUtilized']).toBeUndefined();
     const sidecarReadMs = Math.floor(
-      resetEvent!.containers.find((c) => c.name === 'sidecar')!.stats!.readAtMs,
+      resetSample.containers.find((c) => c.name === 'sidecar')!.stats!.readAtMs,
     );
     const sidecarLine = containerEvents(docs, 'sidecar').find((d) => d._aws.Timestamp === sidecarReadMs);
     expect(sidecarLine?.['ContainerStorageWriteBytes']).toBeTypeOf('number');
   } finally {
+    unsubscribe();
     stream.close();
   }
 });
@@ -211,7 +226,7 @@ test('polling faster than the refresh: duplicates are counted, and no EMF line r
   const { stack } = await startAllFormats(STEADY_SCENARIO, 1000, '100ms', startTime);
   await waitFor('three refreshes and many duplicates', async () => {
     const s = await stack.snapshot();
-    return s.status.samples.fresh >= 3 && s.status.samples.duplicate >= 10 ? true : undefined;
+    return s.poll.samples.fresh >= 3 && s.poll.samples.duplicate >= 10 ? true : undefined;
   });
   // The counters and the EMF lines must be read at one moment: read apart, a refresh in
   // between made them disagree (issue #9). The agent counts a sample and writes its EMF lines in
@@ -242,22 +257,32 @@ test('polling faster than the refresh: duplicates are counted, and no EMF line r
   // Duplicates keep growing while no new line appears between refreshes.
   const later = await waitFor('more duplicates', async () => {
     const s = await stack.snapshot();
-    return s.status.samples.duplicate > duplicates ? s : undefined;
+    return s.poll.samples.duplicate > duplicates ? s : undefined;
   });
-  expect(later.status.samples.duplicate).toBeGreaterThan(duplicates);
+  expect(later.poll.samples.duplicate).toBeGreaterThan(duplicates);
 });
 
 test('null and {} stats: ecs_container_info only, no OTLP container points, no EMF Container event', async () => {
   const { stack, receiver } = await startAllFormats('stopped-container', 500);
   await waitFor('two OTLP exports and two refreshes', async () =>
-    receiver.exports.length >= 2 && (await stack.snapshot()).status.samples.fresh >= 2 ? true : undefined,
+    receiver.exports.length >= 2 && (await stack.snapshot()).poll.samples.fresh >= 2 ? true : undefined,
   );
-  const metrics = (await stack.snapshot()).metrics!;
+  // Core's metrics, in-process: which containers had stats, and when they finished.
+  const metrics = stack.agent.store.latest()!;
   const withoutStats = metrics.containers.filter((c) => c.stats === undefined).map((c) => c.name);
   const withStats = metrics.containers.filter((c) => c.stats !== undefined).map((c) => c.name);
   // The scenario's PULLED and exited containers, as `null` (v2/v3) or `{}` (v4).
   expect(withoutStats.length).toBeGreaterThanOrEqual(2);
   expect(withStats.length).toBeGreaterThanOrEqual(1);
+  // The API lists such a container with every number "not reported".
+  const snapshot = await stack.snapshot();
+  for (const name of withoutStats) {
+    const container = snapshot.containers.find((c) => c.name === name)!;
+    expect(
+      [container.cpu.cores, container.memory.workingSetBytes, container.blockIo.writeBytesPerSecond],
+      name,
+    ).toEqual([null, null, null]);
+  }
 
   const exposition = parseExposition(await getText(stack.agent.metricsUrl));
   for (const name of withoutStats) {

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 test('promtool check metrics finds nothing to report in the text exposition', async () => {
-  await waitFor('the first sample', async () => ((await stack.snapshot()).status.ready ? true : undefined));
+  await waitFor('the first sample', async () => ((await stack.snapshot()).poll.ready ? true : undefined));
   const text = await getText(stack.agent.metricsUrl);
   const { exitCode, output } = await promtoolCheckMetrics(text);
   expect(output).toBe('');

@@ -42,9 +42,9 @@ describe.each([...builtInScenarioNames])('scenario %s', (scenario) => {
     // The first sample plus two refreshes: the rates then come from two payloads the agent
     // read itself, never from precpu_stats.
     await waitFor('two refreshes after the first sample', async () =>
-      (await current.snapshot()).status.samples.fresh >= 3 ? true : undefined,
+      (await current.snapshot()).poll.samples.fresh >= 3 ? true : undefined,
     );
-    const { metrics, truth } = await alignedSnapshot(current);
+    const { snapshot, metrics, truth } = await alignedSnapshot(current);
 
     expect(truth.containers.length).toBeGreaterThan(0);
     const withStats = metrics.containers.filter((c) => c.stats !== undefined).map((c) => c.name);
@@ -78,6 +78,57 @@ describe.each([...builtInScenarioNames])('scenario %s', (scenario) => {
       metrics.totals.cpuCores,
       truth.containers.reduce((sum, t) => sum + t.cpuCores, 0),
       'task CPU cores',
+    );
+
+    // The API's document for the same refresh: the same numbers, `null` where there are none.
+    const api = (value: number | null) => (value === null ? undefined : value);
+    close(api(snapshot.sample!.intervalSeconds), truth.intervalSeconds, 'API interval');
+    for (const c of snapshot.containers) {
+      const t = truth.containers.find((each) => each.name === c.name);
+      if (t === undefined) {
+        // No stats (`null` or `{}`): not reported, never 0.
+        expect([c.cpu.cores, c.memory.workingSetBytes, c.blockIo.readBytesPerSecond], c.name).toEqual([
+          null,
+          null,
+          null,
+        ]);
+        continue;
+      }
+      close(api(c.cpu.cores), t.cpuCores, `API ${c.name} CPU cores`);
+      expect(c.memory.workingSetBytes, `API ${c.name} working set`).toBe(t.memoryWorkingSetBytes);
+      close(api(c.blockIo.readBytesPerSecond), t.blockIoReadBytesPerSecond, `API ${c.name} block read rate`);
+      close(
+        api(c.blockIo.writeBytesPerSecond),
+        t.blockIoWriteBytesPerSecond,
+        `API ${c.name} block write rate`,
+      );
+      const size = snapshot.task!.size.cpuVcpus;
+      if (size === null) expect(c.cpu.percentOfTask, `API ${c.name} % of an unsized task`).toBeNull();
+      else close(api(c.cpu.percentOfTask), (t.cpuCores / size) * 100, `API ${c.name} CPU % of the task`);
+      if (t.networkRxBytesPerSecond !== undefined) {
+        close(api(c.network!.rxBytesPerSecond), t.networkRxBytesPerSecond, `API ${c.name} network rx`);
+        close(api(c.network!.txBytesPerSecond), t.networkTxBytesPerSecond!, `API ${c.name} network tx`);
+      } else {
+        expect(c.network, `API ${c.name} network off bridge`).toBeNull();
+      }
+    }
+    expect(snapshot.networks).toHaveLength(truth.networks.length);
+    for (const t of truth.networks) {
+      const n = snapshot.networks.find(
+        (m) => m.interface === t.interface && m.containerName === (t.containerName ?? null),
+      )!;
+      close(api(n.rxBytesPerSecond), t.rxBytesPerSecond, `API ${t.interface} rx`);
+      close(api(n.txBytesPerSecond), t.txBytesPerSecond, `API ${t.interface} tx`);
+    }
+    close(
+      api(snapshot.totals!.cpuCores),
+      truth.containers.reduce((sum, t) => sum + t.cpuCores, 0),
+      'API task CPU cores',
+    );
+    close(
+      api(snapshot.totals!.diskWriteBytesPerSecond),
+      truth.containers.reduce((sum, t) => sum + t.blockIoWriteBytesPerSecond, 0),
+      'API task disk writes',
     );
   });
 });

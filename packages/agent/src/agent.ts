@@ -5,16 +5,18 @@ import {
   createPrometheusEndpoint,
   type OtlpExporter,
 } from '@taskscope/exporters';
+import { formatDurationMs } from '@taskscope/input';
+import type { Snapshot } from '@taskscope/sdk';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from './clock.js';
 import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
 import type { AgentConfig } from './config.js';
 import { AgentListenError } from './errors.js';
+import { createSnapshotFeed, type SnapshotFeed } from './feed.js';
 import { createAgentLogger, createReadyLog, errorFields, logStartNotices } from './logger.js';
 import { createPoller, type Poller } from './poller.js';
 import { createAgentServer } from './server.js';
-import { type AgentSnapshot, SNAPSHOT_SCHEMA } from './snapshot.js';
 import { createSnapshotStore, type SnapshotStore } from './store.js';
 
 /** The whole shutdown (poll, OTLP flush, EMF, HTTP close) finishes within this. */
@@ -33,6 +35,8 @@ export interface StartAgentOptions {
   readonly dispatcher?: Dispatcher;
   /** V8 flags the process set on itself (the CLI's `agent`), reported in the start-up log. */
   readonly v8Flags?: readonly string[];
+  /** The built dashboard served at `/` (its `index.html`); default `@taskscope/dashboard`'s `dist/`. */
+  readonly dashboardDir?: string;
 }
 
 /** A running agent. */
@@ -41,8 +45,10 @@ export interface RunningAgent {
   readonly url: string;
   readonly metricsUrl: string;
   readonly store: SnapshotStore;
+  /** The API's documents: the current snapshot, the history, the cycles as they close. */
+  readonly feed: SnapshotFeed;
   /** The `/api/v1/snapshot` document, now. */
-  snapshot(): AgentSnapshot;
+  snapshot(): Snapshot;
   /** Stops polling, flushes OTLP and EMF, closes the server; resolves within 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -126,27 +132,25 @@ export async function startAgent(
     ...(options.random ? { random: options.random } : {}),
   });
 
-  const snapshot = (): AgentSnapshot => {
-    const cadence = poller?.state().cadence;
-    return {
-      schema: SNAPSHOT_SCHEMA,
-      generatedAt: new Date(clock.now()).toISOString(),
-      status: {
-        ...store.status(),
-        endpoint: { url: config.metadata.baseUrl, version: config.metadata.version },
-        interval: { ...config.interval, ...(cadence ? { cadence } : {}) },
-        exporters: config.exporters,
-      },
-      metrics: store.latest() ?? null,
-    };
-  };
+  const feed = createSnapshotFeed({
+    store,
+    clock,
+    historyMs: config.historyMs,
+    context: () => ({
+      endpoint: { url: config.metadata.baseUrl, version: config.metadata.version },
+      interval: config.interval,
+      cadence: poller?.state().cadence,
+      exporters: config.exporters,
+    }),
+  });
 
   const server = createAgentServer({
     store,
-    snapshot,
+    feed,
     prometheus: config.exporters.includes('prometheus') ? prometheus : undefined,
     authToken: config.authToken,
     logger,
+    ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
   });
   let address: { address: string; port: number; family: string };
   try {
@@ -166,6 +170,7 @@ export async function startAgent(
       metadataUrlSource: config.metadata.source,
       interval: config.interval.mode === 'auto' ? 'auto' : `${config.interval.intervalMs}ms`,
       exporters: config.exporters,
+      history: config.historyMs === 0 ? 'off' : formatDurationMs(config.historyMs),
       auth: config.authToken !== undefined,
       ...(options.v8Flags ? { v8Flags: options.v8Flags } : {}),
     },
@@ -189,13 +194,14 @@ export async function startAgent(
       const flushed = await bounded(Promise.allSettled(flushes), Math.min(3_200, remainingMs() - 600));
       if (!flushed) logger.warn('exporters did not flush in time; the last export may be lost');
       await bounded(server.close(), Math.max(100, remainingMs() - 200));
+      feed.close();
       await bounded(client.close(), Math.max(50, remainingMs()));
       logger.info({ durationMs: Math.round(performance.now() - startedMs) }, 'stopped');
     })();
     return stopping;
   };
 
-  return { url, metricsUrl: `${url}metrics`, store, snapshot, stop };
+  return { url, metricsUrl: `${url}metrics`, store, feed, snapshot: () => feed.current(), stop };
 }
 
 /** Resolves true when `promise` settles within `timeoutMs`, false otherwise; never rejects. */

@@ -168,7 +168,7 @@ export function createCollector(options: CollectorOptions): Collector {
         telemetry.countSample(kind === 'duplicate' ? 'duplicate' : 'fresh');
         // EMF first: a store subscriber (SSE) then sees every line this sample wrote.
         options.onPoll?.(metrics, cycles);
-        store.recordSample(metrics, kind, clock.now());
+        store.recordSample(metrics, kind, clock.now(), closedCycle?.readAtMs);
         if (failing !== undefined) {
           logger.info({ failedPolls }, 'metadata endpoint answering again');
           failing = undefined;

@@ -5,6 +5,7 @@ import {
   deepFreeze,
   durationText,
   durationWords,
+  formatDurationMs,
   hostPortText,
   type Problem,
   parseDurationMs,
@@ -28,6 +29,17 @@ export const MIN_INTERVAL_MS = 100;
 /** Polls further apart than this miss whole task lifetimes. */
 export const MAX_INTERVAL_MS = 3_600_000;
 
+/** `--history` default: what the dashboard, `top`, SSE catch-up and `rightsize` look back on. */
+export const DEFAULT_HISTORY_MS = 15 * 60_000;
+/** The shortest `--history` other than 0 (off). */
+export const MIN_HISTORY_MS = 10_000;
+/**
+ * The longest `--history`: 6 h is 21,600 cycles at EC2's 1 s refresh (about 25 MB for 10
+ * containers; README, "History") and 2,160 at Fargate's 10 s. A sidecar is given 128 to
+ * 512 MiB; a longer look back belongs in Prometheus or CloudWatch.
+ */
+export const MAX_HISTORY_MS = 6 * 3_600_000;
+
 /**
  * The flags of `taskscope agent` as the user typed them (strings; booleans for switches).
  * A flag left `undefined` falls back to its `TASKSCOPE_<FLAG>` variable, then its default.
@@ -43,6 +55,7 @@ export interface AgentFlags {
   readonly authToken?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly requestTimeout?: string | undefined;
+  readonly history?: string | undefined;
 }
 
 /** `auto` learns the endpoint's refresh cadence; `fixed` polls every `intervalMs`. */
@@ -67,6 +80,8 @@ export interface AgentConfig {
   };
   readonly interval: PollInterval;
   readonly requestTimeoutMs: number;
+  /** `--history`: how far back the in-memory history reaches, ms; 0 keeps none. */
+  readonly historyMs: number;
   readonly exporters: readonly ExporterName[];
   readonly emf: { readonly namespace: string; readonly containerMetrics: boolean };
   readonly prometheus: { readonly taskLabels: boolean };
@@ -96,6 +111,7 @@ const FLAG_NAMES: Record<FlagKey, string> = {
   authToken: '--auth-token',
   logLevel: '--log-level',
   requestTimeout: '--request-timeout',
+  history: '--history',
 };
 
 /** `--emf-namespace` → `TASKSCOPE_EMF_NAMESPACE` (docs/contract.md: every flag has one). */
@@ -123,6 +139,22 @@ const interval = v.pipe(
       return NEVER;
     }
     return { mode: 'fixed', intervalMs: ms };
+  }),
+);
+
+const history = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): number => {
+    const text = dataset.value.trim();
+    // `0` is the contract's word for off; a duration of zero (`0s`, `0m`) says the same.
+    const ms = text === '0' ? 0 : parseDurationMs(text);
+    if (ms === undefined || (ms !== 0 && (ms < MIN_HISTORY_MS || ms > MAX_HISTORY_MS))) {
+      addIssue({
+        message: `0 (off) or a duration from ${formatDurationMs(MIN_HISTORY_MS)} to ${formatDurationMs(MAX_HISTORY_MS)}, such as 5m, 15m or 1h`,
+      });
+      return NEVER;
+    }
+    return ms;
   }),
 );
 
@@ -182,6 +214,7 @@ const SETTINGS = {
   authToken: v.optional(authToken),
   logLevel: v.optional(logLevel, 'info'),
   requestTimeout: v.optional(durationText(100, 60_000), '2s'),
+  history: v.optional(history, formatDurationMs(DEFAULT_HISTORY_MS)),
 } satisfies Record<FlagKey, v.GenericSchema>;
 
 type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
@@ -273,6 +306,7 @@ export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Re
     },
     interval: ok.interval,
     requestTimeoutMs: ok.requestTimeout,
+    historyMs: ok.history,
     exporters: exporterNames,
     emf: { namespace: ok.emfNamespace, containerMetrics: ok.emfContainerMetrics },
     prometheus: { taskLabels: ok.taskLabels },

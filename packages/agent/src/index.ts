@@ -20,16 +20,26 @@ export {
   type AgentConfig,
   type AgentFlags,
   agentEnvNameOf,
+  DEFAULT_HISTORY_MS,
   EXPORTER_NAMES,
   type ExporterName,
   LOG_LEVELS,
   type LogLevel,
+  MAX_HISTORY_MS,
   MAX_INTERVAL_MS,
+  MIN_HISTORY_MS,
   MIN_INTERVAL_MS,
   type PollInterval,
   type ReadAgentConfigOptions,
   readAgentConfig,
 } from './config.js';
+export {
+  cspHash,
+  type DashboardPage,
+  dashboardCsp,
+  loadDashboard,
+  type MissingDashboard,
+} from './dashboard.js';
 export {
   AGENT_CONFIG_SOURCE,
   AGENT_ERROR_CODES,
@@ -37,6 +47,22 @@ export {
   type AgentErrorCode,
   AgentListenError,
 } from './errors.js';
+export {
+  createSnapshotFeed,
+  type PublishedCycle,
+  type SnapshotContext,
+  type SnapshotFeed,
+  type SnapshotFeedOptions,
+} from './feed.js';
+export {
+  createSnapshotHistory,
+  decodeSnapshot,
+  encodeSnapshot,
+  type HistoryEntry,
+  historyCapacity,
+  MIN_CYCLE_MS,
+  type SnapshotHistory,
+} from './history.js';
 export { createAgentLogger } from './logger.js';
 export {
   createPoller,
@@ -45,12 +71,20 @@ export {
   type PollerState,
   type PollResult,
 } from './poller.js';
-export { type AgentServer, type AgentServerOptions, createAgentServer } from './server.js';
-export { type AgentSnapshot, SNAPSHOT_SCHEMA } from './snapshot.js';
+export {
+  type AgentServer,
+  type AgentServerOptions,
+  acceptsGzip,
+  createAgentServer,
+  redactUrl,
+  SSE_MAX_BUFFERED_BYTES,
+} from './server.js';
+export { buildSnapshot, SNAPSHOT_SCHEMA, type SnapshotInput } from './snapshot.js';
 export {
   createSnapshotStore,
   type PollError,
   type PolledEndpoint,
   type PollStatus,
+  type SampleListener,
   type SnapshotStore,
 } from './store.js';

@@ -1,21 +1,32 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { dashboardDistDir } from '@taskscope/dashboard';
 import type { PrometheusEndpoint } from '@taskscope/exporters';
+import { formatDurationMs, parseDurationMs } from '@taskscope/input';
+import type { ApiError } from '@taskscope/sdk';
 import type { Logger } from 'pino';
-import { renderPage } from './page.js';
-import type { AgentSnapshot } from './snapshot.js';
+import { type DashboardPage, loadDashboard, type MissingDashboard } from './dashboard.js';
+import type { PublishedCycle, SnapshotFeed } from './feed.js';
+import { SNAPSHOT_SCHEMA } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 
 export interface AgentServerOptions {
   readonly store: SnapshotStore;
-  readonly snapshot: () => AgentSnapshot;
+  readonly feed: SnapshotFeed;
   /** Absent when `--exporters` leaves Prometheus out: `/metrics` then answers 404. */
   readonly prometheus?: PrometheusEndpoint | undefined;
   readonly authToken?: string | undefined;
   readonly logger: Logger;
   /** SSE comment lines keep proxies and load balancers from closing an idle stream. */
   readonly heartbeatMs?: number;
+  /** The built dashboard (`index.html`); default `@taskscope/dashboard`'s `dist/`. */
+  readonly dashboardDir?: string;
+  /** See {@link SSE_MAX_BUFFERED_BYTES}. */
+  readonly sseMaxBufferedBytes?: number;
 }
 
 export interface AgentServer {
@@ -28,48 +39,101 @@ export interface AgentServer {
   streamClients(): number;
 }
 
-/** An SSE client that reads slower than this is dropped rather than buffered without end. */
-const SSE_MAX_BUFFERED_BYTES = 1 << 20;
+/**
+ * The SSE backlog: a client whose unread bytes (what its socket has not taken yet) pass this
+ * when an event is due is disconnected rather than buffered without end. The others keep
+ * receiving; the dropped one may reconnect with `Last-Event-ID` and catch up from history.
+ * 1 MiB is about 150 events of a 10-container task: minutes of a client not reading.
+ */
+export const SSE_MAX_BUFFERED_BYTES = 1 << 20;
 
-const ROUTES = new Set(['/', '/metrics', '/healthz', '/readyz', '/api/v1/snapshot', '/api/v1/stream']);
+const SSE_RETRY_MS = 3_000;
+
+const API_PATHS = ['/api/v1/snapshot', '/api/v1/history', '/api/v1/stream'] as const;
+const ROUTES = new Set<string>(['/', '/metrics', '/healthz', '/readyz', ...API_PATHS]);
+
+/** `?token=…` (and `&token=…`) in a URL that goes into a log line: the value is never logged. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/([?&;]token=)[^&#;]*/gi, '$1[REDACTED]');
+}
+
+/** A client of `/api/v1/stream`. */
+interface StreamClient {
+  readonly response: ServerResponse;
+  /** The id of the last event it was sent (or that it said it had, with Last-Event-ID). */
+  lastId: number | undefined;
+  /** Still being sent history: live events reach it through the history, in order. */
+  catchingUp: boolean;
+  waitingForDrain: boolean;
+}
 
 /**
- * The agent's HTTP server on node:http: `/metrics`, `/healthz`, `/readyz`, `/api/v1/snapshot`,
- * `/api/v1/stream` (SSE) and `/`. With a token, every path but `/healthz` needs
- * `Authorization: Bearer <token>` (compared in constant time).
+ * The agent's HTTP server on node:http: `/metrics`, `/healthz`, `/readyz`, the API
+ * (`/api/v1/snapshot`, `/api/v1/history`, `/api/v1/stream`) and the dashboard at `/`. With a
+ * token, every path but `/healthz` needs `Authorization: Bearer <token>` (compared in
+ * constant time); `/` also takes it as `?token=` (the page then sends the header itself).
  */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
-  const { store, logger } = options;
+  const { store, feed, logger } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const maxBufferedBytes = options.sseMaxBufferedBytes ?? SSE_MAX_BUFFERED_BYTES;
   const tokenDigest = options.authToken === undefined ? undefined : sha256(options.authToken);
-  const streams = new Set<ServerResponse>();
-  let eventId = 0;
+  const dashboard = loadDashboard(options.dashboardDir ?? dashboardDistDir);
+  const streams = new Set<StreamClient>();
 
-  const authorized = (request: IncomingMessage): boolean => {
-    if (tokenDigest === undefined) return true;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  const tokenMatches = (token: string | undefined): boolean =>
     // Digests have equal length whatever was sent, so timingSafeEqual never throws and the
     // comparison time does not reveal the token's length.
-    return match !== null && timingSafeEqual(sha256(match[1]!), tokenDigest);
+    token !== undefined && tokenDigest !== undefined && timingSafeEqual(sha256(token), tokenDigest);
+
+  const authorized = (request: IncomingMessage, url: URL): boolean => {
+    if (tokenDigest === undefined) return true;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (tokenMatches(match?.[1])) return true;
+    // Only the page takes the token in its URL: a browser opens `/?token=…` from a link, and
+    // the page sends it on as a header. The API and /metrics never read it from a URL, so it
+    // does not end up in scrape configs, proxies' access logs or shell history for them.
+    return url.pathname === '/' && tokenMatches(url.searchParams.get('token') ?? undefined);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = new URL(request.url ?? '/', 'http://agent').pathname;
+    const url = new URL(request.url ?? '/', 'http://agent');
+    const path = url.pathname;
     response.setHeader('X-Content-Type-Options', 'nosniff');
-    if (path !== '/healthz' && !authorized(request)) {
+    if (path !== '/healthz' && !authorized(request, url)) {
+      logger.debug(
+        { method: request.method, url: redactUrl(request.url), remoteAddress: request.socket.remoteAddress },
+        'unauthorized request',
+      );
       response.setHeader('WWW-Authenticate', 'Bearer realm="taskscope"');
-      return sendJson(response, 401, {
+      return sendError(response, 401, {
         error: 'unauthorized',
-        message: 'send Authorization: Bearer <token>',
+        message:
+          path === '/'
+            ? 'send Authorization: Bearer <token>, or open /?token=<token>'
+            : 'send Authorization: Bearer <token>',
       });
     }
-    if (!ROUTES.has(path)) return sendJson(response, 404, { error: 'not found', path });
+    if (!ROUTES.has(path)) {
+      const api = path.startsWith('/api/');
+      return sendError(response, 404, {
+        error: 'not found',
+        message: api ? `no such API path: ${path}` : `no such path: ${path}`,
+        parameter: 'path',
+        value: path,
+        allowed: api
+          ? API_PATHS.join(', ')
+          : ['/', '/metrics', '/healthz', '/readyz', ...API_PATHS].join(', '),
+      });
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
-      return sendJson(response, 405, {
+      return sendError(response, 405, {
         error: 'method not allowed',
-        method: request.method,
-        allowed: ['GET', 'HEAD'],
+        message: `${request.method} is not allowed on ${path}`,
+        parameter: 'method',
+        value: String(request.method),
+        allowed: 'GET, HEAD',
       });
     }
     switch (path) {
@@ -81,7 +145,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
           : sendText(response, 503, 'not ready: no successful poll of the task metadata endpoint yet\n');
       case '/metrics': {
         if (!options.prometheus) {
-          return sendJson(response, 404, {
+          return sendError(response, 404, {
             error: 'not found',
             message: 'the Prometheus exporter is off; add prometheus to --exporters',
           });
@@ -94,16 +158,70 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       }
       case '/api/v1/snapshot':
         response.setHeader('Cache-Control', 'no-store');
-        return sendJson(response, 200, options.snapshot());
+        return sendJson(response, 200, feed.current());
+      case '/api/v1/history':
+        return sendHistory(request, response, url);
       case '/api/v1/stream':
         return openStream(request, response);
-      default: {
-        response.setHeader('Cache-Control', 'no-store');
-        // The page has no script and loads nothing: nothing else may run in it.
-        response.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        response.end(renderPage(options.snapshot()));
+      default:
+        return sendDashboard(request, response, dashboard);
+    }
+  };
+
+  const sendHistory = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const retentionMs = feed.retentionMs;
+    const text = url.searchParams.get('window');
+    let windowMs = retentionMs;
+    if (text !== null) {
+      const ms = parseDurationMs(text);
+      const tooLarge = ms !== undefined && retentionMs > 0 && ms > retentionMs;
+      if (ms === undefined || ms < 1_000 || tooLarge) {
+        const allowed =
+          retentionMs > 0
+            ? `a duration from 1s to ${formatDurationMs(retentionMs)} (the agent's --history), such as 30s, 5m or ${formatDurationMs(retentionMs)}`
+            : 'a duration such as 30s, 5m or 15m (history is off: --history 0, so every window is empty)';
+        return sendError(response, 400, {
+          error: 'bad request',
+          message: `window is ${JSON.stringify(text)}; expected ${allowed}`,
+          parameter: 'window',
+          value: text,
+          allowed,
+        });
       }
+      windowMs = Math.min(ms, retentionMs);
+    }
+    const snapshots = feed.history.since(feed.now() - windowMs);
+    // The documents repeat the task's identity, names and images in every entry: gzip takes a
+    // 15-minute history to a small fraction of its size.
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
+    response.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Vary: 'Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    // Streamed, one document at a time: a full history is never one string in memory.
+    const body = Readable.from(
+      (function* () {
+        yield `{"schema":${JSON.stringify(SNAPSHOT_SCHEMA)},"windowMs":${windowMs},"retentionMs":${retentionMs},"snapshots":[`;
+        let first = true;
+        for (const snapshot of snapshots) {
+          yield (first ? '' : ',') + JSON.stringify(snapshot);
+          first = false;
+        }
+        yield ']}';
+      })(),
+      { objectMode: false },
+    );
+    try {
+      await (gzip ? pipeline(body, createGzip(), response) : pipeline(body, response));
+    } catch (error) {
+      // The client went away mid-answer: nothing to tell it.
+      if (!response.destroyed) throw error;
     }
   };
 
@@ -119,40 +237,80 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       response.end();
       return;
     }
-    streams.add(response);
-    response.write('retry: 3000\n\n');
-    if (store.latest() !== undefined) writeEvent(response, JSON.stringify(options.snapshot()));
+    const lastEventId = parseLastEventId(request.headers['last-event-id']);
+    const client: StreamClient = { response, lastId: lastEventId, catchingUp: false, waitingForDrain: false };
+    streams.add(client);
+    response.write(`retry: ${SSE_RETRY_MS}\n\n`);
+    const latest = feed.latest();
+    if (lastEventId !== undefined && feed.retentionMs > 0) {
+      // A reconnect: every cycle after the last one it had, from history, then live ones.
+      client.catchingUp = true;
+      pump(client);
+    } else if (latest !== undefined && (lastEventId === undefined || latest.id > lastEventId)) {
+      // A new client starts with the latest cycle (without history, so does a reconnect).
+      writeEvent(client, latest.id, latest.json());
+    }
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
-    const cleanUp = () => {
+    response.on('close', () => {
       clearInterval(heartbeat);
-      streams.delete(response);
-    };
-    response.on('close', cleanUp);
+      streams.delete(client);
+    });
     request.socket.setNoDelay(true);
   };
 
-  /** One `snapshot` event; `snapshotJson` is serialized once per sample for every client. */
-  const writeEvent = (response: ServerResponse, snapshotJson: string): void => {
-    if (response.writableLength > SSE_MAX_BUFFERED_BYTES) {
-      logger.warn({ bufferedBytes: response.writableLength }, 'dropping an SSE client that does not keep up');
-      response.destroy();
-      return;
+  /**
+   * Sends a catching-up client the history after its last id, at the pace it reads: an event
+   * at a time while the socket takes them, then again on `drain`. A reconnect after minutes
+   * away is sent its whole history that way, never all of it into memory at once.
+   */
+  const pump = (client: StreamClient): void => {
+    const { response } = client;
+    while (client.catchingUp && !response.destroyed && !client.waitingForDrain) {
+      const next = feed.history.firstAfter(client.lastId ?? Number.NEGATIVE_INFINITY);
+      if (next === undefined || next.id === null) {
+        client.catchingUp = false;
+        return;
+      }
+      if (!writeEvent(client, next.id, JSON.stringify(next))) {
+        client.waitingForDrain = true;
+        response.once('drain', () => {
+          client.waitingForDrain = false;
+          pump(client);
+        });
+      }
     }
-    eventId += 1;
-    response.write(`event: snapshot\nid: ${eventId}\ndata: ${snapshotJson}\n\n`);
   };
 
-  const unsubscribe = store.subscribe(() => {
-    if (streams.size === 0) return;
-    const snapshotJson = JSON.stringify(options.snapshot());
-    for (const response of streams) writeEvent(response, snapshotJson);
+  /** Writes one `snapshot` event; false when the socket asks to wait for `drain`. */
+  const writeEvent = (client: StreamClient, id: number, json: string): boolean => {
+    client.lastId = id;
+    return client.response.write(`event: snapshot\nid: ${id}\ndata: ${json}\n\n`);
+  };
+
+  const unsubscribe = feed.subscribe((cycle: PublishedCycle) => {
+    for (const client of streams) {
+      const bufferedBytes = client.response.writableLength;
+      if (bufferedBytes > maxBufferedBytes) {
+        logger.warn(
+          { bufferedBytes, maxBufferedBytes, remoteAddress: client.response.socket?.remoteAddress },
+          'dropping an SSE client that does not keep up',
+        );
+        client.response.destroy();
+        streams.delete(client);
+        continue;
+      }
+      // A client still catching up gets this cycle from history, after those before it.
+      if (client.catchingUp) continue;
+      writeEvent(client, cycle.id, cycle.json());
+    }
   });
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      logger.error({ err: error, url: request.url }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      logger.error({ err: error, url: redactUrl(request.url) }, 'request failed');
+      if (!response.headersSent)
+        sendError(response, 500, { error: 'internal error', message: 'see the agent log' });
       else response.destroy();
     });
   });
@@ -171,7 +329,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     },
     async close() {
       unsubscribe();
-      for (const response of streams) response.end();
+      for (const client of streams) client.response.end();
       streams.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -181,6 +339,55 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     },
     streamClients: () => streams.size,
   };
+}
+
+/** `Last-Event-ID`: the id (ms) of the last event a reconnecting EventSource received. */
+function parseLastEventId(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header[0] : header;
+  if (text === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** Whether `Accept-Encoding` takes gzip (`gzip`, `x-gzip` or `*`, with a q above 0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  let star: boolean | undefined;
+  for (const part of text.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p)?.[1]).find((value) => value !== undefined);
+    const accepted = q === undefined || Number(q) > 0;
+    if (name.trim() === 'gzip' || name.trim() === 'x-gzip') return accepted;
+    if (name.trim() === '*') star = accepted;
+  }
+  return star === true;
+}
+
+function sendDashboard(
+  request: IncomingMessage,
+  response: ServerResponse,
+  page: DashboardPage | MissingDashboard,
+): void {
+  if ('missing' in page) {
+    response.setHeader('Cache-Control', 'no-store');
+    sendText(response, 503, page.missing);
+    return;
+  }
+  response.setHeader('Cache-Control', 'no-cache');
+  response.setHeader('ETag', page.etag);
+  response.setHeader('Content-Security-Policy', page.contentSecurityPolicy);
+  // The page may be opened as /?token=…: no Referer may carry that URL anywhere.
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === page.etag)) {
+    response.writeHead(304);
+    response.end();
+    return;
+  }
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': page.body.length,
+  });
+  response.end(request.method === 'HEAD' ? undefined : page.body);
 }
 
 function sha256(text: string): Buffer {
@@ -195,4 +402,9 @@ function sendText(response: ServerResponse, status: number, body: string): void 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
+}
+
+/** Every 4xx/5xx body is the SDK's ApiError. */
+function sendError(response: ServerResponse, status: number, body: ApiError): void {
+  sendJson(response, status, body);
 }

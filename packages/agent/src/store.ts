@@ -36,11 +36,19 @@ export interface SnapshotStore {
   latest(): TaskMetrics | undefined;
   status(): PollStatus;
   recordRequest(endpoint: PolledEndpoint): void;
-  recordSample(metrics: TaskMetrics, kind: SampleKind, atMs: number): void;
+  /**
+   * A good poll. `cycleReadMs` is the newest `read` of the refresh cycle it closed (core's
+   * `RefreshCycle.readAtMs`), when it closed one: a `fresh` sample always does; a `first` one
+   * does unless no container had stats yet.
+   */
+  recordSample(metrics: TaskMetrics, kind: SampleKind, atMs: number, cycleReadMs?: number): void;
   recordFailure(error: PollError, atMs: number): void;
   /** Called after each fresh (or first) sample; returns the unsubscribe function. */
-  subscribe(listener: (metrics: TaskMetrics) => void): () => void;
+  subscribe(listener: SampleListener): () => void;
 }
+
+/** Told of each fresh or first sample, with the newest `read` of the cycle it closed. */
+export type SampleListener = (metrics: TaskMetrics, cycleReadMs: number | undefined) => void;
 
 /** Creates the in-memory store the HTTP API, SSE and exporters read from. */
 export function createSnapshotStore(): SnapshotStore {
@@ -53,7 +61,7 @@ export function createSnapshotStore(): SnapshotStore {
   let lastSuccessAtMs: number | undefined;
   let lastFreshAtMs: number | undefined;
   let lastError: PollError | undefined;
-  const listeners = new Set<(metrics: TaskMetrics) => void>();
+  const listeners = new Set<SampleListener>();
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
   return {
@@ -77,7 +85,7 @@ export function createSnapshotStore(): SnapshotStore {
     recordRequest(endpoint) {
       requests[endpoint] += 1;
     },
-    recordSample(metrics, kind, atMs) {
+    recordSample(metrics, kind, atMs, cycleReadMs) {
       latest = metrics;
       lastPollAtMs = atMs;
       lastSuccessAtMs = atMs;
@@ -88,7 +96,7 @@ export function createSnapshotStore(): SnapshotStore {
       }
       samples.fresh += 1;
       lastFreshAtMs = atMs;
-      for (const listener of listeners) listener(metrics);
+      for (const listener of listeners) listener(metrics, cycleReadMs);
     },
     recordFailure(error, atMs) {
       lastPollAtMs = atMs;

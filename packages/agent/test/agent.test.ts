@@ -1,11 +1,14 @@
 import { createServer, type Socket } from 'node:net';
 import { startMock } from '@taskscope/mock';
+import { type History, HistorySchema, SnapshotSchema } from '@taskscope/sdk';
 import { createStopper, waitFor } from '@taskscope/test-support';
 import pino from 'pino';
+import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '../src/index.js';
 import { advance, advanceUntil } from './helpers/fake-time.js';
 import { createManualClock } from './helpers/manual-clock.js';
+import { openStream } from './helpers/sse.js';
 
 /*
  * The agent and the mock share one manual clock (the poller tests' helper): time moves only
@@ -48,25 +51,28 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
   return { mock, agent, lines, clock };
 }
 
-const allContainersHaveStats = (agent: RunningAgent) => () =>
-  agent.snapshot().metrics?.containers.every((c) => c.stats !== undefined) === true;
+const allContainersHaveStats = (agent: RunningAgent) => () => {
+  const { containers } = agent.snapshot();
+  return containers.length > 0 && containers.every((c) => c.memory.workingSetBytes !== null);
+};
 
 describe('the agent against the mock endpoint over loopback', () => {
   it('polls once per refresh, matches the ground truth, and writes EMF once per fresh sample', async () => {
     const { mock, agent, lines, clock } = await startPair({ exporters: 'prometheus,emf' });
     await advance(clock, 8 * CADENCE_MS);
-    const learned = agent.snapshot().status;
+    const learned = agent.snapshot().poll;
     await advance(clock, 15 * CADENCE_MS);
     // The agent polls just after each refresh: wait (in fake time) for it to have read the latest.
     await advanceUntil(
       clock,
       'the agent to hold the sample the mock published last',
-      () => agent.snapshot().metrics?.sample.readAtMs === mock.truth()?.readAtMs,
+      () => agent.snapshot().id === Math.floor(mock.truth()?.readAtMs ?? 0),
       2 * CADENCE_MS,
     );
-    const { status, metrics } = agent.snapshot();
+    const snapshot = v.parse(SnapshotSchema, agent.snapshot());
+    const status = snapshot.poll;
     expect(status.ready).toBe(true);
-    expect(status.lastError).toBeUndefined();
+    expect(status.lastError).toBeNull();
     expect(status.failures).toBe(0);
     // 23 cadences: one fresh sample per refresh once the cadence is learned.
     expect(status.samples.fresh).toBeGreaterThanOrEqual(20);
@@ -75,17 +81,18 @@ describe('the agent against the mock endpoint over loopback', () => {
     // Once learned, at most 1.2 requests per fresh sample: the goal, held exactly in fake time.
     const requests = status.requests.task_stats - learned.requests.task_stats;
     expect(requests / (status.samples.fresh - learned.samples.fresh)).toBeLessThanOrEqual(1.2);
-    expect(status.interval.cadence?.cadenceMs).toBeCloseTo(CADENCE_MS, -1);
+    expect(status.interval).toMatchObject({ mode: 'auto', learned: true });
+    expect(status.interval.intervalMs).toBeCloseTo(CADENCE_MS, -1);
 
     const truth = mock.truth()!;
-    expect(metrics!.sample.readAtMs).toBe(truth.readAtMs);
+    expect(snapshot.id).toBe(Math.floor(truth.readAtMs));
     expect(truth.containers.map((c) => c.name).sort()).toEqual(['app', 'taskscope', 'worker']);
     for (const container of truth.containers) {
-      const seen = metrics!.containers.find((c) => c.name === container.name)!;
-      expect(seen.stats!.cpu.cores!).toBeCloseTo(container.cpuCores, 6);
-      expect(seen.stats!.memory.workingSetBytes).toBe(container.memoryWorkingSetBytes);
+      const seen = snapshot.containers.find((c) => c.name === container.name)!;
+      expect(seen.cpu.cores!).toBeCloseTo(container.cpuCores, 6);
+      expect(seen.memory.workingSetBytes).toBe(container.memoryWorkingSetBytes);
     }
-    expect(metrics!.containers.map((c) => c.name).sort()).toEqual(['app', 'taskscope', 'worker']);
+    expect(snapshot.containers.map((c) => c.name).sort()).toEqual(['app', 'taskscope', 'worker']);
 
     const taskEvents = lines
       .map((line) => JSON.parse(line) as { Type?: string })
@@ -104,36 +111,37 @@ describe('the agent against the mock endpoint over loopback', () => {
     await advanceUntil(
       clock,
       'two consecutive failures',
-      () => agent.snapshot().status.consecutiveFailures >= 2,
+      () => agent.snapshot().poll.consecutiveFailures >= 2,
       4000,
     );
     const failing = agent.snapshot();
-    expect(failing.metrics).not.toBeNull();
-    expect(failing.status.lastError).toMatchObject({ code: 'TMDS_HTTP_STATUS', endpoint: 'task_stats' });
+    // The last good numbers stay served, with the failure in the poll status.
+    expect(failing.containers.find((c) => c.name === 'app')?.cpu.cores).toBeTypeOf('number');
+    expect(failing.poll.lastError).toMatchObject({ code: 'TMDS_HTTP_STATUS', endpoint: 'task_stats' });
     const scrape = await (await fetch(agent.metricsUrl)).text();
     expect(scrape).toMatch(/taskscope_poll_errors_total\{endpoint="task_stats",reason="http_503"\} [1-9]/);
     expect(scrape).toMatch(/ecs_container_cpu_usage_seconds_total\{container_name="app"\} \d/);
 
     mock.setFaults([]);
-    const freshBefore = failing.status.samples.fresh;
+    const freshBefore = failing.poll.samples.fresh;
     // Backoff after two failures is at most 1 s.
     await advanceUntil(
       clock,
       'a fresh sample after the faults are lifted',
-      () => agent.snapshot().status.samples.fresh > freshBefore,
+      () => agent.snapshot().poll.samples.fresh > freshBefore,
       1000 + 2 * CADENCE_MS,
     );
-    expect(agent.snapshot().status.consecutiveFailures).toBe(0);
+    expect(agent.snapshot().poll.consecutiveFailures).toBe(0);
   });
 
   it('reports not ready until the first successful poll', async () => {
     const { mock, agent, clock } = await startPair({}, {}, ['503']);
-    await advanceUntil(clock, 'a failed poll', () => agent.snapshot().status.failures >= 1, 1000);
+    await advanceUntil(clock, 'a failed poll', () => agent.snapshot().poll.failures >= 1, 1000);
     const response = await fetch(`${agent.url}readyz`);
     expect(response.status).toBe(503);
     await response.text();
     mock.setFaults([]);
-    await advanceUntil(clock, 'a successful poll', () => agent.snapshot().status.ready, 4000);
+    await advanceUntil(clock, 'a successful poll', () => agent.snapshot().poll.ready, 4000);
     expect((await fetch(`${agent.url}readyz`)).status).toBe(200);
   });
 
@@ -141,17 +149,96 @@ describe('the agent against the mock endpoint over loopback', () => {
     const { mock, agent, clock } = await startPair();
     await advanceUntil(clock, 'every container to have stats', allContainersHaveStats(agent), 4000);
     await advance(clock, 2 * CADENCE_MS);
-    const tasksBefore = agent.snapshot().status.requests.task;
-    const before = agent.snapshot().metrics!.containers.find((c) => c.name === 'app')!;
+    const tasksBefore = agent.snapshot().poll.requests.task;
+    const before = agent.snapshot().containers.find((c) => c.name === 'app')!;
     expect(mock.restart('app')).toBe(true);
-    const appStartedAtMs = () =>
-      agent.snapshot().metrics!.containers.find((c) => c.name === 'app')!.startedAtMs!;
+    const appStartedAtMs = () => agent.snapshot().containers.find((c) => c.name === 'app')!.startedAtMs!;
     await advanceUntil(clock, 'the restart to be seen', () => appStartedAtMs() > before.startedAtMs!, 3000);
-    const freshAtRestart = agent.snapshot().status.samples.fresh;
+    const freshAtRestart = agent.snapshot().poll.samples.fresh;
     // One re-read for the restart, none for the polls that follow it (and they did happen).
     await advance(clock, 3 * CADENCE_MS);
-    expect(agent.snapshot().status.samples.fresh).toBeGreaterThanOrEqual(freshAtRestart + 2);
-    expect(agent.snapshot().status.requests.task).toBe(tasksBefore + 1);
+    expect(agent.snapshot().poll.samples.fresh).toBeGreaterThanOrEqual(freshAtRestart + 2);
+    expect(agent.snapshot().poll.requests.task).toBe(tasksBefore + 1);
+  });
+});
+
+describe('the agent API against the mock, in fake time', () => {
+  it('keeps one history entry per refresh cycle, the very documents the stream sent, matching the truth', async () => {
+    const { mock, agent, clock } = await startPair();
+    await advanceUntil(clock, 'every container to have stats', allContainersHaveStats(agent), 4000);
+    const stream = await openStream(`${agent.url}api/v1/stream`);
+    await stream.waitForEvents(1, 'the latest cycle on connect');
+    await advance(clock, 12 * CADENCE_MS);
+    await advanceUntil(
+      clock,
+      'the agent to hold the sample the mock published last',
+      () => agent.snapshot().id === Math.floor(mock.truth()?.readAtMs ?? 0),
+      2 * CADENCE_MS,
+    );
+    const response = await fetch(`${agent.url}api/v1/history`);
+    const history = v.parse(HistorySchema, await response.json());
+    const { poll } = agent.snapshot();
+    // Every cycle since the first sample, in --history's 15 minutes of fake time.
+    expect(history.retentionMs).toBe(15 * 60_000);
+    expect(history.snapshots).toHaveLength(poll.samples.fresh);
+    const ids = history.snapshots.map((s) => s.id!);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    // Cycles at the mock's cadence: one entry per refresh, none repeated.
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! - ids[i - 1]!).toBeGreaterThanOrEqual(CADENCE_MS - 1);
+
+    // Each SSE event is byte for byte the history entry of its id.
+    const sinceConnect = ids.length - ids.indexOf(Number(stream.events[0]!.id));
+    const events = await stream.waitForEvents(sinceConnect, 'every cycle since the client connected');
+    const byId = new Map(history.snapshots.map((s) => [String(s.id), JSON.stringify(s)]));
+    for (const event of events) expect(event.data).toBe(byId.get(event.id!));
+    stream.close();
+
+    const newest = history.snapshots.at(-1)!;
+    const truth = mock.truth()!;
+    expect(newest.id).toBe(Math.floor(truth.readAtMs));
+    for (const container of truth.containers) {
+      const seen = newest.containers.find((c) => c.name === container.name)!;
+      expect(seen.cpu.cores!).toBeCloseTo(container.cpuCores, 6);
+      expect(seen.memory.workingSetBytes).toBe(container.memoryWorkingSetBytes);
+      expect(seen.cpu.percentOfTask!).toBeCloseTo(
+        (container.cpuCores / newest.task!.size.cpuVcpus!) * 100,
+        4,
+      );
+    }
+  });
+
+  it('sends a reconnecting EventSource the cycles it missed, each once, then live ones', async () => {
+    const { agent, clock } = await startPair();
+    await advanceUntil(clock, 'the first cycle', () => agent.snapshot().id !== null, 4000);
+    const first = await openStream(`${agent.url}api/v1/stream`);
+    await advance(clock, 3 * CADENCE_MS);
+    const before = await first.waitForEvents(3);
+    first.close();
+    const lastId = Number(before.at(-1)!.id);
+    // Away for six refreshes.
+    await advance(clock, 6 * CADENCE_MS);
+    const history = (await (await fetch(`${agent.url}api/v1/history`)).json()) as History;
+    const missed = history.snapshots.map((s) => s.id!).filter((id) => id > lastId);
+    expect(missed.length).toBeGreaterThanOrEqual(5);
+
+    const again = await openStream(`${agent.url}api/v1/stream`, { 'Last-Event-ID': String(lastId) });
+    const caughtUp = await again.waitForEvents(missed.length, 'the missed cycles');
+    expect(caughtUp.map((e) => Number(e.id))).toEqual(missed);
+    await advanceUntil(clock, 'the next cycle', () => agent.snapshot().id! > missed.at(-1)!, 2 * CADENCE_MS);
+    const live = await again.waitForEvents(missed.length + 1, 'the next live cycle');
+    expect(Number(live.at(-1)!.id)).toBe(agent.snapshot().id);
+    expect(new Set(live.map((e) => e.id)).size).toBe(live.length);
+    again.close();
+  });
+
+  it('with --history 0 keeps nothing and answers an empty history', async () => {
+    const { agent, clock } = await startPair({ history: '0' });
+    await advance(clock, 6 * CADENCE_MS);
+    expect(agent.snapshot().poll.samples.fresh).toBeGreaterThan(2);
+    expect(agent.feed.history.size()).toBe(0);
+    const history = v.parse(HistorySchema, await (await fetch(`${agent.url}api/v1/history`)).json());
+    expect(history).toMatchObject({ windowMs: 0, retentionMs: 0, snapshots: [] });
   });
 });
 
@@ -166,7 +253,7 @@ describe('shutdown', () => {
         { exporters: 'prometheus,otlp,emf' },
         { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_METRIC_EXPORT_INTERVAL: '500' },
       );
-      await advanceUntil(clock, 'the agent to be ready', () => agent.snapshot().status.ready, 3000);
+      await advanceUntil(clock, 'the agent to be ready', () => agent.snapshot().poll.ready, 3000);
       // The OTLP exporter runs on real timers: wait for the export it makes, not for 700 ms.
       await waitFor('an OTLP export to connect to the collector that never answers', () =>
         sockets.size > 0 ? true : undefined,
@@ -178,9 +265,9 @@ describe('shutdown', () => {
       expect(tookMs).toBeLessThan(5000);
       // The poller is stopped: no timer left, and no request however far time moves.
       expect(clock.pendingTimers()).toBe(0);
-      const requests = agent.snapshot().status.requests.task_stats;
+      const requests = agent.snapshot().poll.requests.task_stats;
       await clock.advanceBy(3 * CADENCE_MS);
-      expect(agent.snapshot().status.requests.task_stats).toBe(requests);
+      expect(agent.snapshot().poll.requests.task_stats).toBe(requests);
       await expect(fetch(`${agent.url}healthz`)).rejects.toThrow();
     } finally {
       for (const socket of sockets) socket.destroy();

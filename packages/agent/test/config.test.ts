@@ -2,7 +2,7 @@ import { formatProblem, InputError } from '@taskscope/input';
 import { thrownBy } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, type AgentFlags, readAgentConfig } from '../src/index.js';
+import { AgentConfigError, type AgentFlags, MAX_HISTORY_MS, readAgentConfig } from '../src/index.js';
 
 const V4 = 'http://169.254.170.2/v4/abc-123';
 
@@ -25,6 +25,7 @@ describe('readAgentConfig', () => {
       listen: { host: '0.0.0.0', port: 9780, setting: '--listen' },
       interval: { mode: 'auto' },
       requestTimeoutMs: 2000,
+      historyMs: 15 * 60_000,
       exporters: ['prometheus'],
       emf: { namespace: 'ECS/Taskscope', containerMetrics: false },
       prometheus: { taskLabels: false },
@@ -84,6 +85,32 @@ describe('readAgentConfig', () => {
       logLevel: 'debug',
       requestTimeoutMs: 750,
     });
+  });
+
+  it('reads --history as a duration, 0 (or a zero duration) for off, and TASKSCOPE_HISTORY under the flag', () => {
+    const historyOf = (flags: AgentFlags, env: Record<string, string> = {}) =>
+      readAgentConfig({ flags, env }).historyMs;
+    expect(historyOf({ history: '1h' })).toBe(3_600_000);
+    expect(historyOf({ history: '90s' })).toBe(90_000);
+    expect(historyOf({ history: '0' })).toBe(0);
+    expect(historyOf({ history: '0s' })).toBe(0);
+    expect(historyOf({}, { TASKSCOPE_HISTORY: '5m' })).toBe(300_000);
+    expect(historyOf({ history: '30m' }, { TASKSCOPE_HISTORY: '5m' })).toBe(1_800_000);
+    expect(historyOf({ history: '6h' })).toBe(MAX_HISTORY_MS);
+  });
+
+  it.each([
+    ['--history', '7h'],
+    ['--history', '5s'],
+    ['--history', 'forever'],
+    ['--history', '-1m'],
+    ['TASKSCOPE_HISTORY', '15'],
+  ])('refuses %s %s, naming it, the value and what is allowed', (field, value) => {
+    const flags = field === '--history' ? { history: value } : {};
+    const env = field === 'TASKSCOPE_HISTORY' ? { TASKSCOPE_HISTORY: value } : {};
+    expect(problemsOf(() => readAgentConfig({ flags, env }))).toEqual([
+      `${field} is "${value}" (string); expected 0 (off) or a duration from 10s to 6h, such as 5m, 15m or 1h`,
+    ]);
   });
 
   it('is deep-frozen', () => {

@@ -70,7 +70,7 @@ describe('refresh cycles: containers that refresh at different moments', () => {
       // Learning included: the first minute.
       const minuteMs = 60_000;
       await advance(clock, minuteMs);
-      const learning = running.snapshot().status;
+      const learning = running.snapshot().poll;
       expect(learning.requests.task_stats / (minuteMs / cadenceMs)).toBeLessThanOrEqual(1.5);
 
       // After learning: 30 refreshes at least (5 minutes at Fargate's 10 s, a minute at EC2's
@@ -89,15 +89,15 @@ describe('refresh cycles: containers that refresh at different moments', () => {
       const measuredMs = Math.min(5 * minuteMs, 60 * cadenceMs);
       await advance(clock, measuredMs);
       // End right after a cycle closes, so no interval is left in an open one.
-      const freshBefore = running.snapshot().status.samples.fresh;
+      const freshBefore = running.snapshot().poll.samples.fresh;
       await advanceUntil(
         clock,
         'the next refresh cycle to close',
-        () => running.snapshot().status.samples.fresh > freshBefore,
+        () => running.snapshot().poll.samples.fresh > freshBefore,
         2 * cadenceMs,
       );
       unsubscribe();
-      const status = running.snapshot().status;
+      const status = running.snapshot().poll;
       expect(status.failures).toBe(0);
       const refreshes = measuredMs / cadenceMs;
       const requests = status.requests.task_stats - learning.requests.task_stats;

@@ -1,19 +1,13 @@
 import { type AgentFlags, type RunningAgent, readAgentConfig, startAgent } from '@taskscope/agent';
 import type { TaskMetrics } from '@taskscope/core';
 import { type MockServer, parseScenarioText, type Scenario, startMock, type Truth } from '@taskscope/mock';
+import { type Snapshot, SnapshotSchema } from '@taskscope/sdk';
 import { waitFor } from '@taskscope/test-support';
+import * as v from 'valibot';
 import { getJson } from './http.js';
 
-/** The `/api/v1/snapshot` fields the tests read (the agent's AgentSnapshot). */
-export interface Snapshot {
-  readonly schema: string;
-  readonly status: {
-    readonly ready: boolean;
-    readonly requests: Readonly<Record<string, number>>;
-    readonly samples: { readonly fresh: number; readonly duplicate: number };
-  };
-  readonly metrics: TaskMetrics | null;
-}
+/** `/api/v1/snapshot`: the SDK's `taskscope.snapshot/v1` document. */
+export type { Snapshot } from '@taskscope/sdk';
 
 export interface StackOptions {
   /** A built-in name or a scenario document (the YAML/JSON file format, as a value). */
@@ -35,6 +29,7 @@ export interface Stack {
   readonly agent: RunningAgent;
   /** Every line the agent wrote to stdout (EMF), newline stripped. */
   readonly stdoutLines: string[];
+  /** `/api/v1/snapshot`, checked against the SDK's schema. */
   snapshot(): Promise<Snapshot>;
   truth(): Promise<Truth>;
   stop(): Promise<void>;
@@ -81,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mock,
     agent,
     stdoutLines,
-    snapshot: () => getJson<Snapshot>(`${agent.url}api/v1/snapshot`),
+    snapshot: async () => v.parse(SnapshotSchema, await getJson(`${agent.url}api/v1/snapshot`)),
     truth: () => getJson<Truth>(`${mock.url}/__taskscope/truth`),
     async stop() {
       await agent.stop();
@@ -91,29 +86,36 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /**
- * The agent's snapshot and the mock's truth for the same refresh: waits until the agent has
- * computed the latest refresh the truth describes (its newest `read` equals truth.readAtMs),
- * re-reading both when a refresh lands in between. `minFreshIntervals` waits for that many
- * refreshes first, so rates come from two real samples rather than precpu_stats.
+ * The agent's snapshot and the mock's truth for the same refresh: waits until the agent's
+ * latest cycle is the latest refresh the truth describes (the snapshot's id is the truth's
+ * `readAtMs` in whole ms), re-reading both when a refresh lands in between. With the API
+ * document comes core's TaskMetrics of the same poll, read in-process (what the API does not
+ * carry: usage, each container's own `read` and interval).
  */
 export async function alignedSnapshot(
   stack: Stack,
   options: { readonly timeoutMs?: number } = {},
 ): Promise<{ snapshot: Snapshot; metrics: TaskMetrics; truth: Truth }> {
+  let last = 'nothing yet';
   return waitFor(
     'the agent to compute the refresh the mock truth describes',
     async () => {
       const truth = await stack.truth();
       const snapshot = await stack.snapshot();
-      const readAtMs = snapshot.metrics?.sample.readAtMs;
-      if (snapshot.metrics === null || readAtMs === undefined) return undefined;
+      last = `truth ${truth.readAtMs}, snapshot id ${snapshot.id}, newest read ${stack.agent.store.latest()?.sample.readAtMs}`;
+      if (snapshot.id === null || snapshot.id !== Math.floor(truth.readAtMs)) return undefined;
+      // The same poll's metrics: a poll since the snapshot would have moved the newest read.
+      const metrics = stack.agent.store.latest();
+      const readAtMs = metrics?.sample.readAtMs;
       // Both in ms with the payload's fraction; the mock's read is whole nanoseconds.
-      if (Math.abs(readAtMs - truth.readAtMs) > 0.001) return undefined;
+      if (metrics === undefined || readAtMs === undefined || Math.abs(readAtMs - truth.readAtMs) > 0.001) {
+        return undefined;
+      }
       // The truth may have moved on while the snapshot was fetched: read it again.
       const again = await stack.truth();
       if (again.readAtMs !== truth.readAtMs) return undefined;
-      return { snapshot, metrics: snapshot.metrics, truth };
+      return { snapshot, metrics, truth };
     },
-    { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 25 },
+    { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 25, seen: () => last },
   );
 }

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { startMock } from '@taskscope/mock';
-import { spawnSource, waitFor } from '@taskscope/test-support';
+import { REFUSED_PORT, spawnSource, waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LISTEN_EXPECTED, listenFailureCases } from '../../test/listen-cases.js';
@@ -17,6 +17,7 @@ function captureIo() {
 
 afterEach(() => {
   delete process.env['TASKSCOPE_LOG_LEVEL'];
+  delete process.env['TASKSCOPE_HISTORY'];
 });
 
 describe('taskscope agent', () => {
@@ -31,6 +32,62 @@ describe('taskscope agent', () => {
         '  --exporters is "prometheus,statsd" (string); expected a comma list of prometheus, otlp, emf ("statsd" is not one)\n' +
         '  TASKSCOPE_LOG_LEVEL is "loud" (string); expected one of fatal, error, warn, info, debug, trace, silent\n',
     );
+  });
+
+  it('exits 2 with one line for a bad --history or TASKSCOPE_HISTORY, and lists the flag in its help', async () => {
+    const allowed = 'expected 0 (off) or a duration from 10s to 6h, such as 5m, 15m or 1h';
+    const flag = captureIo();
+    expect(await main(['agent', '--history', '7h'], flag.io)).toBe(2);
+    expect(flag.stderr()).toBe(
+      `taskscope: invalid agent configuration: --history is "7h" (string); ${allowed}\n`,
+    );
+    process.env['TASKSCOPE_HISTORY'] = 'forever';
+    const variable = captureIo();
+    expect(await main(['agent'], variable.io)).toBe(2);
+    expect(variable.stderr()).toBe(
+      `taskscope: invalid agent configuration: TASKSCOPE_HISTORY is "forever" (string); ${allowed}\n`,
+    );
+    const help = captureIo();
+    expect(await main(['agent', '--help'], help.io)).toBe(0);
+    expect(help.stdout().replace(/\s+/g, ' ')).toContain(
+      '--history <duration> history kept in memory for the dashboard, SSE catch-up and /api/v1/history, 10s to 6h; 0 turns it off (default 15m) (env: TASKSCOPE_HISTORY)',
+    );
+  });
+
+  it('hands --history, or else TASKSCOPE_HISTORY, to the agent', async () => {
+    const retentionWith = async (args: string[], env: Record<string, string>): Promise<number> => {
+      let stop: (signal: string) => void = () => {};
+      const stopped = new Promise<string>((resolve) => {
+        stop = resolve;
+      });
+      let retentionMs: number | undefined;
+      const program = new Command('taskscope').exitOverride();
+      registerAgentCommand(program, captureIo().io, {
+        waitForStop: () => stopped,
+        env: { TASKSCOPE_LOG_LEVEL: 'silent', ...env },
+        forceExit: false,
+        setV8Flags: false,
+        onStarted: (agent) => {
+          retentionMs = agent.feed.retentionMs;
+          stop('SIGTERM');
+        },
+      });
+      await program.parseAsync(
+        [
+          'agent',
+          '--listen',
+          '127.0.0.1:0',
+          '--metadata-url',
+          `http://127.0.0.1:${REFUSED_PORT}/v4/x`,
+          ...args,
+        ],
+        { from: 'user' },
+      );
+      return retentionMs!;
+    };
+    expect(await retentionWith([], {})).toBe(15 * 60_000);
+    expect(await retentionWith(['--history', '0'], { TASKSCOPE_HISTORY: '1h' })).toBe(0);
+    expect(await retentionWith([], { TASKSCOPE_HISTORY: '1h' })).toBe(3_600_000);
   });
 
   it('reports an address it cannot listen on in one line naming --listen, the value and why, exit 2', async () => {

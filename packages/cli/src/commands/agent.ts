@@ -28,6 +28,7 @@ const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
   'authToken',
   'logLevel',
   'requestTimeout',
+  'history',
 ];
 
 /** `taskscope agent` (docs/contract.md, "taskscope agent"). */
@@ -57,7 +58,7 @@ export function registerAgentCommand(
       option(
         'agent',
         '--listen <host:port>',
-        'HTTP server for /metrics, the API and the page (default 0.0.0.0:9780)',
+        'HTTP server for /metrics, the API and the dashboard (default 0.0.0.0:9780)',
       ),
     )
     .addOption(
@@ -81,7 +82,7 @@ export function registerAgentCommand(
       option(
         'agent',
         '--auth-token <token>',
-        'require Authorization: Bearer <token> on every path but /healthz',
+        'require Authorization: Bearer <token> on every path but /healthz (the dashboard also opens as /?token=<token>)',
       ),
     )
     .addOption(
@@ -93,6 +94,13 @@ export function registerAgentCommand(
     )
     .addOption(
       option('agent', '--request-timeout <duration>', 'per-request timeout to the endpoint (default 2s)'),
+    )
+    .addOption(
+      option(
+        'agent',
+        '--history <duration>',
+        'history kept in memory for the dashboard, SSE catch-up and /api/v1/history, 10s to 6h; 0 turns it off (default 15m)',
+      ),
     );
   // readAgentConfig reads the switches' variables itself, with the same words.
   addSwitch(

@@ -45,7 +45,7 @@ export function registerDemoCommand(
         throw error;
       }
       io.stdout(
-        `dashboard ${agent.url}\nmetrics   ${agent.metricsUrl}\nsnapshot  ${agent.url}api/v1/snapshot\nmock      ${mock.url} (fargate-web; the sidecar's v4 URL ${agent.snapshot().status.endpoint.url})\nCtrl-C stops both.\n`,
+        `dashboard ${agent.url}\nmetrics   ${agent.metricsUrl}\nsnapshot  ${agent.url}api/v1/snapshot\nmock      ${mock.url} (fargate-web; the sidecar's v4 URL ${agent.snapshot().poll.endpoint.url})\nCtrl-C stops both.\n`,
       );
       await waitForStop();
       await agent.stop();
