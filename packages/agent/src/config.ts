@@ -34,9 +34,9 @@ export const DEFAULT_HISTORY_MS = 15 * 60_000;
 /** The shortest `--history` other than 0 (off). */
 export const MIN_HISTORY_MS = 10_000;
 /**
- * The longest `--history`: 6 h is 21,600 cycles at EC2's 1 s refresh (about 25 MB for 10
- * containers; README, "History") and 2,160 at Fargate's 10 s. A sidecar is given 128 to
- * 512 MiB; a longer look back belongs in Prometheus or CloudWatch.
+ * The longest `--history`: 6 h is 21,600 cycles at EC2's 1 s refresh (about 27 MiB for 10
+ * containers, 1.3 KB a cycle; README, "History") and 2,160 at Fargate's 10 s. A sidecar is
+ * given 128 to 512 MiB; a longer look back belongs in Prometheus or CloudWatch.
  */
 export const MAX_HISTORY_MS = 6 * 3_600_000;
 
