@@ -1,0 +1,143 @@
+/*
+ * The client in a real browser: the SDK bundled with esbuild for the browser platform (as a
+ * page's build would), loaded by a page the loopback agent serves, in headless Chromium. The
+ * page reads the snapshot and the history, follows the stream from a Last-Event-ID, and
+ * catches a 401; it writes what it got into the DOM, which Chromium dumps when the page is idle.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { requireBinary } from '@taskscope/test-support';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startAgentDouble } from './agent-double.ts';
+import { sampleSnapshot } from './samples.ts';
+
+const ENTRY = new URL('../src/index.ts', import.meta.url).pathname;
+
+/** What a page's bundler makes of the SDK: minified ESM for browsers, valibot tree-shaken in. */
+async function bundle(contents: string): Promise<string> {
+  const result = await build({
+    stdin: { contents, resolveDir: new URL('.', import.meta.url).pathname, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>taskscope sdk</title>
+<pre id="out">running</pre>
+<script type="module">
+  import { createTaskscopeClient } from '/sdk.js';
+  const lines = [];
+  try {
+    // A relative base URL: the agent that served the page. The page's own fetch, passed in,
+    // must be called without another \`this\` ("Illegal invocation").
+    const client = createTaskscopeClient({ baseUrl: '/', token: 's3cret', fetch: window.fetch });
+    const snapshot = await client.snapshot();
+    lines.push('snapshot ' + snapshot.id + ' ' + snapshot.containers.map((c) => c.name).join(','));
+    const history = await client.history({ window: '5m' });
+    lines.push('history ' + history.snapshots.map((s) => s.id).join(','));
+    const controller = new AbortController();
+    const ids = [];
+    const states = [];
+    await client.subscribe(
+      (s) => {
+        ids.push(s.id);
+        if (ids.length === 2) controller.abort();
+      },
+      { signal: controller.signal, lastEventId: '1000', onState: (s) => states.push(s.state) },
+    );
+    lines.push('stream ' + ids.join(',') + ' ' + states.join(','));
+    try {
+      await createTaskscopeClient({ baseUrl: '/', token: 'wrong' }).snapshot();
+    } catch (error) {
+      lines.push(error.name + ' ' + error.code + ' ' + error.status + ' ' + error.body.error);
+    }
+  } catch (error) {
+    lines.push('failed: ' + error);
+  }
+  document.getElementById('out').textContent = lines.join('\\n');
+</script>
+`;
+
+const profiles: string[] = [];
+afterAll(() => {
+  for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
+});
+
+function dumpDom(chromium: string, url: string): Promise<string> {
+  const profile = mkdtempSync(join(tmpdir(), 'taskscope-sdk-chromium-'));
+  profiles.push(profile);
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    `--user-data-dir=${profile}`,
+    // Dump once the page is idle (the subscription aborts itself), within 20 s of page time.
+    '--virtual-time-budget=20000',
+    '--dump-dom',
+    url,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(chromium, args, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`chromium failed: ${error.message}\n${stderr.slice(-2000)}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+describe('in a browser', () => {
+  it('the client reads the snapshot, the history and the stream in headless Chromium', async () => {
+    const chromium = requireBinary('chromium', 'chromium');
+    const sdk = await bundle(`export * from ${JSON.stringify(ENTRY)};`);
+    const double = await startAgentDouble({ token: 's3cret' });
+    try {
+      for (const id of [1000, 2000, 3000]) double.record(sampleSnapshot(id));
+      double.takeover = (_request, response, path) => {
+        if (path === '/') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+        else if (path === '/sdk.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
+        else return false;
+        return true;
+      };
+      const dom = await dumpDom(chromium, `${double.baseUrl}/`);
+      const out = /<pre id="out">([\s\S]*?)<\/pre>/.exec(dom)?.[1];
+      expect(out?.split('\n')).toEqual([
+        'snapshot 3000 app,worker,taskscope',
+        'history 1000,2000,3000',
+        'stream 2000,3000 connecting,open',
+        'TaskscopeClientError HTTP 401 UNAUTHORIZED',
+      ]);
+      const stream = double.streamRequests()[0];
+      expect(stream?.headers).toMatchObject({ authorization: 'Bearer s3cret', 'last-event-id': '1000' });
+    } finally {
+      await double.stop();
+    }
+  });
+});
+
+describe('bundle size', () => {
+  it('the client, minified and gzipped with valibot, stays under 8 KiB', async () => {
+    const client = await bundle(`export { createTaskscopeClient } from ${JSON.stringify(ENTRY)};`);
+    const gzippedBytes = gzipSync(client, { level: 9 }).length;
+    // Measured 5,458 bytes (esbuild 0.28.2, es2022); the schema is about half of it.
+    expect(gzippedBytes).toBeGreaterThan(3 * 1024);
+    expect(gzippedBytes).toBeLessThan(8 * 1024);
+    // Nothing of Node made it in.
+    expect(client).not.toMatch(/\bnode:|require\(/);
+  });
+});
