@@ -2,16 +2,16 @@
  * The client in a real browser: the SDK bundled with esbuild for the browser platform (as a
  * page's build would), loaded by a page the loopback agent serves, in headless Chromium. The
  * page reads the snapshot and the history, follows the stream from a Last-Event-ID, and
- * catches a 401; it writes what it got into the DOM, which Chromium dumps when the page is idle.
+ * catches a 401; it shows what it got and posts it back to the agent, which the test waits for.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { requireBinary } from '@taskscope/test-support';
+import { createStopper, requireBinary, waitFor } from '@taskscope/test-support';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startAgentDouble } from './agent-double.ts';
 import { sampleSnapshot } from './samples.ts';
 
@@ -67,17 +67,21 @@ const PAGE = `<!doctype html>
     lines.push('failed: ' + error);
   }
   document.getElementById('out').textContent = lines.join('\\n');
+  await fetch('/__result', { method: 'POST', body: JSON.stringify(lines) });
 </script>
 `;
 
-const profiles: string[] = [];
-afterAll(() => {
-  for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
-});
+const stopper = createStopper();
+afterEach(() => stopper.stopAll());
 
-function dumpDom(chromium: string, url: string): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'taskscope-sdk-chromium-'));
-  profiles.push(profile);
+/**
+ * Opens `url` in headless Chromium, which stays up until stopped (after the test). Its own
+ * process group, so stopping it ends its renderer and zygote children too.
+ */
+function openInChromium(chromium: string, url: string): { output: () => string } {
+  const profile = stopper.track(mkdtempSync(join(tmpdir(), 'taskscope-sdk-chromium-')), (dir) =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
   const args = [
     '--headless',
     '--no-sandbox',
@@ -88,46 +92,57 @@ function dumpDom(chromium: string, url: string): Promise<string> {
     '--disable-quic',
     '--no-first-run',
     `--user-data-dir=${profile}`,
-    // Dump once the page is idle (the subscription aborts itself), within 20 s of page time.
-    '--virtual-time-budget=20000',
-    '--dump-dom',
     url,
   ];
-  return new Promise((resolve, reject) => {
-    execFile(chromium, args, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`chromium failed: ${error.message}\n${stderr.slice(-2000)}`));
-      else resolve(stdout);
-    });
+  const child = spawn(chromium, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  stopper.track(child, async (started) => {
+    if (started.exitCode === null && started.signalCode === null && started.pid !== undefined) {
+      process.kill(-started.pid, 'SIGKILL');
+    }
+    await exited;
   });
+  return { output: () => output };
 }
 
 describe('in a browser', () => {
   it('the client reads the snapshot, the history and the stream in headless Chromium', async () => {
     const chromium = requireBinary('chromium', 'chromium');
     const sdk = await bundle(`export * from ${JSON.stringify(ENTRY)};`);
-    const double = await startAgentDouble({ token: 's3cret' });
-    try {
-      for (const id of [1000, 2000, 3000]) double.record(sampleSnapshot(id));
-      double.takeover = (_request, response, path) => {
-        if (path === '/') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-        else if (path === '/sdk.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
-        else return false;
-        return true;
-      };
-      const dom = await dumpDom(chromium, `${double.baseUrl}/`);
-      const out = /<pre id="out">([\s\S]*?)<\/pre>/.exec(dom)?.[1];
-      expect(out?.split('\n')).toEqual([
-        'snapshot 3000 app,worker,taskscope',
-        'history 1000,2000,3000',
-        'stream 2000,3000 connecting,open',
-        'TaskscopeClientError HTTP 401 UNAUTHORIZED',
-      ]);
-      const stream = double.streamRequests()[0];
-      expect(stream?.headers).toMatchObject({ authorization: 'Bearer s3cret', 'last-event-id': '1000' });
-    } finally {
-      await double.stop();
-    }
-  });
+    const double = stopper.track(await startAgentDouble({ token: 's3cret' }), (started) => started.stop());
+    for (const id of [1000, 2000, 3000]) double.record(sampleSnapshot(id));
+    let result: string[] | undefined;
+    double.takeover = (request, response, path) => {
+      if (path === '/') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      else if (path === '/sdk.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
+      else if (path === '/__result') {
+        let body = '';
+        request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        request.on('end', () => {
+          result = JSON.parse(body);
+          response.writeHead(204).end();
+        });
+      } else return false;
+      return true;
+    };
+    const browser = openInChromium(chromium, `${double.baseUrl}/`);
+    // The page posts what it saw when it is done: wait for that, not for a time.
+    const lines = await waitFor('the page’s result', () => result, {
+      timeoutMs: 60_000,
+      seen: browser.output,
+    });
+    expect(lines).toEqual([
+      'snapshot 3000 app,worker,taskscope',
+      'history 1000,2000,3000',
+      'stream 2000,3000 connecting,open',
+      'TaskscopeClientError HTTP 401 UNAUTHORIZED',
+    ]);
+    const stream = double.streamRequests()[0];
+    expect(stream?.headers).toMatchObject({ authorization: 'Bearer s3cret', 'last-event-id': '1000' });
+  }, 90_000);
 });
 
 describe('bundle size', () => {
