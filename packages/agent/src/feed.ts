@@ -38,9 +38,9 @@ export interface SnapshotFeed {
   now(): number;
   /**
    * The `/api/v1/snapshot` document: the latest good poll, with the poll status of this moment;
-   * its `id` is that poll's newest `read`. That is the latest cycle's document (its SSE event,
-   * its history entry) but for a poll that saw some containers refresh and not yet all: the
-   * containers of a task refresh at their own moments, and a snapshot shows each one's latest.
+   * its `id` is that poll's newest `read`. The latest cycle (its SSE event, its history entry)
+   * has that id or an older one: the containers of a task refresh at their own moments, a poll
+   * can see some refreshed and not yet all, and the snapshot shows each one's latest numbers.
    */
   current(): Snapshot;
   /** The latest closed cycle; `undefined` before the first. */
