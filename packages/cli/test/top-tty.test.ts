@@ -247,7 +247,7 @@ describe('taskscope top in a terminal', () => {
       // One line of plain text, then the sentinel: no stray escape code after the restore.
       // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape code is what must be absent.
       expect(rest).toMatch(/^[^\x1b\r\n]+\r\n\r\n\[taskscope exited 1\]\r\n$/);
-      expect(rest.startsWith(message)).toBe(true);
+      expect(rest.slice(0, message.length)).toBe(message);
       const screen = await top.capture();
       expect(screen.join('\n')).toContain(message.slice(0, 40));
     }
