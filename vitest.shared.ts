@@ -1,3 +1,4 @@
+import { afterAll, bench, describe } from 'vitest';
 import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config';
 
 /**
@@ -43,4 +44,44 @@ export function benchGroups(suite: unknown): BenchGroup[] {
     name: group.name,
     mean: (benchName) => group.tasks?.find((task) => task.name === benchName)?.result?.benchmark?.mean,
   }));
+}
+
+/** What a bench may be given besides its name and body (tinybench's time, iterations, warm-up…). */
+export type BenchOptions = Parameters<typeof bench>[2];
+
+/** Where each bench puts what its body returns, so the engine cannot drop the work as unused. */
+let sink: unknown;
+
+/**
+ * A group (`describe`) of benches run with the same options, one per entry in order: its name,
+ * then the work to measure, which returns its result rather than storing it.
+ */
+export function benchGroup(
+  name: string,
+  benches: Readonly<Record<string, () => unknown>>,
+  options?: BenchOptions,
+): void {
+  describe(name, () => {
+    for (const [benchName, work] of Object.entries(benches)) {
+      bench(
+        benchName,
+        () => {
+          sink = work();
+        },
+        options,
+      );
+    }
+  });
+}
+
+/**
+ * Calls `report` once per group of the file's benches after they have all run: for a line that
+ * gives a ratio against a baseline measured in the same run.
+ */
+export function afterBenchGroups(report: (group: BenchGroup) => void): void {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
+  afterAll(({}, suite) => {
+    void sink;
+    for (const group of benchGroups(suite)) report(group);
+  });
 }

@@ -1,5 +1,6 @@
 import {
   createStopper,
+  OTLP_AWSVPC_METRICS,
   type OtlpExport,
   type OtlpMetric,
   startOtlpReceiver,
@@ -20,20 +21,7 @@ import { STEADY_SCENARIO } from './helpers/steady-scenario.js';
  */
 
 /** docs/contract.md: name → [unit, kind]. `updown` values may be gauges or non-monotonic sums. */
-const CONTRACT: Record<string, readonly [unit: string, kind: 'counter' | 'gauge' | 'updown']> = {
-  'container.cpu.time': ['s', 'counter'],
-  'container.cpu.usage': ['{cpu}', 'gauge'],
-  'container.memory.usage': ['By', 'updown'],
-  'container.memory.working_set': ['By', 'updown'],
-  'container.memory.rss': ['By', 'updown'],
-  'container.disk.io': ['By', 'counter'],
-  'container.uptime': ['s', 'gauge'],
-  'aws.ecs.task.network.io': ['By', 'counter'],
-  'aws.ecs.task.cpu.limit': ['{cpu}', 'updown'],
-  'aws.ecs.task.cpu.limit.utilization': ['1', 'gauge'],
-  'aws.ecs.task.memory.limit': ['By', 'updown'],
-  'aws.ecs.task.memory.limit.utilization': ['1', 'gauge'],
-};
+const CONTRACT = OTLP_AWSVPC_METRICS;
 
 const started = createStopper();
 afterEach(() => started.stopAll());

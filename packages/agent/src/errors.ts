@@ -1,4 +1,4 @@
-import { type InputError, inputErrorClass, listenFailureText, TaskscopeError } from '@taskscope/input';
+import { type InputError, inputErrorClass, listenErrorClass } from '@taskscope/input';
 
 /**
  * Every code the agent raises itself (the client's `TMDS_*` codes reach it as poll errors, the
@@ -31,18 +31,4 @@ export class AgentConfigError extends inputErrorClass(
  * `input`: the user picks the address. One line: `--listen 127.0.0.1:9780: address in use
  * (…); expected a free port on an address of this host (port 0 picks one)`.
  */
-export class AgentListenError extends TaskscopeError {
-  override readonly name = 'AgentListenError';
-  declare readonly code: 'AGENT_LISTEN';
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, `EACCES`), when it gave one. */
-    readonly systemCode: string | undefined,
-    cause: unknown,
-    /** The setting that gave the address, for the message: `--listen` or `TASKSCOPE_LISTEN`. */
-    readonly field = '--listen',
-  ) {
-    super('AGENT_LISTEN', 'input', listenFailureText(field, { host, port }, systemCode, cause), { cause });
-  }
-}
+export class AgentListenError extends listenErrorClass('AgentListenError', 'AGENT_LISTEN', '--listen') {}

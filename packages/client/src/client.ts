@@ -247,41 +247,42 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
     );
   }
 
+  /**
+   * Where a container's own answer is: v2's by DockerId (required there); v3/v4's calling
+   * container's when no DockerId is given. v3/v4 address only the calling container, so another
+   * one is found through the task-level answer (`viaTask`).
+   */
+  function whereIs(
+    method: 'containerMetadata' | 'containerStats',
+    path: (dockerId?: string) => string,
+    dockerId: string | undefined,
+  ): { readonly path: string } | { readonly viaTask: string } {
+    if (endpoint.version === 'v2') return { path: path(requireDockerIdOnV2(method, dockerId)) };
+    return dockerId === undefined ? { path: path() } : { viaTask: dockerId };
+  }
+
   return {
     endpoint,
     taskMetadata: (call) => getJson(paths.task, parseTaskMetadata, call),
     taskMetadataWithTags: (call) => getJson(paths.taskWithTags, parseTaskMetadata, call),
     taskStats: (call) => getJson(paths.taskStats, parseTaskStats, call),
     async containerMetadata(dockerId, call) {
-      if (endpoint.version === 'v2') {
-        return getJson(
-          paths.container(requireDockerIdOnV2('containerMetadata', dockerId)),
-          parseContainerMetadata,
-          call,
-        );
-      }
-      if (dockerId === undefined) return getJson(paths.container(), parseContainerMetadata, call);
-      // v3/v4 address only the calling container; another one is found through its task.
+      const where = whereIs('containerMetadata', paths.container, dockerId);
+      if ('path' in where) return getJson(where.path, parseContainerMetadata, call);
       const task = await getJson(paths.task, parseTaskMetadata, call);
-      const container = task.Containers?.find((candidate) => candidate.DockerId === dockerId);
+      const container = task.Containers?.find((candidate) => candidate.DockerId === where.viaTask);
       if (container === undefined)
-        throw new MetadataNotFoundError(`${endpoint.baseUrl}${paths.task}`, dockerId);
+        throw new MetadataNotFoundError(`${endpoint.baseUrl}${paths.task}`, where.viaTask);
       return container;
     },
     async containerStats(dockerId, call) {
-      if (endpoint.version === 'v2') {
-        return getJson(
-          paths.containerStats(requireDockerIdOnV2('containerStats', dockerId)),
-          parseContainerStats,
-          call,
-        );
-      }
-      if (dockerId === undefined) return getJson(paths.containerStats(), parseContainerStats, call);
+      const where = whereIs('containerStats', paths.containerStats, dockerId);
+      if ('path' in where) return getJson(where.path, parseContainerStats, call);
       const stats = await getJson(paths.taskStats, parseTaskStats, call);
-      if (!Object.hasOwn(stats, dockerId)) {
-        throw new MetadataNotFoundError(`${endpoint.baseUrl}${paths.taskStats}`, dockerId);
+      if (!Object.hasOwn(stats, where.viaTask)) {
+        throw new MetadataNotFoundError(`${endpoint.baseUrl}${paths.taskStats}`, where.viaTask);
       }
-      return stats[dockerId] ?? null;
+      return stats[where.viaTask] ?? null;
     },
     request,
     async close() {

@@ -1,7 +1,6 @@
 import { loadFixture } from '@taskscope/fixtures';
 import { parseTaskMetadata, parseTaskStats } from '@taskscope/wire';
-import { afterAll, bench, describe } from 'vitest';
-import { benchGroups } from '../../../vitest.shared.ts';
+import { afterBenchGroups, benchGroup } from '../../../vitest.shared.ts';
 import { diffSnapshot, normalizeSnapshot } from '../src/index.js';
 import { advanceStats, type Json } from '../test/helpers.js';
 
@@ -44,39 +43,25 @@ function task(size: number) {
 
 const PARSE = 'JSON.parse (metadata + stats)';
 const COMPUTE = 'normalizeSnapshot + diffSnapshot';
-let sink: unknown;
 
 for (const size of [1, 10, 50]) {
   const input = task(size);
   const kib = ((input.metadataText.length + input.statsText.length) / 1024).toFixed(1);
-  describe(`${size} container${size === 1 ? '' : 's'} (${kib} KiB of JSON)`, () => {
-    bench(
-      PARSE,
-      () => {
-        sink = [JSON.parse(input.metadataText), JSON.parse(input.statsText)];
-      },
-      { time: 400 },
-    );
-    bench(
-      COMPUTE,
-      () => {
-        sink = diffSnapshot(normalizeSnapshot(input.metadata, input.stats), input.previous);
-      },
-      { time: 400 },
-    );
-  });
+  benchGroup(
+    `${size} container${size === 1 ? '' : 's'} (${kib} KiB of JSON)`,
+    {
+      [PARSE]: () => [JSON.parse(input.metadataText), JSON.parse(input.statsText)],
+      [COMPUTE]: () => diffSnapshot(normalizeSnapshot(input.metadata, input.stats), input.previous),
+    },
+    { time: 400 },
+  );
 }
 
 /** One line per task size: compute time as a multiple of parse time, measured above. */
-// biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
-afterAll(({}, suite) => {
-  void sink;
-  for (const group of benchGroups(suite)) {
-    const { mean } = group;
-    const parse = mean(PARSE);
-    const compute = mean(COMPUTE);
-    if (parse === undefined || compute === undefined) continue;
-    const goal = group.name.startsWith('10 ') ? ' (goal ≤ 0.50)' : '';
-    console.log(`${group.name}: normalize + diff = ${(compute / parse).toFixed(2)} × JSON.parse${goal}`);
-  }
+afterBenchGroups(({ name, mean }) => {
+  const parse = mean(PARSE);
+  const compute = mean(COMPUTE);
+  if (parse === undefined || compute === undefined) return;
+  const goal = name.startsWith('10 ') ? ' (goal ≤ 0.50)' : '';
+  console.log(`${name}: normalize + diff = ${(compute / parse).toFixed(2)} × JSON.parse${goal}`);
 });

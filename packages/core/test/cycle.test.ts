@@ -74,6 +74,14 @@ function run(schedule: Schedule, pollsMs: readonly number[]) {
 
 const NAMES = ['prometheus', 'ecs-exporter'];
 
+/** The open cycle when only prometheus has refreshed since the last closed one: its read, what it wrote. */
+const prometheusOnlyOpen = (readOffsetMs: number, storageWriteBytes: number) => ({
+  version: 1,
+  open: { prometheus: ORIGIN_MS + readOffsetMs },
+  storageReadBytes: 0,
+  storageWriteBytes,
+});
+
 describe('refresh cycles', () => {
   it('the first poll is a cycle of its own; then each refresh of the whole task is one cycle', () => {
     // The fixture's own spread: 0.22 s. One poll before, one between and one after each refresh.
@@ -103,12 +111,7 @@ describe('refresh cycles', () => {
     };
     const { closed, open } = run(schedule, [500, 10_300]);
     expect(closed).toHaveLength(1);
-    expect(open).toEqual({
-      version: 1,
-      open: { prometheus: ORIGIN_MS + 10_186 },
-      storageReadBytes: 0,
-      storageWriteBytes: 4096,
-    });
+    expect(open).toEqual(prometheusOnlyOpen(10_186, 4096));
   });
 
   it('a container that stops refreshing delays the cycle by one refresh, never loses or repeats an interval', () => {
@@ -129,12 +132,7 @@ describe('refresh cycles', () => {
       [20_186, ['prometheus'], 20],
     ]);
     // …and refresh 3 waits in the open cycle for the next advance.
-    expect(open).toEqual({
-      version: 1,
-      open: { prometheus: ORIGIN_MS + 30_186 },
-      storageReadBytes: 0,
-      storageWriteBytes: 40,
-    });
+    expect(open).toEqual(prometheusOnlyOpen(30_186, 40));
   });
 
   it('property: whatever the spread and the poll times, each interval is in one cycle and the bytes add up', () => {

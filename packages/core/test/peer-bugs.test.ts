@@ -21,6 +21,8 @@ import {
  */
 
 const t0 = poll(FARGATE.metadata, FARGATE.stats);
+/** The first poll of the EC2 fixture (cgroup v2). */
+const ec2 = poll(EC2.metadata, EC2.stats);
 
 describe('CPU', () => {
   test('Datadog #10409: rates use the payload read, so polling between refreshes repeats instead of aliasing', () => {
@@ -141,8 +143,7 @@ describe('CPU', () => {
 describe('memory', () => {
   test('OTel receiver: cgroup v2 MemoryUtilized subtracts inactive_file (45 MiB, not 62)', () => {
     // The receiver subtracts stats["cache"], absent on v2, so page cache counts as used.
-    const { metrics } = poll(EC2.metadata, EC2.stats);
-    expect(Math.floor(byName(metrics, 'ecs-exporter').stats!.memory.utilizedBytes! / 1_048_576)).toBe(45);
+    expect(Math.floor(byName(ec2.metrics, 'ecs-exporter').stats!.memory.utilizedBytes! / 1_048_576)).toBe(45);
   });
 
   test('Telegraf vs docker CLI: both working set (usage − inactive) and MemoryUtilized (usage − cache) on v1', () => {
@@ -153,13 +154,11 @@ describe('memory', () => {
   });
 
   test('ecs_exporter: page cache on cgroup v2 is `file`, not 0', () => {
-    const { metrics } = poll(EC2.metadata, EC2.stats);
-    expect(byName(metrics, 'prometheus').stats!.memory.pageCacheBytes).toBe(19_619_840);
+    expect(byName(ec2.metrics, 'prometheus').stats!.memory.pageCacheBytes).toBe(19_619_840);
   });
 
   test('Datadog: rss and cache do not vanish on cgroup v2 (anon, file)', () => {
-    const { metrics } = poll(EC2.metadata, EC2.stats);
-    expect(byName(metrics, 'prometheus').stats!.memory).toMatchObject({
+    expect(byName(ec2.metrics, 'prometheus').stats!.memory).toMatchObject({
       rssBytes: 39_268_352,
       cacheBytes: 19_619_840,
     });
@@ -184,8 +183,7 @@ describe('memory', () => {
 
 describe('block I/O', () => {
   test('OTel #50791 / Datadog: lower-case cgroup v2 ops are counted', () => {
-    const { metrics } = poll(EC2.metadata, EC2.stats);
-    expect(byName(metrics, 'prometheus').stats!.blockIo).toEqual({
+    expect(byName(ec2.metrics, 'prometheus').stats!.blockIo).toEqual({
       readBytes: 99_926_016,
       writeBytes: 274_432,
     });
@@ -250,8 +248,8 @@ describe('network', () => {
 describe('containers', () => {
   test('Telegraf #15455: null and {} stats produce no zero-valued metrics', () => {
     const fargate = byName(t0.metrics, 'nonessential');
-    const ec2 = byName(poll(EC2.metadata, EC2.stats).metrics, 'nonessential');
-    for (const stopped of [fargate, ec2]) {
+    const onEc2 = byName(ec2.metrics, 'nonessential');
+    for (const stopped of [fargate, onEc2]) {
       expect(stopped.stats).toBeUndefined();
       expect(stopped.knownStatus).toBe('STOPPED');
     }

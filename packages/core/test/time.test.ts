@@ -1,3 +1,4 @@
+import { MALFORMED_PAYLOAD_TIMES } from '@taskscope/test-support';
 import { parsePayloadTime } from '@taskscope/wire';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -53,33 +54,19 @@ test.each([
   ['2025-02-27T05:22:43Z', { epochSeconds: 1_740_633_763, nanos: 0 }],
   ['0001-01-01T00:00:00Z', { epochSeconds: -62_135_596_800, nanos: 0 }],
   ['1969-12-31T23:59:59.99999999Z', { epochSeconds: -1, nanos: 999_999_990 }],
-  ['2025-02-27T05:22:4x.1Z', undefined],
-  ['2025-02-27T05:22:49.Z', undefined],
   ['2024-02-29T00:00:00Z', { epochSeconds: 1_709_164_800, nanos: 0 }],
-  ['2025-02-29T00:00:00Z', undefined],
   ['2000-02-29T00:00:00Z', { epochSeconds: 951_782_400, nanos: 0 }],
-  ['2100-02-29T00:00:00Z', undefined],
-  ['2025-04-31T00:00:00Z', undefined],
-  ['2025-01-01T24:00:00Z', undefined],
   ['2025-02-27T05:22:49+01:00', { epochSeconds: 1_740_630_169, nanos: 0 }],
-  ['yesterday', undefined],
-  ['2025-00-10T00:00:00Z', undefined],
-  ['2025-13-10T00:00:00Z', undefined],
-  ['2025-01-00T00:00:00Z', undefined],
-  ['2025-01-01T00:60:00Z', undefined],
-  ['2025-01-01T00:00:60Z', undefined],
-  ['2025-01-01T00:00:00.1234567890Z', undefined],
-  ['2025/02/27T05:22:49Z', undefined],
-  ['2025-02/27T05:22:49Z', undefined],
-  ['2025-02-27 05:22:49Z', undefined],
   ['2025-02-27t05:22:49Z', { epochSeconds: 1_740_633_769, nanos: 0 }],
-  ['2025-02-27T05-22:49Z', undefined],
-  ['2025-02-27T05:22-49Z', undefined],
-  ['2025-02-27T05:22:49,1Z', undefined],
   ['2025-02-27T05:22:49.5z', { epochSeconds: 1_740_633_769, nanos: 500_000_000 }],
 ])('%s', (text, expected) => {
   expect(payloadTime(text)).toEqual(expected);
   expect(parsePayloadTime(text)).toEqual(expected);
+});
+
+test.each(MALFORMED_PAYLOAD_TIMES)('%j is no payload time to either', (text) => {
+  expect(payloadTime(text)).toBeUndefined();
+  expect(parsePayloadTime(text)).toBeUndefined();
 });
 
 test('a repeated timestamp gives the same value, also after the memo of recent ones was emptied', () => {

@@ -82,24 +82,20 @@ describe('taskIdentityOf', () => {
     expect(identity.accountId).toBeUndefined();
   });
 
-  test('serviceName from Group service:<name> when ServiceName is empty', () => {
+  // ServiceName empty (a standalone task's, or none at all): the service comes from Group.
+  test.each([
+    ['', 'service:web', 'web'],
+    [undefined, 'family:web', undefined],
+    [undefined, 'service:', undefined],
+    [undefined, 42, undefined],
+  ])('ServiceName %j, Group %j: serviceName %j', (serviceName, group, expected) => {
     const identity = taskIdentityOf(
       metadata((m) => {
-        m.ServiceName = '';
-        m.Group = 'service:web';
+        if (serviceName !== undefined) m.ServiceName = serviceName;
+        m.Group = group;
       }),
     );
-    expect(identity.serviceName).toBe('web');
-  });
-
-  test.each([['family:web'], ['service:'], [42]])('Group %s names no service', (group) => {
-    expect(
-      taskIdentityOf(
-        metadata((m) => {
-          m.Group = group;
-        }),
-      ).serviceName,
-    ).toBeUndefined();
+    expect(identity.serviceName).toBe(expected);
   });
 });
 

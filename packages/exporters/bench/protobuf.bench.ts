@@ -2,8 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { afterAll, bench, describe } from 'vitest';
-import { benchGroups } from '../../../vitest.shared.ts';
+import { afterBenchGroups, benchGroup } from '../../../vitest.shared.ts';
 import { encodeMetricsRequest } from '../src/otlp/protobuf.js';
 import { translateOtlp } from '../src/otlp/translate.js';
 import { appContainer, fargateTask, nextSample } from '../test/helpers/task-metrics.js';
@@ -36,37 +35,22 @@ const request: ResourceMetrics = {
 const points = translation.scopeMetrics.metrics.reduce((sum, metric) => sum + metric.dataPoints.length, 0);
 const LIBRARY = 'otlp-transformer ProtobufMetricsSerializer';
 const OURS = 'encodeMetricsRequest';
-const OPTIONS = { time: 1500, warmupTime: 300 };
-let sink: unknown;
 
-describe(`OTLP/protobuf export, ${CONTAINERS} containers, ${points} points`, () => {
-  bench(
-    LIBRARY,
-    () => {
-      sink = ProtobufMetricsSerializer.serializeRequest(request);
-    },
-    OPTIONS,
-  );
-  bench(
-    OURS,
-    () => {
-      sink = encodeMetricsRequest(request);
-    },
-    OPTIONS,
-  );
-});
+benchGroup(
+  `OTLP/protobuf export, ${CONTAINERS} containers, ${points} points`,
+  {
+    [LIBRARY]: () => ProtobufMetricsSerializer.serializeRequest(request),
+    [OURS]: () => encodeMetricsRequest(request),
+  },
+  { time: 1500, warmupTime: 300 },
+);
 
-// biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
-afterAll(({}, suite) => {
-  void sink;
-  for (const group of benchGroups(suite)) {
-    const { mean } = group;
-    const library = mean(LIBRARY);
-    const ours = mean(OURS);
-    if (library === undefined || ours === undefined) continue;
-    const micros = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-    console.log(
-      `${group.name}: encodeMetricsRequest ${micros(ours)} vs the library's ${micros(library)} = ${(ours / library).toFixed(2)} × (V8 optimizing compilers off, as in the agent)`,
-    );
-  }
+afterBenchGroups(({ name, mean }) => {
+  const library = mean(LIBRARY);
+  const ours = mean(OURS);
+  if (library === undefined || ours === undefined) return;
+  const micros = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  console.log(
+    `${name}: encodeMetricsRequest ${micros(ours)} vs the library's ${micros(library)} = ${(ours / library).toFixed(2)} × (V8 optimizing compilers off, as in the agent)`,
+  );
 });

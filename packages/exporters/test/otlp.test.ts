@@ -1,6 +1,8 @@
 import type { TaskMetrics } from '@taskscope/core';
 import { InputError } from '@taskscope/input';
 import {
+  OTLP_AWSVPC_METRICS,
+  type OtlpContractKind,
   type OtlpExport,
   type OtlpMetric,
   type OtlpReceiver,
@@ -32,6 +34,13 @@ function exported(received: OtlpExport): Exported {
     metrics: only!.scopes.flatMap((scope) => scope.metrics),
   };
 }
+
+/** The OTLP type and monotonic flag this exporter writes for each kind of the contract. */
+const ENCODED_AS: Readonly<Record<OtlpContractKind, readonly [OtlpMetric['type'], boolean | undefined]>> = {
+  counter: ['sum', true],
+  updown: ['sum', false],
+  gauge: ['gauge', undefined],
+};
 
 const ns = (ms: number): bigint => BigInt(Math.round(ms)) * 1_000_000n;
 const metric = (e: Exported, name: string): OtlpMetric | undefined => e.metrics.find((m) => m.name === name);
@@ -99,20 +108,10 @@ describe('OTLP over http/protobuf (default)', () => {
       'aws.ecs.launchtype': 'fargate',
     });
     expect(first.scope).toBe('@taskscope/exporters');
-    expect(first.metrics.map((m) => [m.name, m.unit, m.type, m.monotonic])).toEqual([
-      ['container.cpu.time', 's', 'sum', true],
-      ['container.cpu.usage', '{cpu}', 'gauge', undefined],
-      ['container.memory.usage', 'By', 'sum', false],
-      ['container.memory.working_set', 'By', 'sum', false],
-      ['container.memory.rss', 'By', 'sum', false],
-      ['container.disk.io', 'By', 'sum', true],
-      ['container.uptime', 's', 'gauge', undefined],
-      ['aws.ecs.task.network.io', 'By', 'sum', true],
-      ['aws.ecs.task.cpu.limit', '{cpu}', 'sum', false],
-      ['aws.ecs.task.cpu.limit.utilization', '1', 'gauge', undefined],
-      ['aws.ecs.task.memory.limit', 'By', 'sum', false],
-      ['aws.ecs.task.memory.limit.utilization', '1', 'gauge', undefined],
-    ]);
+    // The contract's metric set of an awsvpc task, in order; up-down values are non-monotonic sums here.
+    expect(first.metrics.map((m) => [m.name, m.unit, m.type, m.monotonic])).toEqual(
+      Object.entries(OTLP_AWSVPC_METRICS).map(([name, [unit, kind]]) => [name, unit, ...ENCODED_AS[kind]]),
+    );
     // Only the container with stats has points: the stopped one (null stats) has none.
     expect(cpuTime(first)).toEqual({
       attributes: {

@@ -1,4 +1,5 @@
 import { describeFound } from './found.js';
+import { listenFailureText } from './text.js';
 
 /**
  * Where a failure comes from. `input`: what the user gave (a flag, an environment variable, a
@@ -80,13 +81,15 @@ export function formatProblem(problem: Problem): string {
  * them all in one go. The message: `<source>: <problem>` for one problem, and
  * `<source> (N problems):` followed by one indented line each for several.
  */
-export class InputError extends TaskscopeError {
+export class InputError<Code extends string = string> extends TaskscopeError {
   override readonly name: string = 'InputError';
+  /** A package narrows it to its own codes: `class MockInputError extends InputError<MockErrorCode>`. */
+  declare readonly code: Code;
   /** Every problem found, at least one. */
   readonly problems: readonly Problem[];
 
   constructor(
-    code: string,
+    code: Code,
     /** What was being read, for the message: `agent configuration`, `scenario web.yaml`, `task stats`. */
     readonly source: string,
     problems: readonly Problem[],
@@ -115,7 +118,7 @@ export class InputError extends TaskscopeError {
 
 /** What {@link inputErrorClass} makes: an {@link InputError} of one code, built from its problems. */
 export interface InputErrorClass<Code extends string> {
-  new (problems: readonly Problem[]): InputError & { readonly code: Code };
+  new (problems: readonly Problem[]): InputError<Code>;
 }
 
 /**
@@ -128,11 +131,64 @@ export function inputErrorClass<const Code extends string>(
   code: Code,
   source: string,
 ): InputErrorClass<Code> {
-  return class extends InputError {
+  return class extends InputError<Code> {
     override readonly name: string = name;
-    declare readonly code: Code;
     constructor(problems: readonly Problem[]) {
       super(code, source, problems);
+    }
+  };
+}
+
+/**
+ * A server that cannot listen on the address it was given (taken by another process, not an
+ * address of this host, a name that does not resolve, a privileged port). Origin `input`: the
+ * user picks the address. A system error of its own kind rather than an {@link InputError}: what
+ * is wrong is the world's answer to a well-formed address. One line, {@link listenFailureText}:
+ * `--listen 127.0.0.1:9780: address in use (…); expected a free port on an address of this host
+ * (port 0 picks one)`.
+ */
+export interface ListenError<Code extends string = string> extends TaskscopeError {
+  readonly code: Code;
+  readonly host: string;
+  readonly port: number;
+  /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, `EACCES`), when it gave one. */
+  readonly systemCode: string | undefined;
+  /** The setting that gave the address, for the message: `--listen`, `TASKSCOPE_LISTEN`, `listen`. */
+  readonly field: string;
+}
+
+/** What {@link listenErrorClass} makes: a {@link ListenError} of one code. */
+export interface ListenErrorClass<Code extends string> {
+  new (
+    host: string,
+    port: number,
+    systemCode: string | undefined,
+    cause: unknown,
+    /** Default: the setting given to {@link listenErrorClass}. */
+    field?: string,
+  ): ListenError<Code>;
+}
+
+/**
+ * The base of a package's listen error, one code and the setting its address usually comes
+ * from, e.g. `class MockListenError extends listenErrorClass('MockListenError', 'MOCK_LISTEN', 'listen') {}`.
+ */
+export function listenErrorClass<const Code extends string>(
+  name: string,
+  code: Code,
+  defaultField: string,
+): ListenErrorClass<Code> {
+  return class extends TaskscopeError implements ListenError<Code> {
+    override readonly name: string = name;
+    declare readonly code: Code;
+    constructor(
+      readonly host: string,
+      readonly port: number,
+      readonly systemCode: string | undefined,
+      cause: unknown,
+      readonly field = defaultField,
+    ) {
+      super(code, 'input', listenFailureText(field, { host, port }, systemCode, cause), { cause });
     }
   };
 }

@@ -15,6 +15,9 @@ export {
   type InputErrorClass,
   inputErrorClass,
   isTaskscopeError,
+  type ListenError,
+  type ListenErrorClass,
+  listenErrorClass,
   type Problem,
   TaskscopeError,
 } from './errors.js';

@@ -7,6 +7,7 @@ import {
   InputError,
   inputErrorClass,
   isTaskscopeError,
+  listenErrorClass,
   TaskscopeError,
 } from '../src/index.js';
 
@@ -124,4 +125,36 @@ test('inputErrorClass: an InputError of one code and source, built from its prob
     'invalid example (2 problems):\n  --interval is "5ms" (string); expected a duration from 100ms to 1h\n  EXAMPLE_PORT is "x" (string); expected a port from 0 to 65535',
   );
   expect(exitCodeOf(error)).toBe(2);
+});
+
+test('listenErrorClass: one code, the address, the system code and the setting, in one line', () => {
+  class ExampleListenError extends listenErrorClass('ExampleListenError', 'EXAMPLE_LISTEN', '--listen') {}
+  const cause = Object.assign(new Error('listen EADDRINUSE: address already in use ::1:9780'), {
+    code: 'EADDRINUSE',
+  });
+  const error = new ExampleListenError('::1', 9780, 'EADDRINUSE', cause);
+  expect(error).toBeInstanceOf(ExampleListenError);
+  expect(error).toBeInstanceOf(TaskscopeError);
+  expect(error).not.toBeInstanceOf(InputError);
+  expect([error.name, error.code, error.origin, exitCodeOf(error)]).toEqual([
+    'ExampleListenError',
+    'EXAMPLE_LISTEN',
+    'input',
+    2,
+  ]);
+  expect([error.host, error.port, error.systemCode, error.field, error.cause]).toEqual([
+    '::1',
+    9780,
+    'EADDRINUSE',
+    '--listen',
+    cause,
+  ]);
+  expect(error.message).toBe(
+    '--listen [::1]:9780: address in use (another process listens there); expected a free port on an address of this host (port 0 picks one)',
+  );
+  const named = new ExampleListenError('0.0.0.0', 80, 'EACCES', cause, 'EXAMPLE_LISTEN_ADDRESS');
+  expect(named.field).toBe('EXAMPLE_LISTEN_ADDRESS');
+  expect(named.message).toBe(
+    'EXAMPLE_LISTEN_ADDRESS 0.0.0.0:80: permission denied (ports below 1024 need privileges); expected a free port on an address of this host (port 0 picks one)',
+  );
 });

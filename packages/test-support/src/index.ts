@@ -1,6 +1,7 @@
 export { requireBinary } from './binaries.js';
 export { EMF_LINE_LIMIT_BYTES, type EmfDocument, emfProblems, parseEmf } from './emf.js';
 export { zeroNetworkCounters } from './network.js';
+export { OTLP_AWSVPC_METRICS, type OtlpContractKind } from './otlp-contract.js';
 export {
   type AttributeValue,
   decodeOtlpMetrics,
@@ -12,6 +13,7 @@ export {
   startOtlpReceiver,
   TEMPORALITY,
 } from './otlp-receiver.js';
+export { MALFORMED_PAYLOAD_TIMES } from './payload-times.js';
 export { listenOnLoopback, REFUSED_PORT } from './ports.js';
 export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics } from './promtool.js';
 export { REPO_ROOT, type SourceProcess, spawnSource, TSX_LOADER } from './source-process.js';

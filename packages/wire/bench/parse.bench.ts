@@ -1,7 +1,6 @@
 import { loadFixture } from '@taskscope/fixtures';
 import * as v from 'valibot';
-import { afterAll, bench, describe } from 'vitest';
-import { benchGroups } from '../../../vitest.shared.ts';
+import { afterBenchGroups, benchGroup } from '../../../vitest.shared.ts';
 import { ContainerStatsSchema, parseTaskMetadata, parseTaskStats } from '../src/index.js';
 
 /*
@@ -43,71 +42,47 @@ const STATS_VALIBOT = 'valibot safeParse of every entry (parsed object)';
 const METADATA_JSON = 'JSON.parse (task metadata text)';
 const METADATA_PARSE = 'parseTaskMetadata (parsed object)';
 const OPTIONS = { time: 1000, warmupTime: 300 };
-let sink: unknown;
 
-describe(`task stats, ${CONTAINERS} containers (${(statsText.length / 1024).toFixed(1)} KiB)`, () => {
-  bench(
-    STATS_JSON,
-    () => {
-      sink = JSON.parse(statsText);
-    },
-    OPTIONS,
-  );
-  bench(
-    STATS_PARSE,
-    () => {
-      sink = parseTaskStats(statsObject);
-    },
-    OPTIONS,
-  );
-  // What parseTaskStats cost before its compiled check (wire/src/check.ts): valibot itself.
-  bench(
-    STATS_VALIBOT,
-    () => {
+benchGroup(
+  `task stats, ${CONTAINERS} containers (${(statsText.length / 1024).toFixed(1)} KiB)`,
+  {
+    [STATS_JSON]: () => JSON.parse(statsText),
+    [STATS_PARSE]: () => parseTaskStats(statsObject),
+    // What parseTaskStats cost before its compiled check (wire/src/check.ts): valibot itself.
+    [STATS_VALIBOT]: () => {
+      let last: unknown;
       for (const entry of Object.values(statsObject as Record<string, unknown>)) {
-        sink = v.safeParse(ContainerStatsSchema, entry);
+        last = v.safeParse(ContainerStatsSchema, entry);
       }
+      return last;
     },
-    OPTIONS,
-  );
-});
+  },
+  OPTIONS,
+);
 
-describe(`task metadata, ${CONTAINERS} containers (${(metadataText.length / 1024).toFixed(1)} KiB)`, () => {
-  bench(
-    METADATA_JSON,
-    () => {
-      sink = JSON.parse(metadataText);
-    },
-    OPTIONS,
-  );
-  bench(
-    METADATA_PARSE,
-    () => {
-      sink = parseTaskMetadata(metadataObject);
-    },
-    OPTIONS,
-  );
-});
+benchGroup(
+  `task metadata, ${CONTAINERS} containers (${(metadataText.length / 1024).toFixed(1)} KiB)`,
+  {
+    [METADATA_JSON]: () => JSON.parse(metadataText),
+    [METADATA_PARSE]: () => parseTaskMetadata(metadataObject),
+  },
+  OPTIONS,
+);
 
 /** One line per payload: validation time as a multiple of JSON.parse time, measured above. */
-// biome-ignore lint/correctness/noEmptyPattern: vitest hooks take a fixture object first; only the suite is used.
-afterAll(({}, suite) => {
-  void sink;
-  for (const group of benchGroups(suite)) {
-    const { mean } = group;
-    const [baseline, measured] = group.name.startsWith('task stats')
-      ? [mean(STATS_JSON), mean(STATS_PARSE)]
-      : [mean(METADATA_JSON), mean(METADATA_PARSE)];
-    if (baseline === undefined || measured === undefined) continue;
-    const micros = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+afterBenchGroups(({ name, mean }) => {
+  const [baseline, measured] = name.startsWith('task stats')
+    ? [mean(STATS_JSON), mean(STATS_PARSE)]
+    : [mean(METADATA_JSON), mean(METADATA_PARSE)];
+  if (baseline === undefined || measured === undefined) return;
+  const micros = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  console.log(
+    `${name}: validation ${micros(measured)} vs JSON.parse ${micros(baseline)} = ${(measured / baseline).toFixed(2)} × JSON.parse`,
+  );
+  const valibot = mean(STATS_VALIBOT);
+  if (name.startsWith('task stats') && valibot !== undefined) {
     console.log(
-      `${group.name}: validation ${micros(measured)} vs JSON.parse ${micros(baseline)} = ${(measured / baseline).toFixed(2)} × JSON.parse`,
+      `${name}: compiled check ${micros(measured)} vs valibot ${micros(valibot)} = ${(measured / valibot).toFixed(2)} × valibot`,
     );
-    const valibot = mean(STATS_VALIBOT);
-    if (group.name.startsWith('task stats') && valibot !== undefined) {
-      console.log(
-        `${group.name}: compiled check ${micros(measured)} vs valibot ${micros(valibot)} = ${(measured / valibot).toFixed(2)} × valibot`,
-      );
-    }
   }
 });

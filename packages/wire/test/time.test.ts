@@ -1,3 +1,4 @@
+import { MALFORMED_PAYLOAD_TIMES } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import {
@@ -47,24 +48,7 @@ test("Go's zero time and the agent's 1969 input parse but are not sample times",
   expect(isSampleTime(parsePayloadTime('2025-02-27T05:22:49Z'))).toBe(true);
 });
 
-test.each([
-  '',
-  'garbage',
-  '2025-02-27',
-  '2025-02-27 05:22:49Z',
-  '2025-02-27T05:22:49',
-  '2025-02-27T05:22:49.Z',
-  '2025-02-27T05:22:49.1234567890Z',
-  '2025-02-30T05:22:49Z',
-  '2025-13-01T05:22:49Z',
-  '2025-02-27T24:00:00Z',
-  '2025-02-27T05:60:00Z',
-  '2025-02-27T05:22:60Z',
-  '2025-02-27T05:22:49+24:00',
-  '2025-02-27T05:22:49+02:60',
-  '2025-02-27T05:22:49+0200',
-  ' 2025-02-27T05:22:49Z',
-])('%j is not a payload time', (text) => {
+test.each(MALFORMED_PAYLOAD_TIMES)('%j is not a payload time', (text) => {
   expect(parsePayloadTime(text)).toBeUndefined();
 });
 

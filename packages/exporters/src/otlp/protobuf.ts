@@ -89,7 +89,14 @@ class Writer {
     this.bytes[this.pos++] = rest;
   }
 
-  string(value: string): void {
+  /** A varint field of an integer in [0, 2^32). */
+  varintField(field: number, value: number): void {
+    this.tag(field, WIRE_VARINT);
+    this.varint32(value);
+  }
+
+  stringField(field: number, value: string): void {
+    this.tag(field, WIRE_LENGTH_DELIMITED);
     const utf8 = utf8Of(value);
     this.varint32(utf8.length);
     this.ensure(utf8.length);
@@ -97,7 +104,13 @@ class Writer {
     this.pos += utf8.length;
   }
 
-  double(value: number): void {
+  /** A string field the library leaves out when it is empty or absent (proto3 defaults). */
+  optionalStringField(field: number, value: string | undefined): void {
+    if (value) this.stringField(field, value);
+  }
+
+  doubleField(field: number, value: number): void {
+    this.tag(field, WIRE_FIXED64);
     this.ensure(8);
     if (!LITTLE_ENDIAN_HOST) {
       this.pos = this.bytes.writeDoubleLE(value, this.pos);
@@ -108,8 +121,9 @@ class Writer {
     this.pos += 8;
   }
 
-  /** An HrTime as fixed64 nanoseconds since the epoch. */
-  hrTime(time: HrTime): void {
+  /** An HrTime as a fixed64 field of nanoseconds since the epoch. */
+  hrTimeField(field: number, time: HrTime): void {
+    this.tag(field, WIRE_FIXED64);
     this.ensure(8);
     // In a BigInt: seconds × 1e9 passes 2^53 within 105 days of 1970.
     const nanos = BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
@@ -158,41 +172,45 @@ export function encodeMetricsRequest(resourceMetrics: ResourceMetrics): Uint8Arr
   return writer.bytes.subarray(0, writer.pos);
 }
 
+/**
+ * ResourceMetrics and ScopeMetrics share one layout: 1 the resource or the scope (`writeHead`),
+ * 2 each child (a ScopeMetrics, a Metric), 3 the schema URL.
+ */
+function writeLevel<Child>(
+  writer: Writer,
+  field: number,
+  writeHead: () => void,
+  children: readonly Child[],
+  writeChild: (writer: Writer, child: Child) => void,
+  schemaUrl: string | undefined,
+): void {
+  const at = writer.begin(field);
+  const headAt = writer.begin(1);
+  writeHead();
+  writer.end(headAt);
+  for (const child of children) writeChild(writer, child);
+  writer.optionalStringField(3, schemaUrl);
+  writer.end(at);
+}
+
 function writeResourceMetrics(writer: Writer, resourceMetrics: ResourceMetrics): void {
   const { resource } = resourceMetrics;
-  const outer = writer.begin(1);
-  const resourceAt = writer.begin(1);
-  writeAttributes(writer, resource.attributes, 1);
-  // dropped_attributes_count: always written, as 0, by the library.
-  writer.tag(2, WIRE_VARINT);
-  writer.varint32(0);
-  writer.end(resourceAt);
-  for (const scopeMetrics of resourceMetrics.scopeMetrics) writeScopeMetrics(writer, scopeMetrics);
-  if (resource.schemaUrl) {
-    writer.tag(3, WIRE_LENGTH_DELIMITED);
-    writer.string(resource.schemaUrl);
-  }
-  writer.end(outer);
+  const writeResource = () => {
+    writeAttributes(writer, resource.attributes, 1);
+    // dropped_attributes_count: always written, as 0, by the library.
+    writer.varintField(2, 0);
+  };
+  writeLevel(writer, 1, writeResource, resourceMetrics.scopeMetrics, writeScopeMetrics, resource.schemaUrl);
 }
 
 function writeScopeMetrics(writer: Writer, scopeMetrics: ScopeMetrics): void {
   const { scope } = scopeMetrics;
   if ('attributes' in scope || 'droppedAttributesCount' in scope) throw new Unsupported();
-  const at = writer.begin(2);
-  const scopeAt = writer.begin(1);
-  writer.tag(1, WIRE_LENGTH_DELIMITED);
-  writer.string(scope.name);
-  if (scope.version) {
-    writer.tag(2, WIRE_LENGTH_DELIMITED);
-    writer.string(scope.version);
-  }
-  writer.end(scopeAt);
-  for (const metric of scopeMetrics.metrics) writeMetric(writer, metric);
-  if (scope.schemaUrl) {
-    writer.tag(3, WIRE_LENGTH_DELIMITED);
-    writer.string(scope.schemaUrl);
-  }
-  writer.end(at);
+  const writeScope = () => {
+    writer.stringField(1, scope.name);
+    writer.optionalStringField(2, scope.version);
+  };
+  writeLevel(writer, 2, writeScope, scopeMetrics.metrics, writeMetric, scope.schemaUrl);
 }
 
 function writeMetric(writer: Writer, metric: MetricData): void {
@@ -200,16 +218,9 @@ function writeMetric(writer: Writer, metric: MetricData): void {
   // translateOtlp's points are all doubles; INT (sfixed64) is left to the library.
   if (descriptor.valueType !== ValueType.DOUBLE) throw new Unsupported();
   const at = writer.begin(2);
-  writer.tag(1, WIRE_LENGTH_DELIMITED);
-  writer.string(descriptor.name);
-  if (descriptor.description) {
-    writer.tag(2, WIRE_LENGTH_DELIMITED);
-    writer.string(descriptor.description);
-  }
-  if (descriptor.unit) {
-    writer.tag(3, WIRE_LENGTH_DELIMITED);
-    writer.string(descriptor.unit);
-  }
+  writer.stringField(1, descriptor.name);
+  writer.optionalStringField(2, descriptor.description);
+  writer.optionalStringField(3, descriptor.unit);
   if (metric.dataPointType === DataPointType.GAUGE) {
     const gaugeAt = writer.begin(5);
     writeNumberPoints(writer, metric.dataPoints);
@@ -223,14 +234,8 @@ function writeMetric(writer: Writer, metric: MetricData): void {
         : metric.aggregationTemporality === AggregationTemporality.CUMULATIVE
           ? 2
           : 0;
-    if (temporality !== 0) {
-      writer.tag(2, WIRE_VARINT);
-      writer.varint32(temporality);
-    }
-    if (metric.isMonotonic) {
-      writer.tag(3, WIRE_VARINT);
-      writer.varint32(1);
-    }
+    if (temporality !== 0) writer.varintField(2, temporality);
+    if (metric.isMonotonic) writer.varintField(3, 1);
     writer.end(sumAt);
   } else {
     throw new Unsupported();
@@ -244,12 +249,9 @@ function writeNumberPoints(
 ): void {
   for (const point of points) {
     const at = writer.begin(1);
-    writer.tag(2, WIRE_FIXED64);
-    writer.hrTime(point.startTime);
-    writer.tag(3, WIRE_FIXED64);
-    writer.hrTime(point.endTime);
-    writer.tag(4, WIRE_FIXED64);
-    writer.double(point.value);
+    writer.hrTimeField(2, point.startTime);
+    writer.hrTimeField(3, point.endTime);
+    writer.doubleField(4, point.value);
     if (point.attributes) writeAttributes(writer, point.attributes, 7);
     writer.end(at);
   }
@@ -259,8 +261,7 @@ function writeAttributes(writer: Writer, attributes: Attributes, field: number):
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue;
     const keyValueAt = writer.begin(field);
-    writer.tag(1, WIRE_LENGTH_DELIMITED);
-    writer.string(key);
+    writer.stringField(1, key);
     const valueAt = writer.begin(2);
     writeAnyValue(writer, attributes[key]);
     writer.end(valueAt);
@@ -270,18 +271,14 @@ function writeAttributes(writer: Writer, attributes: Attributes, field: number):
 
 function writeAnyValue(writer: Writer, value: AttributeValue | undefined): void {
   if (typeof value === 'string') {
-    writer.tag(1, WIRE_LENGTH_DELIMITED);
-    writer.string(value);
+    writer.stringField(1, value);
   } else if (typeof value === 'boolean') {
-    writer.tag(2, WIRE_VARINT);
-    writer.varint32(value ? 1 : 0);
+    writer.varintField(2, value ? 1 : 0);
   } else if (typeof value === 'number' && !Number.isInteger(value)) {
     // The library writes a non-integer (NaN and ±Infinity included) as double_value.
-    writer.tag(4, WIRE_FIXED64);
-    writer.double(value);
+    writer.doubleField(4, value);
   } else if (typeof value === 'number' && value >= 0 && value < TWO_POW_32) {
-    writer.tag(3, WIRE_VARINT);
-    writer.varint32(value);
+    writer.varintField(3, value);
   } else {
     // Negative and 64-bit integers, arrays, bytes and nested lists: the library's serializer.
     throw new Unsupported();

@@ -95,84 +95,100 @@ interface MetricSpec {
   readonly description: string;
 }
 
-/** The metric set of docs/contract.md "OpenTelemetry (OTLP)", in output order. */
-export const OTLP_METRICS: readonly MetricSpec[] = [
-  {
+/** The metrics of docs/contract.md "OpenTelemetry (OTLP)", in output order, under the translator's keys. */
+const METRIC_SPECS = {
+  cpuTime: {
     name: 'container.cpu.time',
     unit: 's',
     kind: 'counter',
     description: 'Total CPU time consumed by the container.',
   },
-  {
+  cpuUsage: {
     name: 'container.cpu.usage',
     unit: '{cpu}',
     kind: 'gauge',
     description: 'CPU cores used by the container over the last stats interval.',
   },
-  {
+  memoryUsage: {
     name: 'container.memory.usage',
     unit: 'By',
     kind: 'updown',
     description: 'Memory usage of the container, page cache included.',
   },
-  {
+  memoryWorkingSet: {
     name: 'container.memory.working_set',
     unit: 'By',
     kind: 'updown',
     description: 'Memory usage minus inactive file cache.',
   },
-  {
+  memoryRss: {
     name: 'container.memory.rss',
     unit: 'By',
     kind: 'updown',
     description: 'Anonymous memory (RSS) of the container.',
   },
-  {
+  diskIo: {
     name: 'container.disk.io',
     unit: 'By',
     kind: 'counter',
     description: 'Bytes read from and written to block devices.',
   },
-  {
+  containerNetworkIo: {
     name: 'container.network.io',
     unit: 'By',
     kind: 'counter',
     description:
       'Bytes received and transmitted by the container (bridge mode: one namespace per container).',
   },
-  {
+  uptime: {
     name: 'container.uptime',
     unit: 's',
     kind: 'gauge',
     description: 'Time since the container started, at the stats read time.',
   },
-  {
+  taskNetworkIo: {
     name: 'aws.ecs.task.network.io',
     unit: 'By',
     kind: 'counter',
     description:
       'Bytes received and transmitted by the task, per interface (awsvpc: shared by all containers).',
   },
-  {
+  taskCpuLimit: {
     name: 'aws.ecs.task.cpu.limit',
     unit: '{cpu}',
     kind: 'updown',
     description: 'CPU limit of the task, in vCPUs.',
   },
-  {
+  taskCpuUtilization: {
     name: 'aws.ecs.task.cpu.limit.utilization',
     unit: '1',
     kind: 'gauge',
     description: 'CPU cores used by the task divided by its CPU limit.',
   },
-  { name: 'aws.ecs.task.memory.limit', unit: 'By', kind: 'updown', description: 'Memory limit of the task.' },
-  {
+  taskMemoryLimit: {
+    name: 'aws.ecs.task.memory.limit',
+    unit: 'By',
+    kind: 'updown',
+    description: 'Memory limit of the task.',
+  },
+  taskMemoryUtilization: {
     name: 'aws.ecs.task.memory.limit.utilization',
     unit: '1',
     kind: 'gauge',
     description: 'Working set of the task divided by its memory limit.',
   },
-];
+} satisfies Record<string, MetricSpec>;
+
+type MetricKey = keyof typeof METRIC_SPECS;
+
+/** The metric set of docs/contract.md "OpenTelemetry (OTLP)", in output order. */
+export const OTLP_METRICS: readonly MetricSpec[] = Object.values(METRIC_SPECS);
+
+/** Each metric's index in {@link OTLP_METRICS}, by its key: the list of points it collects into. */
+const METRIC = {} as Record<MetricKey, number>;
+(Object.keys(METRIC_SPECS) as MetricKey[]).forEach((key, index) => {
+  METRIC[key] = index;
+});
 
 /** ms (fraction kept: the payload's `read` has ns precision) to OTel's [seconds, nanoseconds]. */
 export function msToHrTime(ms: number): HrTime {
@@ -202,21 +218,6 @@ export function taskResourceAttributes(metrics: TaskMetrics): Attributes {
 function setDefined(attributes: Attributes, key: string, value: string | undefined): void {
   if (value !== undefined) attributes[key] = value;
 }
-
-const metricIndex = (name: string): number => OTLP_METRICS.findIndex((m) => m.name === name);
-const CPU_TIME = metricIndex('container.cpu.time');
-const CPU_USAGE = metricIndex('container.cpu.usage');
-const MEMORY_USAGE = metricIndex('container.memory.usage');
-const MEMORY_WORKING_SET = metricIndex('container.memory.working_set');
-const MEMORY_RSS = metricIndex('container.memory.rss');
-const DISK_IO = metricIndex('container.disk.io');
-const CONTAINER_NETWORK_IO = metricIndex('container.network.io');
-const UPTIME = metricIndex('container.uptime');
-const TASK_NETWORK_IO = metricIndex('aws.ecs.task.network.io');
-const TASK_CPU_LIMIT = metricIndex('aws.ecs.task.cpu.limit');
-const TASK_CPU_UTILIZATION = metricIndex('aws.ecs.task.cpu.limit.utilization');
-const TASK_MEMORY_LIMIT = metricIndex('aws.ecs.task.memory.limit');
-const TASK_MEMORY_UTILIZATION = metricIndex('aws.ecs.task.memory.limit.utilization');
 
 /** Built once: every collection's metric data shares them (the SDK only reads descriptors). */
 const DESCRIPTORS = OTLP_METRICS.map((spec) => ({
@@ -432,19 +433,19 @@ export function translateOtlp(
       container: prev?.container ?? { name: c.name, dockerId: c.dockerId, image: c.image },
       attributes,
       series: [
-        sum(CPU_TIME, series[0], s.cpu.totalSeconds, timeMs, startMs, own),
-        sum(MEMORY_USAGE, series[1], s.memory.usageBytes, timeMs, startMs, own),
-        sum(MEMORY_WORKING_SET, series[2], s.memory.workingSetBytes, timeMs, startMs, own),
-        sum(MEMORY_RSS, series[3], s.memory.rssBytes, timeMs, startMs, own),
-        sum(DISK_IO, series[4], s.blockIo?.readBytes, timeMs, startMs, read),
-        sum(DISK_IO, series[5], s.blockIo?.writeBytes, timeMs, startMs, write),
+        sum(METRIC.cpuTime, series[0], s.cpu.totalSeconds, timeMs, startMs, own),
+        sum(METRIC.memoryUsage, series[1], s.memory.usageBytes, timeMs, startMs, own),
+        sum(METRIC.memoryWorkingSet, series[2], s.memory.workingSetBytes, timeMs, startMs, own),
+        sum(METRIC.memoryRss, series[3], s.memory.rssBytes, timeMs, startMs, own),
+        sum(METRIC.diskIo, series[4], s.blockIo?.readBytes, timeMs, startMs, read),
+        sum(METRIC.diskIo, series[5], s.blockIo?.writeBytes, timeMs, startMs, write),
       ],
     };
     if (found < 0) addGroup(containers, findContainer(containers, containers.length, c), group);
     else placed[found] = addGroup(containers, placed[found], group);
-    gauge(CPU_USAGE, s.cpu.cores, timeMs, own);
+    gauge(METRIC.cpuUsage, s.cpu.cores, timeMs, own);
     if (c.startedAtMs !== undefined && timeMs >= c.startedAtMs)
-      gauge(UPTIME, (timeMs - c.startedAtMs) / 1000, timeMs, own);
+      gauge(METRIC.uptime, (timeMs - c.startedAtMs) / 1000, timeMs, own);
   }
 
   const taskTimeMs = metrics.sample.readAtMs ?? options.nowMs;
@@ -463,7 +464,7 @@ export function translateOtlp(
     const prev = found < 0 ? undefined : previous.networks[found]!;
     const attributes = prev?.attributes ?? networkAttributeSets(n.interface, owner);
     const series = prev?.series ?? [];
-    const metric = owner === undefined ? TASK_NETWORK_IO : CONTAINER_NETWORK_IO;
+    const metric = owner === undefined ? METRIC.taskNetworkIo : METRIC.containerNetworkIo;
     const timeMs = owner?.stats?.readAtMs ?? taskTimeMs;
     const startMs = owner?.counterStartMs;
     const group: NetworkGroup = {
@@ -480,9 +481,9 @@ export function translateOtlp(
   }
 
   const task = [
-    sum(TASK_CPU_LIMIT, previous.task[0], metrics.limits.cpuVcpus, taskTimeMs, undefined, NO_ATTRIBUTES),
+    sum(METRIC.taskCpuLimit, previous.task[0], metrics.limits.cpuVcpus, taskTimeMs, undefined, NO_ATTRIBUTES),
     sum(
-      TASK_MEMORY_LIMIT,
+      METRIC.taskMemoryLimit,
       previous.task[1],
       metrics.limits.memoryBytes,
       taskTimeMs,
@@ -490,8 +491,8 @@ export function translateOtlp(
       NO_ATTRIBUTES,
     ),
   ];
-  gauge(TASK_CPU_UTILIZATION, metrics.totals.cpuUtilization, taskTimeMs, NO_ATTRIBUTES);
-  gauge(TASK_MEMORY_UTILIZATION, metrics.totals.memoryWorkingSetUtilization, taskTimeMs, NO_ATTRIBUTES);
+  gauge(METRIC.taskCpuUtilization, metrics.totals.cpuUtilization, taskTimeMs, NO_ATTRIBUTES);
+  gauge(METRIC.taskMemoryUtilization, metrics.totals.memoryWorkingSetUtilization, taskTimeMs, NO_ATTRIBUTES);
 
   const data: MetricData[] = [];
   for (const [i, spec] of OTLP_METRICS.entries()) {

@@ -1,10 +1,4 @@
-import {
-  InputError,
-  listenFailureText,
-  type Problem,
-  TaskscopeError,
-  VALIBOT_OWN_MESSAGE,
-} from '@taskscope/input';
+import { InputError, listenErrorClass, type Problem, VALIBOT_OWN_MESSAGE } from '@taskscope/input';
 import type { BaseIssue } from 'valibot';
 
 /*
@@ -37,22 +31,12 @@ export type MockErrorCode = (typeof MOCK_ERROR_CODES)[number];
 export const MOCK_OPTIONS_SOURCE = 'mock options';
 
 /**
- * Bad input to the mock (a fault SPEC, a recording, a scenario, conflicting options). The
- * CLI prints the message and exits 2.
+ * Bad input to the mock (a fault SPEC, a recording, a scenario, conflicting options), read from
+ * a `source` such as `mock options`, `fault "500@2"`, `recording line 3`. The CLI prints the
+ * message and exits 2.
  */
-export class MockInputError extends InputError {
+export class MockInputError extends InputError<MockErrorCode> {
   override readonly name: string = 'MockInputError';
-  declare readonly code: MockErrorCode;
-
-  constructor(
-    code: MockErrorCode,
-    /** What was being read: `mock options`, `fault "500@2"`, `recording line 3`. */
-    source: string,
-    problems: readonly Problem[],
-    options?: { readonly cause?: unknown },
-  ) {
-    super(code, source, problems, options);
-  }
 }
 
 /** A `--fault` SPEC or a `POST /__taskscope/faults` entry that does not parse. */
@@ -89,26 +73,11 @@ export class RecordingError extends MockInputError {
 
 /**
  * The mock cannot listen on the address it was given (in use, not an address of this host, a
- * name that does not resolve). Origin `input`: the user picks it; the CLI prints one line
- * naming `--listen`, the value and why, exit 2. A system error of its own class rather than an
- * InputError: what is wrong is the world's answer to a well-formed address.
+ * name that does not resolve): a `ListenError` of @taskscope/input. Origin `input`: the user
+ * picks it; the CLI prints one line naming the setting (`listen` unless the caller says
+ * `--listen` or `TASKSCOPE_MOCK_LISTEN`), the value and why, exit 2.
  */
-export class MockListenError extends TaskscopeError {
-  override readonly name: string = 'MockListenError';
-  declare readonly code: 'MOCK_LISTEN';
-
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    /** The system's code (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, `EACCES`), when it gave one. */
-    readonly systemCode: string | undefined,
-    cause: unknown,
-    /** The setting that gave the address, for the message: `listen`, `--listen`, `TASKSCOPE_MOCK_LISTEN`. */
-    readonly field = 'listen',
-  ) {
-    super('MOCK_LISTEN', 'input', listenFailureText(field, { host, port }, systemCode, cause), { cause });
-  }
-}
+export class MockListenError extends listenErrorClass('MockListenError', 'MOCK_LISTEN', 'listen') {}
 
 /** A strict object's message: its unknown key by name; valibot's own (which the shared summaries word) otherwise. */
 export function unknownKeyMessage(issue: BaseIssue<unknown>): string {

@@ -19,3 +19,27 @@ export interface MockControls {
   /** POST /__taskscope/containers/<name>/restart; `false` for an unknown name. */
   restart(containerName: string): boolean;
 }
+
+/**
+ * The URLs and controls of a mock served at `baseUrl` (`http://HOST:PORT`, or msw's origin), no
+ * trailing slash. Clock-dependent controls read the handler's clock, the one requests see.
+ */
+export function mockControls(baseUrl: string, handler: RequestHandler): MockControls {
+  const { source } = handler;
+  const endpoints = source.endpoints();
+  const urls = (version: 'v3' | 'v4') =>
+    Object.fromEntries(
+      endpoints.map((e) => [e.containerName, `${baseUrl}/${version}/${encodeURIComponent(e.endpointId)}`]),
+    );
+  return {
+    v2Url: `${baseUrl}/v2`,
+    v3Urls: urls('v3'),
+    v4Urls: urls('v4'),
+    endpoints,
+    source,
+    handler,
+    setFaults: (specs) => handler.setFaults(specs),
+    truth: () => source.truth?.(handler.now()),
+    restart: (name) => source.restartContainer?.(name, handler.now()) ?? false,
+  };
+}

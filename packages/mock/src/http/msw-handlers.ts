@@ -1,6 +1,6 @@
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { type MockSourceOptions, resolveSourceSync } from '../sources/resolve-source.js';
-import type { MockControls } from './controls.js';
+import { type MockControls, mockControls } from './controls.js';
 import { createRequestHandler, type RequestHandlerOptions } from './handler.js';
 
 /** The link-local address tasks reach the endpoint at (docs/endpoint.md §1). */
@@ -27,7 +27,6 @@ export function createMetadataMock(options: MetadataHandlersOptions = {}): Metad
   const now = options.now ?? Date.now;
   const source = resolveSourceSync(options, now());
   const handler = createRequestHandler({ ...options, source, now });
-  const endpoints = source.endpoints();
 
   const all = http.all(`${origin}/*`, async ({ request }) => {
     const url = new URL(request.url);
@@ -49,23 +48,7 @@ export function createMetadataMock(options: MetadataHandlersOptions = {}): Metad
     });
   });
 
-  return {
-    handlers: [all],
-    origin,
-    v2Url: `${origin}/v2`,
-    v3Urls: Object.fromEntries(
-      endpoints.map((e) => [e.containerName, `${origin}/v3/${encodeURIComponent(e.endpointId)}`]),
-    ),
-    v4Urls: Object.fromEntries(
-      endpoints.map((e) => [e.containerName, `${origin}/v4/${encodeURIComponent(e.endpointId)}`]),
-    ),
-    endpoints,
-    source,
-    handler,
-    setFaults: (specs) => handler.setFaults(specs),
-    truth: () => source.truth?.(now()),
-    restart: (name) => source.restartContainer?.(name, now()) ?? false,
-  };
+  return { handlers: [all], origin, ...mockControls(origin, handler) };
 }
 
 /**

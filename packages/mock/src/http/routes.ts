@@ -99,6 +99,15 @@ const TASK_ARN_FROM_ID = (id: string) =>
 const DOCKER_ID_FROM_ID = (id: string) =>
   `unable to get container ID from request: unable to get docker ID from v3 endpoint ID: ${id}`;
 
+/** The v3/v4 handler of each route, as its errors name it, and v3's status for an unknown id. */
+const V3_V4_HANDLERS: Readonly<Record<RouteKind, { readonly handler: string; readonly v3Status: number }>> = {
+  task: { handler: 'task metadata', v3Status: 500 },
+  taskWithTags: { handler: 'task metadata', v3Status: 500 },
+  taskStats: { handler: 'task stats', v3Status: 400 },
+  container: { handler: 'container metadata', v3Status: 500 },
+  containerStats: { handler: 'container stats', v3Status: 400 },
+};
+
 /**
  * The answer for an id the task does not know, per version (docs/endpoint.md
  * §2, "Status codes by endpoint"): v2 400, v3 metadata 500 and stats 400, v4 404. v2 finds the
@@ -106,42 +115,26 @@ const DOCKER_ID_FROM_ID = (id: string) =>
  */
 export function unknownIdError(parsed: ParsedPath, remoteIp: string): EndpointError {
   const id = parsed.endpointId ?? parsed.dockerId ?? '';
-  switch (parsed.version) {
-    case 'v2':
-      switch (parsed.kind) {
-        case 'container':
-          return { status: 400, message: `Unable to generate metadata for container '${id}'` };
-        case 'containerStats':
-          return { status: 400, message: `Unable to get container stats for: ${id}` };
-        default:
-          return {
-            status: 400,
-            message: `Unable to get task arn from request: unable to associate '${remoteIp}' with task`,
-          };
-      }
-    case 'v3':
-      switch (parsed.kind) {
-        case 'container':
-          return { status: 500, message: `V3 container metadata handler: ${DOCKER_ID_FROM_ID(id)}` };
-        case 'containerStats':
-          return { status: 400, message: `V3 container stats handler: ${TASK_ARN_FROM_ID(id)}` };
-        case 'taskStats':
-          return { status: 400, message: `V3 task stats handler: ${TASK_ARN_FROM_ID(id)}` };
-        default:
-          return { status: 500, message: `V3 task metadata handler: ${TASK_ARN_FROM_ID(id)}` };
-      }
-    case 'v4':
-      switch (parsed.kind) {
-        case 'container':
-          return { status: 404, message: `V4 container metadata handler: ${DOCKER_ID_FROM_ID(id)}` };
-        case 'containerStats':
-          return { status: 404, message: `V4 container stats handler: ${TASK_ARN_FROM_ID(id)}` };
-        case 'taskStats':
-          return { status: 404, message: `V4 task stats handler: ${TASK_ARN_FROM_ID(id)}` };
-        default:
-          return { status: 404, message: `V4 task metadata handler: ${TASK_ARN_FROM_ID(id)}` };
-      }
+  if (parsed.version === 'v2') {
+    switch (parsed.kind) {
+      case 'container':
+        return { status: 400, message: `Unable to generate metadata for container '${id}'` };
+      case 'containerStats':
+        return { status: 400, message: `Unable to get container stats for: ${id}` };
+      default:
+        return {
+          status: 400,
+          message: `Unable to get task arn from request: unable to associate '${remoteIp}' with task`,
+        };
+    }
   }
+  // Only the container metadata handler looks up a DockerId; every other one, the task ARN.
+  const { handler, v3Status } = V3_V4_HANDLERS[parsed.kind];
+  const reason = parsed.kind === 'container' ? DOCKER_ID_FROM_ID(id) : TASK_ARN_FROM_ID(id);
+  return {
+    status: parsed.version === 'v4' ? 404 : v3Status,
+    message: `${parsed.version.toUpperCase()} ${handler} handler: ${reason}`,
+  };
 }
 
 /**

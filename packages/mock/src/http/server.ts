@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HOST_PORT_WORDS, type HostPort, parseHostPort } from '@taskscope/input';
 import { MOCK_OPTIONS_SOURCE, MockInputError, MockListenError } from '../common/errors.js';
 import type { PayloadSource } from '../sources/payload-source.js';
-import type { MockControls } from './controls.js';
+import { type MockControls, mockControls } from './controls.js';
 import { createRequestHandler, MAX_CONTROL_BODY_BYTES, type RequestHandlerOptions } from './handler.js';
 
 /** Where to listen: `HOST:PORT` text or parts. Port 0 picks a free port. */
@@ -117,26 +117,13 @@ export async function startMockServer(
   const address = server.address() as AddressInfo;
   const urlHost = urlHostOf(address.address);
   const url = `http://${urlHost}:${address.port}`;
-  const endpoints = source.endpoints();
   let closing: Promise<void> | undefined;
 
   return {
     url,
     host: address.address,
     port: address.port,
-    v2Url: `${url}/v2`,
-    v3Urls: Object.fromEntries(
-      endpoints.map((e) => [e.containerName, `${url}/v3/${encodeURIComponent(e.endpointId)}`]),
-    ),
-    v4Urls: Object.fromEntries(
-      endpoints.map((e) => [e.containerName, `${url}/v4/${encodeURIComponent(e.endpointId)}`]),
-    ),
-    endpoints,
-    source,
-    handler,
-    setFaults: (specs) => handler.setFaults(specs),
-    truth: () => source.truth?.(handler.now()),
-    restart: (name) => source.restartContainer?.(name, handler.now()) ?? false,
+    ...mockControls(url, handler),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         for (const timer of pending) clearTimeout(timer);

@@ -88,44 +88,51 @@ export function createReplaySource(
     return frames[low]!;
   };
 
+  /** The answer recorded under `key` for this time or request, if the recording has that key. */
+  const recorded = (key: string, nowMs: number): MockAnswer | undefined => {
+    const frames = byKey.get(key);
+    return frames && pick(frames, key, nowMs).answer;
+  };
+
+  /** A container's own recorded answer, else the one `cut` makes from the task-level frame under `wholeKey`. */
+  const containerAnswer = (
+    key: string,
+    wholeKey: 'task' | 'taskStats',
+    nowMs: number,
+    cut: (wholeBody: unknown) => MockAnswer | undefined,
+  ): MockAnswer | undefined => {
+    const own = recorded(key, nowMs);
+    if (own) return own;
+    const whole = byKey.get(wholeKey);
+    return whole && cut(pick(whole, key, nowMs).body);
+  };
+
   const respond = (request: MockRequest): MockAnswer | undefined => {
     const { route, nowMs, version } = request;
     switch (route.kind) {
-      case 'task': {
-        const key = route.withTags && byKey.has('taskWithTags') ? 'taskWithTags' : 'task';
-        const frames = byKey.get(key);
-        return frames && pick(frames, key, nowMs).answer;
-      }
-      case 'taskStats': {
-        const frames = byKey.get('taskStats');
-        return frames && pick(frames, 'taskStats', nowMs).answer;
-      }
-      case 'container': {
-        const key = `container:${route.dockerId}`;
-        const own = byKey.get(key);
-        if (own) return pick(own, key, nowMs).answer;
-        const task = byKey.get('task');
-        if (!task) return undefined;
-        const container = containersOf(pick(task, key, nowMs).body).find(
-          (c) => c['DockerId'] === route.dockerId,
-        );
-        return container && { status: 200, rawBody: stringifyJson(container) };
-      }
-      case 'containerStats': {
-        const key = `containerStats:${route.dockerId}`;
-        const own = byKey.get(key);
-        if (own) return pick(own, key, nowMs).answer;
-        const stats = byKey.get('taskStats');
-        if (!stats) return undefined;
-        const body = pick(stats, key, nowMs).body;
-        if (!isObject(body) || !(route.dockerId in body)) return undefined;
-        const entry = body[route.dockerId];
-        if (!isEmptyStats(entry)) return { status: 200, rawBody: stringifyJson(entry) };
-        const task = byKey.get('task');
-        const container =
-          task && containersOf(task[task.length - 1]!.body).find((c) => c['DockerId'] === route.dockerId);
-        return statsWithoutSample(version, route.dockerId, container?.['KnownStatus'] as string | undefined);
-      }
+      case 'task':
+        return recorded(route.withTags && byKey.has('taskWithTags') ? 'taskWithTags' : 'task', nowMs);
+      case 'taskStats':
+        return recorded('taskStats', nowMs);
+      case 'container':
+        return containerAnswer(`container:${route.dockerId}`, 'task', nowMs, (body) => {
+          const container = containersOf(body).find((c) => c['DockerId'] === route.dockerId);
+          return container && { status: 200, rawBody: stringifyJson(container) };
+        });
+      case 'containerStats':
+        return containerAnswer(`containerStats:${route.dockerId}`, 'taskStats', nowMs, (body) => {
+          if (!isObject(body) || !(route.dockerId in body)) return undefined;
+          const entry = body[route.dockerId];
+          if (!isEmptyStats(entry)) return { status: 200, rawBody: stringifyJson(entry) };
+          const task = byKey.get('task');
+          const container =
+            task && containersOf(task[task.length - 1]!.body).find((c) => c['DockerId'] === route.dockerId);
+          return statsWithoutSample(
+            version,
+            route.dockerId,
+            container?.['KnownStatus'] as string | undefined,
+          );
+        });
     }
   };
 
@@ -173,38 +180,28 @@ export function assertReplayable(recording: Recording, origin = 'recording'): vo
 }
 
 function toFrame(frame: RecordingFrame): Frame {
-  if ('rawBody' in frame)
-    return {
-      offsetMs: frame.offsetMs,
-      answer: { status: frame.status, rawBody: frame.rawBody },
-      body: undefined,
-    };
+  const raw = 'rawBody' in frame;
   return {
     offsetMs: frame.offsetMs,
-    answer: { status: frame.status, rawBody: stringifyJson(frame.body) },
-    body: frame.body,
+    answer: { status: frame.status, rawBody: raw ? frame.rawBody : stringifyJson(frame.body) },
+    body: raw ? undefined : frame.body,
   };
 }
 
+/** Where a v3/v4 recording names the container it was made from, best first. */
+const CALLER_FIELDS = [
+  { path: '', key: 'DockerId' },
+  { path: '/stats', key: 'id' },
+] as const;
+
 /** The container a v3/v4 recording was made from: its `""` frame's DockerId, else its stats' `id`. */
 function findCaller(frames: readonly RecordingFrame[]): string | undefined {
-  for (const frame of frames) {
-    if (
-      frame.path === '' &&
-      'body' in frame &&
-      isObject(frame.body) &&
-      typeof frame.body['DockerId'] === 'string'
-    )
-      return frame.body['DockerId'];
-  }
-  for (const frame of frames) {
-    if (
-      frame.path === '/stats' &&
-      'body' in frame &&
-      isObject(frame.body) &&
-      typeof frame.body['id'] === 'string'
-    )
-      return frame.body['id'];
+  for (const { path, key } of CALLER_FIELDS) {
+    for (const frame of frames) {
+      if (frame.path !== path || !('body' in frame) || !isObject(frame.body)) continue;
+      const value = frame.body[key];
+      if (typeof value === 'string') return value;
+    }
   }
   return undefined;
 }

@@ -8,15 +8,19 @@ const startMs = Date.parse(START);
 
 type StatsMap = Record<string, Record<string, unknown> | null>;
 
+/** A mock serving `scenario` from START, at the time `now` says. */
+function serveScenario(
+  scenario: string,
+  now: () => number,
+  options: { seed?: number; throttle?: boolean } = {},
+) {
+  return startMock({ scenario, startTime: START, now, ...options });
+}
+
 describe('scenario sources over HTTP', () => {
   it('gives the same bytes for the same seed and start time, and other bytes for another seed', async () => {
     const serve = async (seed: number) => {
-      const mock = await startMock({
-        scenario: 'fargate-web',
-        seed,
-        startTime: START,
-        now: () => startMs + 35_000,
-      });
+      const mock = await serveScenario('fargate-web', () => startMs + 35_000, { seed });
       const id = mock.endpoints[0]!.endpointId;
       const paths = [
         '/v2/metadata',
@@ -37,12 +41,7 @@ describe('scenario sources over HTTP', () => {
 
   it('repeats `read` between refreshes and moves it by the cadence at each refresh', async () => {
     let nowMs = startMs + 15_000;
-    const mock = await startMock({
-      scenario: 'fargate-web',
-      startTime: START,
-      now: () => nowMs,
-      throttle: false,
-    });
+    const mock = await serveScenario('fargate-web', () => nowMs, { throttle: false });
     const url = `${mock.v4Urls['app']}/stats`;
     const read = async () => (JSON.parse((await fetchText(url)).text) as { read: string }).read;
     const first = await read();
@@ -55,11 +54,7 @@ describe('scenario sources over HTTP', () => {
   });
 
   it('shows non-running containers as null on v2/v3 task stats and answers their /stats with the version error', async () => {
-    const mock = await startMock({
-      scenario: 'stopped-container',
-      startTime: START,
-      now: () => startMs + 25_000,
-    });
+    const mock = await serveScenario('stopped-container', () => startMs + 25_000);
     const task = JSON.parse((await fetchText(`${mock.url}/v2/metadata`)).text) as {
       Containers: Array<{ Name: string; DockerId: string; KnownStatus: string }>;
     };
@@ -80,7 +75,7 @@ describe('scenario sources over HTTP', () => {
   });
 
   it('serves the ground truth, consistent with the CPU the payload implies', async () => {
-    const mock = await startMock({ scenario: 'fargate-web', startTime: START, now: () => startMs + 45_000 });
+    const mock = await serveScenario('fargate-web', () => startMs + 45_000);
     const reply = await fetchText(`${mock.url}/__taskscope/truth`);
     expect(reply.status).toBe(200);
     const truth = JSON.parse(reply.text) as { containers: Array<{ dockerId: string; cpuCores: number }> };
@@ -109,7 +104,7 @@ describe('scenario sources over HTTP', () => {
 
   it('restarts a container from the first moment the mock serves', async () => {
     // The clock does not move: the restart comes at the scenario's origin itself.
-    const mock = await startMock({ scenario: 'fargate-web', startTime: START, now: () => startMs });
+    const mock = await serveScenario('fargate-web', () => startMs);
     const reply = await fetchText(`${mock.url}/__taskscope/containers/worker/restart`, { method: 'POST' });
     expect([reply.status, JSON.parse(reply.text)]).toEqual([200, { restarted: 'worker' }]);
     expect(mock.restart('app')).toBe(true);
@@ -122,11 +117,7 @@ describe('scenario sources over HTTP', () => {
   });
 
   it('answers 409 for a known container that is not running', async () => {
-    const mock = await startMock({
-      scenario: 'stopped-container',
-      startTime: START,
-      now: () => startMs + 5_000,
-    });
+    const mock = await serveScenario('stopped-container', () => startMs + 5_000);
     const reply = await fetchText(`${mock.url}/__taskscope/containers/migrate/restart`, { method: 'POST' });
     expect([reply.status, JSON.parse(reply.text)]).toEqual([
       409,
@@ -137,7 +128,7 @@ describe('scenario sources over HTTP', () => {
 
   it('restarts a container through the control API and 404s an unknown name', async () => {
     let nowMs = startMs + 30_000;
-    const mock = await startMock({ scenario: 'fargate-web', startTime: START, now: () => nowMs });
+    const mock = await serveScenario('fargate-web', () => nowMs);
     const before = JSON.parse((await fetchText(mock.v4Urls['worker']!)).text) as {
       StartedAt: string;
       RestartCount?: number;

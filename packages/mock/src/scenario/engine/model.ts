@@ -73,6 +73,8 @@ export interface ContainerShape {
 
 export interface TaskModel {
   readonly scenario: Scenario;
+  /** Launch type FARGATE, which most payload differences follow. */
+  readonly fargate: boolean;
   readonly seed: number;
   readonly originMs: number;
   readonly cadenceNs: number;
@@ -230,6 +232,7 @@ export function compileScenario(
 
   return {
     scenario,
+    fargate,
     seed,
     originMs,
     cadenceNs,

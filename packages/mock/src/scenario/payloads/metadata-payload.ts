@@ -78,9 +78,8 @@ export function containerMetadata(
   version: ApiVersion,
   tNs: number,
 ): JsonValue {
-  const { scenario, originMs } = model;
-  const { task } = scenario;
-  const fargate = task.launchType === 'FARGATE';
+  const { task } = model.scenario;
+  const { originMs, fargate } = model;
   const v4 = version === 'v4';
   const status = statusOf(model, timeline, c, tNs);
   const time = (ns: number | undefined) => (ns === undefined ? undefined : formatPayloadTime(originMs, ns));
@@ -187,7 +186,7 @@ function networksOf(
     IPv6Addresses: network.ipv6Address !== undefined ? [network.ipv6Address] : undefined,
   };
   if (version !== 'v4') return [{ NetworkMode: 'awsvpc', IPv4Addresses: [network.ipv4Address] }];
-  const fargate = scenario.task.launchType === 'FARGATE';
+  const { fargate } = model;
   return [
     {
       ...basic,
@@ -211,9 +210,8 @@ export function taskMetadata(
   withTags: boolean,
   tNs: number,
 ): JsonValue {
-  const { scenario, originMs } = model;
+  const { scenario, originMs, fargate } = model;
   const { task } = scenario;
-  const fargate = task.launchType === 'FARGATE';
   const statuses = model.containers.map((c) => statusOf(model, timeline, c, tNs));
   const listed = model.containers.filter((c) => c.spec.state !== 'PULLED');
   // v4 appends the PULLED containers (PulledContainerMapByArn); v2/v3 do not list them.

@@ -14,6 +14,7 @@ import {
 type IssuePath = [v.IssuePathItem, ...v.IssuePathItem[]];
 
 const PROFILE_KINDS = ['constant', 'steps', 'sine', 'spikes'] as const;
+type ProfileKind = (typeof PROFILE_KINDS)[number];
 
 /**
  * A load profile: a bare value (a constant) or one of four shapes. The shape is chosen by
@@ -26,85 +27,65 @@ export function profileSchema(value: ValueSchema, unitWords: string) {
     value,
     v.transform((n): Profile => ({ shape: { kind: 'constant', value: n }, noise: 0 })),
   );
+  /** `{<kind>: <parameters>, noise}`: one shape under its own key, with the profile's noise. */
+  const shaped = <const K extends ProfileKind, S extends v.GenericSchema>(
+    kind: K,
+    parameters: S,
+    toShape: (parameters: v.InferOutput<S>) => ProfileShape,
+  ) =>
+    v.pipe(
+      fields(
+        { [kind]: parameters, noise } as Record<K, S> & { noise: typeof noise },
+        `a map {${kind}, noise}`,
+      ),
+      v.transform((d): Profile => ({ shape: toShape(d[kind]), noise: d.noise ?? 0 })),
+    );
   const shapes = {
-    constant: v.pipe(
-      fields({ constant: value, noise }, 'a map {constant, noise}'),
-      v.transform((d): Profile => ({ shape: { kind: 'constant', value: d.constant }, noise: d.noise ?? 0 })),
+    constant: shaped('constant', value, (constant) => ({ kind: 'constant', value: constant })),
+    steps: shaped(
+      'steps',
+      v.pipe(
+        v.array(
+          fields({ at: durationMs(DURATION_TEXT), value }, 'a step {at, value}'),
+          'a list of {at, value}',
+        ),
+        v.minLength(1, 'at least one {at, value}'),
+      ),
+      (steps) => ({ kind: 'steps', steps: steps.map((step) => ({ atMs: step.at, value: step.value })) }),
     ),
-    steps: v.pipe(
+    sine: shaped(
+      'sine',
       fields(
         {
-          steps: v.pipe(
-            v.array(
-              fields({ at: durationMs(DURATION_TEXT), value }, 'a step {at, value}'),
-              'a list of {at, value}',
-            ),
-            v.minLength(1, 'at least one {at, value}'),
-          ),
-          noise,
+          mean: value,
+          amplitude: value,
+          period: durationMs(POSITIVE_DURATION_TEXT, 1),
+          phase: v.optional(durationMs(DURATION_TEXT), 0),
         },
-        'a map {steps, noise}',
+        'a map {mean, amplitude, period, phase}',
       ),
-      v.transform(
-        (d): Profile => ({
-          shape: { kind: 'steps', steps: d.steps.map((s) => ({ atMs: s.at, value: s.value })) },
-          noise: d.noise ?? 0,
-        }),
-      ),
+      (s) => ({ kind: 'sine', mean: s.mean, amplitude: s.amplitude, periodMs: s.period, phaseMs: s.phase }),
     ),
-    sine: v.pipe(
+    spikes: shaped(
+      'spikes',
       fields(
         {
-          sine: fields(
-            {
-              mean: value,
-              amplitude: value,
-              period: durationMs(POSITIVE_DURATION_TEXT, 1),
-              phase: v.optional(durationMs(DURATION_TEXT), 0),
-            },
-            'a map {mean, amplitude, period, phase}',
-          ),
-          noise,
+          base: value,
+          peak: value,
+          every: durationMs(POSITIVE_DURATION_TEXT, 1),
+          duration: durationMs(POSITIVE_DURATION_TEXT, 1),
+          offset: v.optional(durationMs(DURATION_TEXT), 0),
         },
-        'a map {sine, noise}',
+        'a map {base, peak, every, duration, offset}',
       ),
-      v.transform(
-        ({ sine: s, noise: n }): Profile => ({
-          shape: { kind: 'sine', mean: s.mean, amplitude: s.amplitude, periodMs: s.period, phaseMs: s.phase },
-          noise: n ?? 0,
-        }),
-      ),
-    ),
-    spikes: v.pipe(
-      fields(
-        {
-          spikes: fields(
-            {
-              base: value,
-              peak: value,
-              every: durationMs(POSITIVE_DURATION_TEXT, 1),
-              duration: durationMs(POSITIVE_DURATION_TEXT, 1),
-              offset: v.optional(durationMs(DURATION_TEXT), 0),
-            },
-            'a map {base, peak, every, duration, offset}',
-          ),
-          noise,
-        },
-        'a map {spikes, noise}',
-      ),
-      v.transform(
-        ({ spikes: s, noise: n }): Profile => ({
-          shape: {
-            kind: 'spikes',
-            base: s.base,
-            peak: s.peak,
-            everyMs: s.every,
-            durationMs: s.duration,
-            offsetMs: s.offset,
-          },
-          noise: n ?? 0,
-        }),
-      ),
+      (s) => ({
+        kind: 'spikes',
+        base: s.base,
+        peak: s.peak,
+        everyMs: s.every,
+        durationMs: s.duration,
+        offsetMs: s.offset,
+      }),
     ),
   };
   const allowed = `${unitWords}, or one of {constant}, {steps}, {sine}, {spikes} (see SCENARIOS.md)`;
