@@ -5,7 +5,7 @@ import { TaskscopeError } from '@taskscope/input';
  * repository README's error table is checked against it by a test. The libraries' errors
  * (`AGENT_CONFIG`, `TMDS_*`, `MOCK_*`, …) pass through the CLI with their own codes.
  */
-export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD'] as const;
+export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP'] as const;
 
 /** A stable machine code of the CLI. */
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
@@ -37,5 +37,18 @@ export class RecordError extends TaskscopeError {
     options?: { readonly cause?: unknown },
   ) {
     super('CLI_RECORD', 'world', message, options);
+  }
+}
+
+/**
+ * `taskscope top` could not read its source: the agent cannot be reached, or the metadata
+ * endpoint it reads itself keeps failing before a first success. Origin `world`: printed as
+ * one line after the terminal is restored, exit code 1.
+ */
+export class TopError extends TaskscopeError {
+  override readonly name = 'TopError';
+  declare readonly code: 'CLI_TOP';
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super('CLI_TOP', 'world', message, options);
   }
 }

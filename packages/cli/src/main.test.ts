@@ -22,12 +22,12 @@ it('lists every command in the top-level help, exit 0', async () => {
 
 it('rejects an unknown command with exit 2, names it, suggests the closest and lists the commands', async () => {
   const commands =
-    'commands: agent, demo, mock, record; options: --version, --help; taskscope --help tells more\n';
+    'commands: agent, demo, mock, record, top; options: --version, --help; taskscope --help tells more\n';
   for (const [argv, message] of [
     [['agnet'], "error: unknown command 'agnet'\n(Did you mean agent?)\n"],
     // A --help after a command that does not exist printed the top-level help, exit 0.
-    [['top', '--help'], "error: unknown command 'top'\n"],
-    [['help', 'top'], "error: unknown command 'top'\n"],
+    [['stats', '--help'], "error: unknown command 'stats'\n"],
+    [['help', 'stats'], "error: unknown command 'stats'\n"],
     [['--bogus'], "error: unknown option '--bogus'\n"],
   ] as const) {
     const io = capture();
@@ -98,7 +98,7 @@ it('exits 2 for a UsageError (CLI_USAGE), and prints a stack only for what is no
   const bug = capture();
   expect(reportFailure(new TypeError('x is not a function'), bug)).toBe(1);
   expect(bug.err.join('')).toMatch(/^taskscope: TypeError: x is not a function\n\s+at /);
-  expect(CLI_ERROR_CODES).toEqual(['CLI_USAGE', 'CLI_RECORD']);
+  expect(CLI_ERROR_CODES).toEqual(['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP']);
 });
 
 it('exits 1 for a record that cannot reach the endpoint, one line without a stack (CLI_RECORD)', async () => {

@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> 
   demo: async () => (await import('./demo.js')).registerDemoCommand,
   mock: async () => (await import('./mock.js')).registerMockCommand,
   record: async () => (await import('./record.js')).registerRecordCommand,
+  top: async () => (await import('./top.js')).registerTopCommand,
 };
 
 /**
