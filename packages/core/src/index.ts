@@ -2,6 +2,7 @@ export { type ComputeInput, computeTaskMetrics } from './compute.js';
 export { advanceCycle, type CycleState, type CycleStep, type RefreshCycle } from './cycle.js';
 export { detectCgroup, detectNetworkMode, isPauseContainer, PAUSE_CONTAINER_NAME } from './detect.js';
 export { diffSnapshot } from './diff.js';
+export { containerHealthOf, healthStatusOf } from './health.js';
 export { parseTaskArn, type TaskArnParts, taskIdentityOf } from './identity.js';
 export { memoryMetrics } from './memory.js';
 export { normalizeSnapshot, normalizeStats, taskLimitsOf } from './normalize.js';

@@ -11,6 +11,7 @@ import {
   type TaskStats,
 } from '@taskscope/wire';
 import { detectCgroup, detectNetworkMode, isPauseContainer } from './detect.js';
+import { containerHealthOf } from './health.js';
 import { taskIdentityOf } from './identity.js';
 import { memoryMetrics } from './memory.js';
 import type {
@@ -130,6 +131,8 @@ function containerSnapshot(
   }
   const restartCount = finite(container.RestartCount);
   if (restartCount !== undefined) identity.restartCount = restartCount;
+  const health = containerHealthOf(container.Health);
+  if (health) identity.health = health;
   // Container CPU is a weight (shares), not a cap: Fargate turns 0 into 2 and nothing
   // divides by it (aws-observability/aws-otel-collector#1368).
   const cpuShares = effectiveLimit(container.Limits?.CPU);

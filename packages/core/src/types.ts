@@ -172,7 +172,7 @@ export interface ContainerMetrics {
   readonly exitCode?: number;
   /** Present only when the container has an ECS restart policy. */
   readonly restartCount?: number;
-  /** The container health check (v3/v4 `Health`, lowercase keys); absent without one. */
+  /** The container health check (`Health` on v2, v3 and v4, lowercase keys); absent without one. */
   readonly health?: ContainerHealth;
   /** Container `Limits.CPU`: CPU units, a weight (shares) not a cap on Fargate. */
   readonly cpuShares?: number;

@@ -49,6 +49,7 @@ export {
 export { statsWithoutSample } from './sources/no-sample-answer.js';
 export type {
   ContainerTruth,
+  HealthTruth,
   InterfaceTruth,
   MockAnswer,
   MockEndpoint,

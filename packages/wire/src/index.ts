@@ -3,10 +3,12 @@ export { WIRE_ERROR_CODES, type WireErrorCode, type WirePayloadKind, WireSchemaE
 export { effectiveLimit, MIB, NO_LIMIT_THRESHOLD } from './limits.js';
 export {
   isEmptyStats,
+  type MetadataParseOptions,
   parseContainerMetadata,
   parseContainerStats,
   parseTaskMetadata,
   parseTaskStats,
+  type WireFieldIssue,
 } from './parse.js';
 export * from './schemas.js';
 export {

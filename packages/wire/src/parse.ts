@@ -24,14 +24,58 @@ export function isEmptyStats(entry: unknown): boolean {
   return !('read' in entry) && !('cpu_stats' in entry);
 }
 
-/** Task metadata (`/v2/metadata`, `…/task`, `…/taskWithTags`); throws {@link WireSchemaError}. */
-export function parseTaskMetadata(payload: unknown): TaskMetadata {
-  return parseWith(TaskMetadataSchema, payload, 'task metadata', []);
+/**
+ * A field left out of a parsed payload because it did not have its shape, while the rest of
+ * the payload was kept (see {@link parseTaskMetadata}).
+ */
+export interface WireFieldIssue {
+  readonly payload: WirePayloadKind;
+  /** Dotted path of the field left out, relative to the payload's root. */
+  readonly path: string;
+  /** The value found there. */
+  readonly value: unknown;
+  /** What the field allows, in words. */
+  readonly expected: string;
+  /** `task metadata: field "Containers.1.Health.exitCode" is "1" (string); expected a number; left out`. */
+  readonly message: string;
 }
 
-/** One container's metadata (`/v2/metadata/<id>`, the v3/v4 base URL); throws {@link WireSchemaError}. */
-export function parseContainerMetadata(payload: unknown): ContainerMetadata {
-  return parseWith(ContainerMetadataSchema, payload, 'container metadata', []);
+export interface MetadataParseOptions {
+  /** Told of each field left out, in payload order; without it they are left out silently. */
+  readonly onFieldIssue?: (issue: WireFieldIssue) => void;
+}
+
+/*
+ * Fields whose problems cost only themselves. Nothing computed depends on a container's
+ * health check, and a poll must not be lost to one of its keys: a bad key of `Health` is left
+ * out, and so is a `Health` that is no object. Everything else still fails the payload. `*`
+ * stands for any key; the longest pattern that fits an issue's path is the part left out.
+ */
+type PathPattern = readonly PropertyKey[];
+const CONTAINER_LENIENT: readonly PathPattern[] = [['Health', '*'], ['Health']];
+const TASK_LENIENT: readonly PathPattern[] = CONTAINER_LENIENT.map((pattern) => [
+  'Containers',
+  '*',
+  ...pattern,
+]);
+
+/**
+ * Task metadata (`/v2/metadata`, `…/task`, `…/taskWithTags`); throws {@link WireSchemaError}.
+ * A bad key of a container's `Health` is left out instead (`options.onFieldIssue` is told).
+ */
+export function parseTaskMetadata(payload: unknown, options: MetadataParseOptions = {}): TaskMetadata {
+  return parseWith(TaskMetadataSchema, payload, 'task metadata', [], TASK_LENIENT, options);
+}
+
+/**
+ * One container's metadata (`/v2/metadata/<id>`, the v3/v4 base URL); throws {@link WireSchemaError}.
+ * A bad key of `Health` is left out instead (`options.onFieldIssue` is told).
+ */
+export function parseContainerMetadata(
+  payload: unknown,
+  options: MetadataParseOptions = {},
+): ContainerMetadata {
+  return parseWith(ContainerMetadataSchema, payload, 'container metadata', [], CONTAINER_LENIENT, options);
 }
 
 // Compiled at import, so a schema the predicate cannot mirror fails the first test that loads it.
@@ -65,11 +109,62 @@ function parseWith<const TSchema extends v.GenericSchema>(
   payload: unknown,
   what: WirePayloadKind,
   prefix: readonly PropertyKey[],
+  lenient: readonly PathPattern[] = [],
+  options: MetadataParseOptions = {},
 ): v.InferOutput<TSchema> {
   const result = safeParseInput(schema, payload);
   if (result.success) return result.output;
-  const summary = summarizeIssues(result.issues, payload, prefix, schema);
-  throw schemaError(what, summary.path, summary.value, summary.expected, summary.problems);
+  const fatal = result.issues.filter((issue) => lenientPart(issue, lenient) === undefined);
+  if (fatal.length > 0) {
+    // Only the problems that cost the payload are its error; the lenient ones would not have.
+    const summary = summarizeIssues(fatal, payload, prefix, schema);
+    throw schemaError(what, summary.path, summary.value, summary.expected, summary.problems);
+  }
+  // Every problem is in a lenient part: parse again without those parts. The happy path
+  // never gets here, so it costs nothing.
+  const issues = new Map<string, WireFieldIssue>();
+  let patched = payload;
+  for (const issue of result.issues) {
+    const part = lenientPart(issue, lenient)!;
+    const path = [...prefix, ...part].map(String).join('.');
+    if (issues.has(path)) continue;
+    const { value, expected } = summarizeIssues([issue], payload, prefix, schema);
+    issues.set(path, {
+      payload: what,
+      path,
+      value,
+      expected,
+      message: `${what}: field "${path}" is ${describeFound(value)}; expected ${expected}; left out`,
+    });
+    patched = without(patched, part);
+  }
+  const output = parseWith(schema, patched, what, prefix);
+  for (const issue of issues.values()) options.onFieldIssue?.(issue);
+  return output;
+}
+
+/** The part of the payload to leave out for `issue`: the longest lenient pattern that fits its path. */
+function lenientPart(
+  issue: v.BaseIssue<unknown>,
+  lenient: readonly PathPattern[],
+): readonly PropertyKey[] | undefined {
+  const path = (issue.path ?? []).map((item) => item.key as PropertyKey);
+  let best: readonly PropertyKey[] | undefined;
+  for (const pattern of lenient) {
+    if (pattern.length > path.length || (best !== undefined && pattern.length <= best.length)) continue;
+    if (pattern.every((key, i) => key === '*' || key === path[i])) best = path.slice(0, pattern.length);
+  }
+  return best;
+}
+
+/** A copy of `value` without the key at `path`, copying only the objects along the path. */
+function without(value: unknown, path: readonly PropertyKey[]): unknown {
+  if (value === null || typeof value !== 'object' || path.length === 0) return value;
+  const [key, ...rest] = path as [PropertyKey, ...PropertyKey[]];
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<PropertyKey, unknown>;
+  if (rest.length === 0) delete copy[key];
+  else copy[key] = without(copy[key], rest);
+  return copy;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parsePayloadTime } from './time.js';
 
 /*
  * Schemas for the task metadata endpoint's payloads. They are tolerant where AWS varies
@@ -61,6 +62,37 @@ export const ContainerNetworkSchema = v.looseObject({
   IPv6Addresses: v.nullish(v.array(v.string())),
 });
 
+/**
+ * `Health`: present (v2, v3 and v4 alike) only when the task definition gives the container a
+ * health check, with lowercase keys unlike the rest of the object (aws/amazon-ecs-agent
+ * ecs-agent/tmds/handlers/v2/response.go `HealthStatus`, filled by agent/handlers/v2/response.go
+ * `NewContainerResponse` for every version). Every key is omitempty: the EC2 agent leaves
+ * `status` out while it is UNKNOWN (`{}` until the first check result), and `exitCode` is the
+ * exit code of the check that last turned the container UNHEALTHY, kept after it recovers
+ * (agent/api/container/container.go `SetHealthStatus`). A bad key costs only itself (parse.ts).
+ */
+export const ContainerHealthSchema = v.pipe(
+  // valibot's object schemas take arrays, and `[]` is no health check result.
+  v.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'an object',
+  ),
+  v.looseObject({
+    // HEALTHY or UNHEALTHY from the EC2 agent; any string, so a status AWS adds still parses.
+    status: optionalString,
+    // When the status last changed: RFC3339Nano like every other timestamp.
+    statusSince: v.nullish(
+      v.pipe(
+        v.string(),
+        v.check((text) => parsePayloadTime(text) !== undefined, 'an RFC 3339 timestamp'),
+      ),
+    ),
+    exitCode: v.nullish(v.pipe(v.number(), v.integer())),
+    // The last check's output, at most 1024 bytes (the agent's maxHealthCheckOutputLength).
+    output: optionalString,
+  }),
+);
+
 export const ContainerMetadataSchema = v.looseObject({
   DockerId: v.string(),
   Name: v.string(),
@@ -78,6 +110,7 @@ export const ContainerMetadataSchema = v.looseObject({
   ExitCode: optionalCount,
   Type: optionalString,
   Networks: v.nullish(v.array(ContainerNetworkSchema)),
+  Health: v.nullish(ContainerHealthSchema),
   // Only present when an ECS restart policy is set (v4).
   RestartCount: optionalCount,
   ContainerARN: optionalString,
@@ -248,6 +281,7 @@ export const ContainerStatsSchema = v.object({
 
 export type Limits = v.InferOutput<typeof LimitsSchema>;
 export type ContainerNetwork = v.InferOutput<typeof ContainerNetworkSchema>;
+export type ContainerHealthMetadata = v.InferOutput<typeof ContainerHealthSchema>;
 export type ContainerMetadata = v.InferOutput<typeof ContainerMetadataSchema>;
 export type TaskMetadata = v.InferOutput<typeof TaskMetadataSchema>;
 export type CpuStats = Loose<v.InferOutput<typeof CpuStatsSchema>>;

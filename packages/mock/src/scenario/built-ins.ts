@@ -167,7 +167,7 @@ const DOCUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
 
   'ec2-bridge': {
     description:
-      'Three containers on EC2 in bridge mode: per-container networks, 1 s stream, cgroup v1 (Amazon Linux 2).',
+      'Three containers on EC2 in bridge mode: per-container networks, 1 s stream, cgroup v1 (Amazon Linux 2), a health check on web.',
     task: {
       cluster: 'default',
       family: 'shop',
@@ -187,6 +187,18 @@ const DOCUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
         cpu: 256,
         memory: 256,
         ports: [80],
+        // A `CMD-SHELL curl -fsS http://localhost/health` check: healthy once nginx answers,
+        // failing for 40 s while the api it proxies is saturated (its CPU step at 3 min).
+        health: [
+          { after: '8s', status: 'HEALTHY' },
+          {
+            after: '190s',
+            status: 'UNHEALTHY',
+            exitCode: 22,
+            output: 'curl: (22) The requested URL returned error: 502',
+          },
+          { after: '230s', status: 'HEALTHY' },
+        ],
         load: {
           cpuCores: { sine: { mean: 0.08, amplitude: 0.05, period: '2m' }, noise: 0.01 },
           memoryWorkingSetBytes: { constant: '18MiB', noise: '1MiB' },

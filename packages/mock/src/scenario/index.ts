@@ -14,6 +14,7 @@ export type {
   Scenario,
   ScenarioContainer,
   ScenarioEvent,
+  ScenarioHealthResult,
   ScenarioLoad,
   ScenarioNetworkMode,
   ScenarioTask,

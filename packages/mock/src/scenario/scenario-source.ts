@@ -4,6 +4,7 @@ import { type JsonValue, stringifyJson } from '../common/json-text.js';
 import { unitHash } from '../common/random.js';
 import type {
   ContainerTruth,
+  HealthTruth,
   InterfaceTruth,
   MockAnswer,
   MockEndpoint,
@@ -11,6 +12,7 @@ import type {
   PayloadSource,
   Truth,
 } from '../sources/payload-source.js';
+import { healthAt } from './engine/health.js';
 import { type ContainerModel, compileScenario, type TaskModel } from './engine/model.js';
 import { NS_PER_MS } from './engine/nanoseconds.js';
 import { createTimeline, type Sample, type Served, type Timeline } from './engine/timeline.js';
@@ -212,6 +214,15 @@ export function servedCpuNs(flavour: CgroupFlavour, cpuNs: number): number {
   return cpuNs;
 }
 
+function healthTruth(model: TaskModel, health: ReturnType<typeof healthAt>): HealthTruth | undefined {
+  if (health === undefined) return undefined;
+  return {
+    status: health.status,
+    ...(health.sinceNs !== undefined && { sinceMs: payloadTimeMs(model.originMs, health.sinceNs) }),
+    ...(health.status === 'UNHEALTHY' && health.exitCode !== undefined && { exitCode: health.exitCode }),
+  };
+}
+
 function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
   const { scenario, originMs } = model;
   const flavour = scenario.cgroup;
@@ -234,6 +245,7 @@ function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
       flavour === 'windows' ? sample.workingSetBytes : sample.workingSetBytes + sample.inactiveFileBytes;
     const rx = rate(sample.rxBytes, previous?.rxBytes);
     const tx = rate(sample.txBytes, previous?.txBytes);
+    const health = healthTruth(model, healthAt(c, timeline, tNs));
     containers.push({
       name: c.spec.name,
       dockerId: c.dockerId,
@@ -243,6 +255,7 @@ function truthAt(model: TaskModel, timeline: Timeline, tNs: number): Truth {
       blockIoReadBytesPerSecond: rate(sample.diskReadBytes, previous?.diskReadBytes),
       blockIoWriteBytesPerSecond: rate(sample.diskWriteBytes, previous?.diskWriteBytes),
       ...(bridge && { networkRxBytesPerSecond: rx, networkTxBytesPerSecond: tx }),
+      ...(health && { health }),
     });
     if (bridge) {
       networks.push({

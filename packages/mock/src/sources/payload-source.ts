@@ -51,6 +51,21 @@ export interface ContainerTruth {
   /** Bridge mode only: the container's own namespace. */
   readonly networkRxBytesPerSecond?: number;
   readonly networkTxBytesPerSecond?: number;
+  /** The container's health check now; absent when it has none (no `Health` in the metadata). */
+  readonly health?: HealthTruth;
+}
+
+/**
+ * A health check's state as a reader of the payloads should show it (core's ContainerHealth):
+ * `exitCode` only while UNHEALTHY, although the payload keeps the failing check's code after
+ * the container recovers, as the ECS agent does.
+ */
+export interface HealthTruth {
+  /** `UNKNOWN` until the check first reports, and again from a restart until it reports. */
+  readonly status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  /** When the status last changed (`statusSince`), ms since the epoch, fraction kept. */
+  readonly sinceMs?: number;
+  readonly exitCode?: number;
 }
 
 export interface InterfaceTruth {

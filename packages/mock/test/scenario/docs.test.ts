@@ -74,6 +74,8 @@ test('SCENARIOS.md documents every field of the format', () => {
     'state',
     'exitCode',
     'restartPolicy',
+    'health',
+    'after',
     'ports',
     'logDriver',
     'labels',

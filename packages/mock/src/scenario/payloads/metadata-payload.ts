@@ -1,6 +1,7 @@
 import type { ApiVersion } from '@taskscope/wire';
 import type { JsonValue } from '../../common/json-text.js';
 import { unitHash } from '../../common/random.js';
+import { type HealthState, healthAt } from '../engine/health.js';
 import { type ContainerModel, type TaskModel, taskStopNs } from '../engine/model.js';
 import { NS_PER_MS } from '../engine/nanoseconds.js';
 import type { Timeline } from '../engine/timeline.js';
@@ -64,7 +65,8 @@ export function metadataStateKey(model: TaskModel, timeline: Timeline, tNs: numb
   let key = `${timeline.version}|${Math.floor(tNs / CLOCK_SYNC_NS)}|${ephemeralUtilizedMiB(model, timeline, tNs)}`;
   for (const c of model.containers) {
     const status = statusOf(model, timeline, c, tNs);
-    key += `|${status.knownStatus}${status.desiredStatus}${status.restartCount}`;
+    const health = healthAt(c, timeline, tNs);
+    key += `|${status.knownStatus}${status.desiredStatus}${status.restartCount}${health?.status ?? ''}${health?.sinceNs ?? ''}`;
   }
   return key;
 }
@@ -96,6 +98,8 @@ export function containerMetadata(
   };
   // Fargate omits Memory when the container sets none; the EC2 agent always sends it, 0 if unset.
   if (c.spec.memoryLimitMiB !== undefined || !fargate) limits.Memory = c.spec.memoryLimitMiB ?? 0;
+  const networks = networksOf(model, c, version, status.knownStatus);
+  const health = healthOf(model, healthAt(c, timeline, tNs));
   return {
     DockerId: c.dockerId,
     Name: c.spec.name,
@@ -112,6 +116,9 @@ export function containerMetadata(
     StartedAt: time(status.startedNs),
     FinishedAt: time(status.finishedNs),
     Type: 'NORMAL',
+    // v2/v3 write Networks then Health; v4's own Networks field comes after the embedded v2
+    // response, whose Health stays in place (a key written again keeps its first position).
+    ...(v4 ? { Health: health } : { Networks: networks, Health: health }),
     LogDriver: v4 && c.spec.logDriver === 'awslogs' ? 'awslogs' : undefined,
     LogOptions:
       v4 && c.spec.logDriver === 'awslogs'
@@ -122,9 +129,25 @@ export function containerMetadata(
           }
         : undefined,
     ContainerARN: v4 ? c.containerArn : undefined,
-    Networks: networksOf(model, c, version, status.knownStatus),
+    Networks: networks,
     Snapshotter: v4 && fargate ? 'overlayfs' : undefined,
     RestartCount: v4 && c.spec.restartPolicy ? status.restartCount : undefined,
+  };
+}
+
+/**
+ * `Health` as the agent writes it (ecs-agent/tmds/handlers/v2/response.go `HealthStatus`, the
+ * same on v2, v3 and v4): lowercase keys, each omitted when empty, and `status` omitted while
+ * UNKNOWN (agent/handlers/v2/response.go `dockerContainerHealthToV2Health`), so a check that
+ * has not reported yet is `{}`.
+ */
+function healthOf(model: TaskModel, health: HealthState | undefined): JsonValue | undefined {
+  if (health === undefined) return undefined;
+  return {
+    status: health.status === 'UNKNOWN' ? undefined : health.status,
+    statusSince: health.sinceNs === undefined ? undefined : formatPayloadTime(model.originMs, health.sinceNs),
+    exitCode: health.exitCode || undefined,
+    output: health.output || undefined,
   };
 }
 

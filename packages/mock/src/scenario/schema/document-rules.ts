@@ -50,6 +50,8 @@ export function documentProblem(doc: Document): Problem | undefined {
       if (e > 0 && c.events[e - 1]!.action === 'stop')
         return { path: at('events', e), allowed: 'no event after a stop' };
     }
+    const healthProblem = healthResultsProblem(c, at);
+    if (healthProblem) return healthProblem;
     const cpuCap = task.cpu ?? onlineCpus;
     const cpuMax = profileMaximum(c.load.cpuCores);
     if (cpuMax > cpuCap + 1e-9)
@@ -70,6 +72,37 @@ export function documentProblem(doc: Document): Problem | undefined {
   if (task.cpu !== undefined && totalUnits > task.cpu * 1024)
     return { path: ['containers'], allowed: `container cpu units summing to at most ${task.cpu * 1024}` };
   if (essentials === 0) return { path: ['containers'], allowed: 'at least one essential container' };
+  return undefined;
+}
+
+/**
+ * A health check's results are changes of its status during a run, as the endpoint reports
+ * them: in time order, each a different status from the one before, an exit code only for a
+ * failing check. Only a container that runs has results (any container may have a check that
+ * never reports: `health: []`).
+ */
+function healthResultsProblem(
+  c: Document['containers'][number],
+  at: (...rest: (string | number)[]) => (string | number)[],
+): Problem | undefined {
+  const results = c.health ?? [];
+  if (results.length > 0 && c.state !== 'RUNNING')
+    return { path: at('health'), allowed: 'no health check results unless state is RUNNING' };
+  for (const [r, result] of results.entries()) {
+    const before = r > 0 ? results[r - 1]! : undefined;
+    if (before && result.after <= before.after)
+      return {
+        path: at('health', r, 'after'),
+        allowed: `a time after the previous result's ${before.after}ms`,
+      };
+    if (before && result.status === before.status)
+      return {
+        path: at('health', r, 'status'),
+        allowed: `a status other than the previous result's ${before.status} (results are changes of status)`,
+      };
+    if (result.exitCode !== undefined && result.status !== 'UNHEALTHY')
+      return { path: at('health', r, 'exitCode'), allowed: 'nothing unless status is UNHEALTHY' };
+  }
   return undefined;
 }
 

@@ -67,6 +67,25 @@ const EventSchema = v.pipe(
   ),
 );
 
+const HEALTH_RESULT = 'a health check result {after, status: HEALTHY or UNHEALTHY, exitCode, output}';
+const FAILING_EXIT_CODE = 'an integer exit code other than 0 (a check that passes exits 0)';
+const HEALTH_OUTPUT = 'text of at most 1024 characters (the ECS agent keeps 1024 bytes of it)';
+// One change of the container's health check status, `after` its start (each run replays them).
+const HealthResultSchema = fields(
+  {
+    after: durationMs(DURATION_TEXT),
+    status: v.picklist(['HEALTHY', 'UNHEALTHY'], 'HEALTHY or UNHEALTHY'),
+    exitCode: v.optional(
+      v.pipe(
+        int(FAILING_EXIT_CODE),
+        v.check((code) => code !== 0, FAILING_EXIT_CODE),
+      ),
+    ),
+    output: v.optional(v.pipe(v.string(HEALTH_OUTPUT), v.maxLength(1024, HEALTH_OUTPUT))),
+  },
+  HEALTH_RESULT,
+);
+
 const CPU_UNITS = 'an integer number of CPU units (1024 = 1 vCPU), 0 to 10240';
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const MIB_AT_LEAST_6 = v.pipe(int('an integer number of MiB, at least 6'), v.minValue(6, 'at least 6 MiB'));
@@ -85,6 +104,7 @@ const ContainerSchema = fields(
     ),
     exitCode: v.optional(int('an integer exit code')),
     restartPolicy: v.optional(flag, false),
+    health: v.optional(v.array(HealthResultSchema, 'a list of health check results (see SCENARIOS.md)')),
     ports: v.optional(v.array(intFrom(1, 65_535, 'a port number, 1 to 65535'), 'a list of port numbers'), []),
     logDriver: v.optional(v.picklist(['awslogs', 'none'], 'awslogs or none'), 'awslogs'),
     labels: v.optional(stringMap, {}),

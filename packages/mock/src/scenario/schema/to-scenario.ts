@@ -1,6 +1,6 @@
 import { defaultInterface, onlineCpusOf } from './defaults.js';
 import type { Document } from './document-schema.js';
-import type { Scenario, ScenarioContainer, ScenarioEvent } from './types.js';
+import type { Scenario, ScenarioContainer, ScenarioEvent, ScenarioHealthResult } from './types.js';
 
 /** The validated document as the engine's `Scenario`: file names to unit-carrying names, every default applied. */
 export function toScenario(doc: Document, fallbackName: string): Scenario {
@@ -54,6 +54,16 @@ export function toScenario(doc: Document, fallbackName: string): Scenario {
         state: c.state,
         ...(c.state === 'STOPPED' && { exitCode: c.exitCode ?? 0 }),
         restartPolicy: c.restartPolicy,
+        ...(c.health !== undefined && {
+          health: c.health.map(
+            (r): ScenarioHealthResult => ({
+              afterMs: r.after,
+              status: r.status,
+              ...(r.status === 'UNHEALTHY' && { exitCode: r.exitCode ?? 1 }),
+              ...(r.output !== undefined && { output: r.output }),
+            }),
+          ),
+        }),
         ports: c.ports,
         logDriver: c.logDriver,
         labels: c.labels,

@@ -54,6 +54,19 @@ export type ScenarioEvent =
   | { readonly atMs: number; readonly action: 'restart' }
   | { readonly atMs: number; readonly action: 'stop'; readonly exitCode: number };
 
+/**
+ * One change of a container's health check status, `afterMs` into a run (each run, the first
+ * and every restart, starts UNKNOWN and replays the results).
+ */
+export interface ScenarioHealthResult {
+  readonly afterMs: number;
+  readonly status: 'HEALTHY' | 'UNHEALTHY';
+  /** The failing check's exit code (UNHEALTHY only; default 1). */
+  readonly exitCode?: number;
+  /** The check's output, as `Health.output` shows it. */
+  readonly output?: string;
+}
+
 export interface ScenarioContainer {
   readonly name: string;
   readonly image: string;
@@ -69,6 +82,8 @@ export interface ScenarioContainer {
   readonly exitCode?: number;
   /** An ECS restart policy: `RestartCount` appears in v4 metadata. */
   readonly restartPolicy: boolean;
+  /** A health check (`Health` in v2, v3 and v4 metadata) and its results; absent: no check. */
+  readonly health?: readonly ScenarioHealthResult[];
   readonly ports: readonly number[];
   readonly logDriver: 'awslogs' | 'none';
   readonly labels: Readonly<Record<string, string>>;
