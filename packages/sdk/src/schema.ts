@@ -1,7 +1,7 @@
 /*
  * The agent API's one document, `taskscope.snapshot/v1`, as a valibot schema. The TypeScript
  * types (InferOutput) and the published JSON Schema (`schema/snapshot-v1.json`, written by
- * `npm run schema` and checked for drift by a test) both come from these definitions.
+ * `npm run build` and checked for drift by a test) both come from these definitions.
  *
  * Rules every field follows:
  * - Units are in the names (`Bytes`, `PerSecond`, `Ms`, `Cores`, `Percent`).
