@@ -210,7 +210,9 @@ export function containerTable(initial: SortOrder, onSort: (key: SortKey) => Sor
   const headRow = h('tr');
   for (const column of COLUMNS) {
     const th = h('th', { class: column.class, attrs: { scope: 'col' } });
-    for (const sort of column.sorts) {
+    column.sorts.forEach((sort, index) => {
+      // Two orders in one column (memory and its % of the limit) read as "Memory · % of limit".
+      if (index > 0) th.append(h('span', { class: 'sort-sep', text: '·', attrs: { 'aria-hidden': 'true' } }));
       const button = h(
         'button',
         { class: 'sort', attrs: { type: 'button', 'data-sort': sort.key } },
@@ -220,7 +222,7 @@ export function containerTable(initial: SortOrder, onSort: (key: SortKey) => Sor
       button.addEventListener('click', () => applyOrder(onSort(sort.key)));
       headers.set(sort.key, { th, button });
       th.append(button);
-    }
+    });
     headRow.append(th);
   }
   const caption = h('caption', { class: 'visually-hidden' });
