@@ -52,7 +52,7 @@ describe('taskHeader', () => {
     const header = taskHeader(snapshotOf({ task }));
     expect(header.launchType).toBe(NOT_REPORTED);
     expect(header.availabilityZone).toBe(NOT_REPORTED);
-    expect(header.size).toBe(`${NOT_REPORTED} · ${NOT_REPORTED}`);
+    expect(header.size).toBe(NOT_REPORTED);
   });
 
   test('before the first metadata', () => {
@@ -74,9 +74,23 @@ describe('totalsView', () => {
     expect(totals.interfaces.map((i) => i.name)).toEqual(['eth1']);
   });
 
+  test('a task without a size (EC2): the usage alone, its share not reported', () => {
+    const base = snapshotOf();
+    const task = { ...base.task!, size: { cpuVcpus: null, memoryBytes: null } };
+    const totals = { ...base.totals!, cpuPercentOfTask: null, memoryPercentOfTask: null };
+    const view = totalsView(snapshotOf({ task, totals }));
+    expect(plain(view.cpu.text)).toBe('0.5 cores');
+    expect(plain(view.memory.text)).toBe('600 MiB');
+    expect(view.cpu.percent.text).toBe(NOT_REPORTED);
+    expect(
+      plain(taskHeader(snapshotOf({ task: { ...task, size: { cpuVcpus: 2, memoryBytes: null } } })).size),
+    ).toBe(`2 vCPU · ${NOT_REPORTED}`);
+  });
+
   test('no totals: every figure not reported, no bar value', () => {
     const totals = totalsView(snapshotOf({ totals: null }));
-    expect(plain(totals.cpu.text)).toBe(`${NOT_REPORTED} of 1 vCPU`);
+    expect(totals.cpu.text).toBe(NOT_REPORTED);
+    expect(totals.memory.text).toBe(NOT_REPORTED);
     expect(totals.cpu.percent).toEqual({ text: NOT_REPORTED, value: null, level: 'none' });
     expect(totals.diskRead.text).toBe(NOT_REPORTED);
   });

@@ -97,7 +97,10 @@ export function taskHeader(snapshot: Snapshot): TaskHeaderView {
     cluster: identity.cluster,
     launchType: identity.launchType ?? NOT_REPORTED,
     availabilityZone: identity.availabilityZone ?? NOT_REPORTED,
-    size: `${formatVcpus(size.cpuVcpus)} · ${formatBytes(size.memoryBytes)}`,
+    size:
+      size.cpuVcpus === null && size.memoryBytes === null
+        ? NOT_REPORTED
+        : `${formatVcpus(size.cpuVcpus)} · ${formatBytes(size.memoryBytes)}`,
     networkMode: task.networkMode,
     knownStatus: identity.knownStatus,
     cost: costText,
@@ -138,11 +141,18 @@ export function totalsView(snapshot: Snapshot): TotalsView {
   const memoryPercent = totals?.memoryPercentOfTask ?? null;
   return {
     cpu: {
-      text: `${formatCores(cpuCores)} of ${formatVcpus(size.cpuVcpus)}`,
+      // A task without a size (EC2 may have none) has no "of": the usage stands alone.
+      text:
+        cpuCores === null || size.cpuVcpus === null
+          ? `${formatCores(cpuCores)}${cpuCores === null ? '' : ' cores'}`
+          : `${formatCores(cpuCores)} of ${formatVcpus(size.cpuVcpus)}`,
       percent: figure(cpuPercent, formatPercent, levelOfPercent(cpuPercent)),
     },
     memory: {
-      text: `${formatBytes(memoryBytes)} of ${formatBytes(size.memoryBytes)}`,
+      text:
+        memoryBytes === null || size.memoryBytes === null
+          ? formatBytes(memoryBytes)
+          : `${formatBytes(memoryBytes)} of ${formatBytes(size.memoryBytes)}`,
       percent: figure(memoryPercent, formatPercent, levelOfPercent(memoryPercent)),
     },
     networkRx: figure(totals?.networkRxBytesPerSecond ?? null, formatRate),

@@ -16,9 +16,9 @@ export interface LineSpec {
   readonly fill?: string;
 }
 
-/** Axis steps that land on round IEC figures (1, 2, 5 × KiB, MiB, GiB) for byte scales. */
+/** Axis steps that land on round IEC figures (powers of two of B, KiB, MiB, GiB) for byte scales. */
 const BYTE_INCREMENTS = [1, 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4].flatMap((unit) =>
-  [1, 2, 5, 10, 20, 50, 100, 200, 500].map((step) => step * unit),
+  [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((step) => step * unit),
 );
 
 /** Decimal steps for cores. */

@@ -65,6 +65,7 @@ interface RowElements {
   readonly cpuPercent: HTMLElement;
   readonly cpuLimit: HTMLElement;
   readonly cpuUnit: HTMLElement;
+  readonly cpuShare: HTMLElement;
   readonly cpuSub: HTMLElement;
   readonly memOf: HTMLElement;
   readonly memSub: HTMLElement;
@@ -98,7 +99,8 @@ function createRow(name: string): RowElements {
   const memPercent = field('memoryPercentOfLimit');
   const memBar = bar();
   const cpuUnit = h('span', { class: 'unit', text: ' cores' });
-  const cpuSub = h('span', { class: 'sub' }, cpuPercent, ' of task ', cpuLimit);
+  const cpuShare = h('span', {}, cpuPercent, ' of task ');
+  const cpuSub = h('span', { class: 'sub' }, cpuShare, cpuLimit);
   const memOf = h('span', { class: 'unit' }, ' of ', memLimit);
   const memSub = h('span', { class: 'sub meter' }, memBar.element, memPercent);
   const memSpark = sparkline(COLORS.memory, `memory of ${name} over time`);
@@ -144,6 +146,7 @@ function createRow(name: string): RowElements {
     cpuPercent,
     cpuLimit,
     cpuUnit,
+    cpuShare,
     cpuSub,
     memOf,
     memSub,
@@ -171,7 +174,9 @@ function fillRow(row: RowElements, view: ContainerRowView, series: SeriesStore, 
   setText(row.cpuLimit, view.cpuLimit ?? '');
   // "not reported" stands alone: no unit after it, no "% of task" line under it.
   row.cpuUnit.hidden = view.cpuCores.value === null;
-  row.cpuSub.hidden = view.cpuPercentOfTask.value === null && view.cpuCores.value === null;
+  // The share of the task only when there is one (a task without a size has none).
+  row.cpuShare.hidden = view.cpuPercentOfTask.value === null;
+  row.cpuSub.hidden = view.cpuPercentOfTask.value === null && view.cpuLimit === null;
   row.memOf.hidden = view.memoryLimit.value === null;
   row.memSub.hidden = view.memoryPercentOfLimit.value === null && view.memoryWorkingSet.value === null;
   setFigure(row.memWorkingSet, view.memoryWorkingSet);
