@@ -1,3 +1,4 @@
+import { createSseParser } from '@taskscope/sdk';
 import { waitFor } from '@taskscope/test-support';
 
 /** One Server-Sent Event as a browser's EventSource dispatches it. */
@@ -21,9 +22,8 @@ export interface StreamReader {
 }
 
 /**
- * Opens `/api/v1/stream` with fetch and parses it by the WHATWG event-stream rules (`event:`,
- * `id:`, `data:` lines, a blank line dispatches, `:` comments ignored), reading as fast as the
- * bytes come.
+ * Opens `/api/v1/stream` with fetch and parses it with the SDK's WHATWG event-stream parser,
+ * reading as fast as the bytes come.
  */
 export async function openStream(url: string, headers: Record<string, string> = {}): Promise<StreamReader> {
   const aborter = new AbortController();
@@ -33,10 +33,11 @@ export async function openStream(url: string, headers: Record<string, string> = 
   });
   const events: StreamEvent[] = [];
   let all = '';
-  let buffer = '';
-  let event = 'message';
-  let id: string | undefined;
-  let data: string[] = [];
+  // The SDK's parser (WHATWG rules): the stream is read the way the client reads it.
+  const parser = createSseParser({
+    onEvent: ({ type, data, lastEventId }) =>
+      events.push({ event: type, id: lastEventId === '' ? undefined : lastEventId, data }),
+  });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const ended = (async () => {
     try {
@@ -44,25 +45,7 @@ export async function openStream(url: string, headers: Record<string, string> = 
         const { value, done } = await reader.read();
         if (done) return;
         all += value;
-        buffer += value;
-        let newline = buffer.indexOf('\n');
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (line === '') {
-            if (data.length > 0) events.push({ event, id, data: data.join('\n') });
-            event = 'message';
-            data = [];
-          } else if (!line.startsWith(':')) {
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') event = text;
-            else if (field === 'data') data.push(text);
-            else if (field === 'id') id = text;
-          }
-          newline = buffer.indexOf('\n');
-        }
+        parser.push(value);
       }
     } catch {
       // aborted by close()

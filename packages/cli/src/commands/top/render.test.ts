@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Snapshot, type SnapshotContainer, SnapshotSchema } from '@taskscope/sdk';
 import fc from 'fast-check';
 import * as v from 'valibot';
@@ -64,16 +65,10 @@ describe('renderTop', () => {
     expect(headersAt(30)).toBe('NAME CPU% MEM MEM%');
     expect(headersAt(29)).toBe('NAME CPU% MEM');
     expect(headersAt(10)).toBe('NAME CPU% MEM');
-    expect(COLUMN_DROP_ORDER).toEqual([
-      'HEALTH',
-      'LIMIT',
-      'RD/s WR/s',
-      'RX/s TX/s',
-      'RST',
-      'STATE',
-      'CPU',
-      'MEM%',
-    ]);
+    // The README's "Narrow terminals" paragraph names the same order as the code.
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const documented = /leave in this order: (.*?)\. `NAME`/.exec(readme)?.[1] ?? '';
+    expect([...documented.matchAll(/`([^`]+)`/g)].map((match) => match[1])).toEqual([...COLUMN_DROP_ORDER]);
     const bridge = snapshot([container('web', { network: true }), container('sidecar', { network: true })], {
       networkMode: 'bridge',
     });
