@@ -88,6 +88,8 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
   let lastKind: ObservationKind | undefined;
   let cyclesSinceDuplicate = 0;
   let cadenceHintMs: number | undefined;
+  // Polls in a row that found no container with stats.
+  let emptyStreak = 0;
 
   const cadenceMs = (): number | undefined => {
     if (deltas.length === 0) return undefined;
@@ -123,9 +125,11 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
         cadenceHintMs = observation.cadenceHintMs;
       const readMs = observation.newestReadMs;
       if (readMs === undefined) {
+        emptyStreak += 1;
         lastKind = 'empty';
         return 'empty';
       }
+      emptyStreak = 0;
       if (lastReadMs !== undefined && readMs === lastReadMs) {
         pendingDuplicateStartMs = observation.startedAtMs;
         duplicateStreak += 1;
@@ -173,7 +177,16 @@ export function createCadenceEstimator(options: CadenceOptions = {}): CadenceEst
       const earliest = Math.max(nowMs, (lastPollStartMs ?? nowMs) + MIN_GAP_MS);
       if (lastPollStartMs === undefined) return nowMs;
       const periodMs = cadenceMs() ?? cadenceHintMs;
-      if (lastKind === 'empty' || lastReadMs === undefined || periodMs === undefined)
+      if (lastKind === 'empty') {
+        // No container has stats yet: the sidecar starts first (`dependsOn`) and may wait out
+        // an image pull of the others. Back off from the learning period towards half the
+        // platform's cadence, so a long wait costs a few requests, not one a second, and the
+        // first numbers are at most that late.
+        const capMs = Math.max(learningIntervalMs, (cadenceHintMs ?? learningIntervalMs) / 2);
+        const waitMs = Math.min(learningIntervalMs * 2 ** (emptyStreak - 1), capMs);
+        return Math.max(earliest, lastPollStartMs + waitMs);
+      }
+      if (lastReadMs === undefined || periodMs === undefined)
         return Math.max(earliest, lastPollStartMs + learningIntervalMs);
       const step = stepMs();
       if (lastKind === 'duplicate') {

@@ -153,9 +153,20 @@ describe('auto interval', () => {
     );
   });
 
-  it('polls at the 1 s learning period while no container has stats', async () => {
-    const { starts } = await pollStarts({ interval: { mode: 'auto' } }, 4_500, () => ({ ok: true }));
-    expect(starts.map((at) => at - starts[0]!)).toEqual([0, 1000, 2000, 3000, 4000]);
+  it('backs off from the 1 s learning period to half the platform cadence while no container has stats', async () => {
+    const fargate = await pollStarts({ interval: { mode: 'auto' } }, 30_500, () => ({
+      ok: true,
+      cadenceHintMs: 10_000,
+    }));
+    expect(fargate.starts.map((at) => at - fargate.starts[0]!)).toEqual([
+      0, 1000, 3000, 7000, 12_000, 17_000, 22_000, 27_000,
+    ]);
+    // EC2's 1 s refresh: the learning period is already half of nothing to wait for.
+    const ec2 = await pollStarts({ interval: { mode: 'auto' } }, 4_500, () => ({
+      ok: true,
+      cadenceHintMs: 1000,
+    }));
+    expect(ec2.starts.map((at) => at - ec2.starts[0]!)).toEqual([0, 1000, 2000, 3000, 4000]);
   });
 });
 

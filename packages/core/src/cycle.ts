@@ -16,7 +16,25 @@ import type { Mutable } from './util.js';
  * stopping container), as soon as a container in it advances a second time. Each container's
  * interval belongs to exactly one cycle, so the cycles' byte counts sum to the counters'
  * growth. Pure: the state is data, passed back in by the caller.
+ *
+ * Which refreshes make one cycle is a choice of phase: with reads 0.1 s apart at a 10 s
+ * cadence, {a(k), b(k)} spans 0.1 s and {b(k), a(k+1)} 9.9 s, and both count each interval
+ * once. An agent that starts between a's and b's refresh sees a(k) in its first poll and b(k)
+ * next, and the rule above alone would pair b(k) with a(k+1) from then on, each cycle mixing
+ * one refresh of a with the previous one of b. So a container whose previous read lay clearly
+ * nearer the open cycle than its new one (`LEAVE_RATIO`) does not join it: its previous sample
+ * was this cycle's partner, and the open cycle closes without it, once, after which the
+ * cycles follow the tight phase.
  */
+
+/**
+ * A container leaves the open cycle to the next one when its previous read is at most this
+ * fraction of its new read's distance from the cycle's first read. Hysteresis: a phase whose
+ * reads span less than 2/3 of the cadence is kept (no flapping when the spread is near half the
+ * cadence, as the mock's 60 % `readSpread` runs are); one spanning more moves to one spanning
+ * less than 1/3.
+ */
+const LEAVE_RATIO = 0.5;
 
 /** What one poll hands the next about the open cycle. JSON data, never mutated. */
 export interface CycleState {
@@ -79,6 +97,13 @@ class OpenCycle {
       this.storageWriteBytes = (this.storageWriteBytes ?? 0) + blockIo.writeBytesDelta;
   }
 
+  /** The earliest read in the cycle; `undefined` while it is empty. */
+  firstReadMs(): number | undefined {
+    let first: number | undefined;
+    for (const read of this.reads.values()) if (first === undefined || read < first) first = read;
+    return first;
+  }
+
   close(): RefreshCycle {
     let readAtMs = Number.NEGATIVE_INFINITY;
     for (const read of this.reads.values()) if (read > readAtMs) readAtMs = read;
@@ -102,6 +127,19 @@ class OpenCycle {
 }
 
 /**
+ * The container's previous read (the start of its interval) lay at most {@link LEAVE_RATIO}
+ * of its new read's distance from the open cycle's first read: its previous sample already
+ * went with that cycle's phase. A first sample joins: no earlier sample of it was in a cycle.
+ */
+function belongsToNextCycle(container: ContainerMetrics, anchorMs: number): boolean {
+  const stats = container.stats!;
+  // A first sample's rates may rest on its `preread`, but nothing of it was in a cycle yet.
+  if (stats.sample === 'first' || stats.intervalSeconds === undefined) return false;
+  const previousReadMs = stats.readAtMs - stats.intervalSeconds * 1000;
+  return Math.abs(previousReadMs - anchorMs) <= LEAVE_RATIO * Math.abs(stats.readAtMs - anchorMs);
+}
+
+/**
  * Folds one poll's metrics into the refresh cycles: which containers advanced, which cycles
  * closed, and the state for the next poll. The first poll closes a cycle at once with every
  * container that has stats (there is nothing earlier to wait for).
@@ -116,16 +154,21 @@ export function advanceCycle(metrics: TaskMetrics, previous: CycleState | undefi
   // for a whole cadence. The open cycle closes first, so that no interval is counted twice or
   // lost; this poll's other newcomers join it when they were read before the repeated
   // container's new sample, else the next cycle (so cycles follow each other in `read` order).
-  const again = advanced.filter((container) => open.reads.has(container.name));
-  const newcomers = advanced.filter((container) => !open.reads.has(container.name));
-  if (again.length === 0) {
+  // A container whose previous sample was the open cycle's partner (see LEAVE_RATIO) belongs
+  // to the next cycle just as surely, and splits it the same way.
+  const anchorMs = open.firstReadMs() ?? Math.min(...advanced.map((container) => container.stats!.readAtMs));
+  const leaves = (container: ContainerMetrics): boolean =>
+    open.reads.has(container.name) || belongsToNextCycle(container, anchorMs);
+  const leaving = advanced.filter(leaves);
+  const newcomers = advanced.filter((container) => !leaves(container));
+  if (leaving.length === 0) {
     for (const container of newcomers) open.add(container);
   } else {
-    const splitMs = Math.min(...again.map((container) => container.stats!.readAtMs));
+    const splitMs = Math.min(...leaving.map((container) => container.stats!.readAtMs));
     const next = new OpenCycle();
     for (const container of newcomers) (container.stats!.readAtMs < splitMs ? open : next).add(container);
-    closed.push(open.close());
-    for (const container of again) next.add(container);
+    if (open.reads.size > 0) closed.push(open.close());
+    for (const container of leaving) next.add(container);
     open = next;
   }
 

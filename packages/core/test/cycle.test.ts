@@ -74,6 +74,17 @@ function run(schedule: Schedule, pollsMs: readonly number[]) {
 
 const NAMES = ['prometheus', 'ecs-exporter'];
 
+/**
+ * How far apart the cycle's two reads are, ms: its newest read, less the other container's
+ * newest read at or before it (each container reads at its own offset in every refresh).
+ */
+function spanOf(cycle: RefreshCycle, offsetsMs: readonly [number, number]): number {
+  const newest = cycle.readAtMs - ORIGIN_MS;
+  return Math.max(
+    ...offsetsMs.map((offsetMs) => (((newest - offsetMs) % CADENCE_MS) + CADENCE_MS) % CADENCE_MS),
+  );
+}
+
 /** The open cycle when only prometheus has refreshed since the last closed one: its read, what it wrote. */
 const prometheusOnlyOpen = (readOffsetMs: number, storageWriteBytes: number) => ({
   version: 1,
@@ -133,6 +144,54 @@ describe('refresh cycles', () => {
     ]);
     // …and refresh 3 waits in the open cycle for the next advance.
     expect(open).toEqual(prometheusOnlyOpen(30_186, 40));
+  });
+
+  it('an agent that starts between two containers’ refreshes settles on the refresh they share', () => {
+    // The first poll (300 ms) sees prometheus's refresh 0 (186 ms) and ecs-exporter's -1: the
+    // tight pairing is {refresh k of both}, 220 ms wide, not {ecs-exporter k, prometheus k+1},
+    // 9.78 s wide, which would mix two refreshes in every cycle from then on.
+    const schedule: Schedule = {
+      offsetsMs: [186, 406],
+      writes: [
+        [0, 4096, 8192, 0],
+        [7, 1000, 2000, 3000],
+      ],
+    };
+    const { closed, grown } = run(schedule, [300, 500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500]);
+    expect(closed.map((c) => [c.readAtMs - ORIGIN_MS, c.containers, c.storageWriteBytes])).toEqual([
+      [186, NAMES, undefined],
+      // ecs-exporter's refresh 0 closes alone, once: its partner went out in the first cycle.
+      [406, ['ecs-exporter'], 7],
+      [10_406, NAMES, 5096],
+      [20_406, NAMES, 10_192],
+      [30_406, NAMES, 3000],
+    ]);
+    expect(grown).toBe(7 + 5096 + 10_192 + 3000);
+  });
+
+  it('property: polled every second from any moment, cycles settle on a phase narrower than 2/3 of the cadence', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 9_999 }), fc.integer({ min: 1, max: 9_999 })),
+        fc.integer({ min: 0, max: 9_999 }),
+        (offsetsMs, startMs) => {
+          const writes = [Array(8).fill(1), Array(8).fill(1)] as const;
+          const pollsMs = Array.from({ length: 60 }, (_, i) => CADENCE_MS + startMs + i * 1000);
+          const { closed } = run({ offsetsMs, writes }, pollsMs);
+          const spreadMs = Math.abs(offsetsMs[0] - offsetsMs[1]);
+          const tightMs = Math.min(spreadMs, CADENCE_MS - spreadMs);
+          const settled = closed.slice(3);
+          expect(settled.every((c) => c.containers.length === 2)).toBe(true);
+          if (tightMs < CADENCE_MS / 3) {
+            // Every settled cycle spans exactly the tight pairing's width.
+            for (const c of settled) expect(spanOf(c, offsetsMs)).toBe(tightMs);
+          } else {
+            for (const c of settled) expect(spanOf(c, offsetsMs)).toBeLessThanOrEqual((2 * CADENCE_MS) / 3);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('property: whatever the spread and the poll times, each interval is in one cycle and the bytes add up', () => {
