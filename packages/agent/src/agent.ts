@@ -70,10 +70,22 @@ export async function startAgent(
   const store = createSnapshotStore();
   const aborter = new AbortController();
 
+  // A field the parse left out (a bad `Health` key) costs only that field; it is said once per
+  // field at warn, then at debug, as schema errors are (collect.ts): metadata is re-read often.
+  const fieldIssuesLogged = new Set<string>();
   const client = createMetadataClient({
     metadataUrl: config.metadata.baseUrl,
     timeoutMs: config.requestTimeoutMs,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    onFieldIssue: (issue, url) => {
+      const key = `${issue.payload}:${issue.path}`;
+      const first = !fieldIssuesLogged.has(key);
+      fieldIssuesLogged.add(key);
+      logger[first ? 'warn' : 'debug'](
+        { url, field: issue.path, value: issue.value, expected: issue.expected },
+        'payload field left out; the rest of the answer is used',
+      );
+    },
   });
   // Always built: it also carries the self-telemetry, which costs nothing until scraped.
   const prometheus = createPrometheusEndpoint({

@@ -121,6 +121,44 @@ describe('agent logs', () => {
     saysItOnce(warning['error'] as string);
   });
 
+  it('says a metadata field it left out once per field at warn, and keeps polling with the rest', async () => {
+    // ec2-bridge's web container has a health check; its statusSince becomes no timestamp.
+    const scenario = await resolveSource({ scenario: 'ec2-bridge', runningForMs: 30_000 }, Date.now());
+    const source: PayloadSource = {
+      endpoints: () => scenario.endpoints(),
+      respond: (request) => {
+        const answer = scenario.respond(request);
+        if (request.route.kind !== 'task' || answer === undefined || !('body' in answer)) return answer;
+        const text = JSON.stringify(answer.body).replace(
+          /"statusSince":"[^"]*"/,
+          '"statusSince":"yesterday"',
+        );
+        return { ...answer, body: JSON.parse(text) };
+      },
+    };
+    const mock = await mockOf({ source, throttle: false });
+    const { lines, agent } = await run({
+      metadataUrl: Object.values(mock.v4Urls)[0]!,
+      interval: '100ms',
+      logLevel: 'info',
+    });
+    const warning = await waitFor(
+      'a field-left-out warning',
+      () => find(lines, 'payload field left out; the rest of the answer is used')[0],
+    );
+    expect(warning).toMatchObject({ level: 'warn', value: 'yesterday', expected: 'an RFC 3339 timestamp' });
+    expect(warning['field']).toMatch(/^Containers\.\d+\.Health\.statusSince$/);
+    // The poll was not lost: the agent is ready, with the container's health status.
+    await waitFor('a good poll', () => (agent.store.status().ready ? true : undefined));
+    const web = agent.snapshot().containers.find((container) => container.name === 'web');
+    expect(web?.health).toMatchObject({
+      status: expect.stringMatching(/^(HEALTHY|UNHEALTHY|UNKNOWN)$/),
+      sinceMs: null,
+    });
+    // Metadata is re-read on a restart or every minute: the same field is said once at warn.
+    expect(find(lines, 'payload field left out; the rest of the answer is used')).toHaveLength(1);
+  });
+
   it('logs one ready line at the first good poll: API version, task, containers, interval', async () => {
     const mock = await mockOf({ scenario: 'fargate-web', throttle: false, runningForMs: 30_000 });
     const { lines, agent } = await run({

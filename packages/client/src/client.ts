@@ -4,12 +4,14 @@ import {
   type ContainerMetadata,
   type ContainerStats,
   endpointPaths,
+  type MetadataParseOptions,
   parseContainerMetadata,
   parseContainerStats,
   parseTaskMetadata,
   parseTaskStats,
   type TaskMetadata,
   type TaskStats,
+  type WireFieldIssue,
   WireSchemaError,
 } from '@taskscope/wire';
 import type { Dispatcher } from 'undici';
@@ -67,6 +69,12 @@ export interface MetadataClientOptions extends ResolveMetadataEndpointOptions {
   readonly connections?: number;
   /** How long an idle keep-alive connection is kept; default 4000 ms. */
   readonly keepAliveTimeoutMs?: number;
+  /**
+   * Told of each field a metadata answer's parse left out (a bad key of a container's
+   * `Health`: wire's lenient fields) with the URL it came from; without it they are left out
+   * silently. The rest of the answer is returned as usual.
+   */
+  readonly onFieldIssue?: (issue: WireFieldIssue, url: string) => void;
 }
 
 /** Per-call options. */
@@ -165,6 +173,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
       : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? ownPool!;
   const paths = endpointPaths(endpoint.version);
+  const { onFieldIssue } = options;
   let closed = false;
 
   /** One GET, body read and JSON-parsed once; throws only timeout and connection errors. */
@@ -222,7 +231,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
 
   async function getJson<T>(
     relativePath: string,
-    parse: (payload: unknown) => T,
+    parse: (payload: unknown, options: MetadataParseOptions) => T,
     call: MetadataRequestOptions | undefined,
   ): Promise<T> {
     const { url, status, text, headers, parsed } = await send(relativePath, call);
@@ -230,7 +239,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
     if (status < 200 || status > 299) throw new MetadataHttpStatusError(url, status, text, headers);
     if (!parsed.ok) throw new MetadataMalformedJsonError(url, status, shorten(text, 120), parsed.error);
     try {
-      return parse(parsed.value);
+      return parse(parsed.value, onFieldIssue ? { onFieldIssue: (issue) => onFieldIssue(issue, url) } : {});
     } catch (error) {
       if (error instanceof WireSchemaError) throw new MetadataSchemaError(url, error);
       throw error;

@@ -279,6 +279,33 @@ test('a payload of the wrong shape is TMDS_SCHEMA wrapping the WireSchemaError, 
   expect(error.retryable).toBe(false);
 });
 
+test('a bad Health key costs only itself: onFieldIssue is told with the URL, the rest is returned', async () => {
+  const task = structuredClone(FARGATE_TASK.json) as { Containers: { Health?: unknown; DockerId: string }[] };
+  task.Containers[0]!.Health = { status: 'HEALTHY', exitCode: 'one' };
+  reply(`/v4/${V4_ID}/task`, 200, JSON.stringify(task));
+  reply(`/v4/${V4_ID}/task`, 200, JSON.stringify(task));
+  const told: { path: string; value: unknown; expected: string; url: string }[] = [];
+  client = createMetadataClient({
+    env: { ECS_CONTAINER_METADATA_URI_V4: `${ORIGIN}/v4/${V4_ID}` },
+    dispatcher: agent,
+    onFieldIssue: ({ path, value, expected }, url) => told.push({ path, value, expected, url }),
+  });
+  const metadata = await client.taskMetadata();
+  expect(metadata.Containers![0]!.Health).toEqual({ status: 'HEALTHY' });
+  expect(told).toEqual([
+    {
+      path: 'Containers.0.Health.exitCode',
+      value: 'one',
+      expected: 'a number',
+      url: `${ORIGIN}/v4/${V4_ID}/task`,
+    },
+  ]);
+  // Without the option the same answer parses the same, silently.
+  await client.close();
+  client = v4Client();
+  expect((await client.taskMetadata()).Containers![0]!.Health).toEqual({ status: 'HEALTHY' });
+});
+
 test('request() returns any status as received, with the JSON when there is some', async () => {
   reply(`/v4/${V4_ID}/stats`, 500, `"Unable to get container stats for: ${V4_ID}"`);
   reply(`/v4/${V4_ID}/task`, 429, 'You have reached maximum request limit.', {
