@@ -258,7 +258,12 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
             `≤ ${GOALS.freshnessMs}`,
             verdict(worst <= GOALS.freshnessMs),
           ],
-          ['fresh samples seen (stream, after the first) / refreshes', `${reads.size} / ${Math.round(elapsedS)}`, '', ''],
+          [
+            'fresh samples seen (stream, after the first) / refreshes',
+            `${reads.size} / ${Math.round(elapsedS)}`,
+            '',
+            '',
+          ],
           ['samples later than 1 s', String(late), '0', ''],
           [
             '/task/stats requests per refresh cycle',
