@@ -99,9 +99,7 @@ class OpenCycle {
 
   /** The earliest read in the cycle; `undefined` while it is empty. */
   firstReadMs(): number | undefined {
-    let first: number | undefined;
-    for (const read of this.reads.values()) if (first === undefined || read < first) first = read;
-    return first;
+    return this.reads.size === 0 ? undefined : Math.min(...this.reads.values());
   }
 
   close(): RefreshCycle {
@@ -156,9 +154,10 @@ export function advanceCycle(metrics: TaskMetrics, previous: CycleState | undefi
   // container's new sample, else the next cycle (so cycles follow each other in `read` order).
   // A container whose previous sample was the open cycle's partner (see LEAVE_RATIO) belongs
   // to the next cycle just as surely, and splits it the same way.
-  const anchorMs = open.firstReadMs() ?? Math.min(...advanced.map((container) => container.stats!.readAtMs));
+  // An empty open cycle has no phase yet: everything that advanced joins it.
+  const anchorMs = open.firstReadMs();
   const leaves = (container: ContainerMetrics): boolean =>
-    open.reads.has(container.name) || belongsToNextCycle(container, anchorMs);
+    open.reads.has(container.name) || (anchorMs !== undefined && belongsToNextCycle(container, anchorMs));
   const leaving = advanced.filter(leaves);
   const newcomers = advanced.filter((container) => !leaves(container));
   if (leaving.length === 0) {
@@ -167,7 +166,7 @@ export function advanceCycle(metrics: TaskMetrics, previous: CycleState | undefi
     const splitMs = Math.min(...leaving.map((container) => container.stats!.readAtMs));
     const next = new OpenCycle();
     for (const container of newcomers) (container.stats!.readAtMs < splitMs ? open : next).add(container);
-    if (open.reads.size > 0) closed.push(open.close());
+    closed.push(open.close());
     for (const container of leaving) next.add(container);
     open = next;
   }

@@ -169,6 +169,39 @@ describe('refresh cycles', () => {
     expect(grown).toBe(7 + 5096 + 10_192 + 3000);
   });
 
+  it('a sample with no interval behind it (a first one, or a read with no usable previous) joins the open cycle', () => {
+    // Only what advanceCycle reads: each container's name and its sample's kind, read and interval.
+    const metricsOf = (
+      containers: readonly { name: string; sample: string; readAtMs: number; intervalSeconds?: number }[],
+    ) =>
+      ({
+        containers: containers.map(({ name, ...stats }) => ({ name, stats })),
+      }) as unknown as Parameters<typeof advanceCycle>[0];
+    const open: CycleState = { version: 1, open: { a: 10_000 } };
+    // b's previous read (10.1 s − 10 s) lay nearer a's 10 s than its new one: it leaves…
+    const leaving = advanceCycle(
+      metricsOf([
+        { name: 'a', sample: 'duplicate', readAtMs: 10_000, intervalSeconds: 10 },
+        { name: 'b', sample: 'fresh', readAtMs: 19_900, intervalSeconds: 9.8 },
+      ]),
+      open,
+    );
+    expect(leaving.closed.map((c) => c.containers)).toEqual([['a']]);
+    expect(leaving.state.open).toEqual({ b: 19_900 });
+    // …but with no interval (a first sample, a fresh one whose previous read was unusable) there
+    // is no previous read to place, and it joins.
+    for (const sample of [
+      { name: 'b', sample: 'first', readAtMs: 19_900, intervalSeconds: 9.8 },
+      { name: 'b', sample: 'fresh', readAtMs: 19_900 },
+    ]) {
+      const step = advanceCycle(
+        metricsOf([{ name: 'a', sample: 'duplicate', readAtMs: 10_000, intervalSeconds: 10 }, sample]),
+        open,
+      );
+      expect(step.closed.map((c) => c.containers)).toEqual([['a', 'b']]);
+    }
+  });
+
   it('property: polled every second from any moment, cycles settle on a phase narrower than 2/3 of the cadence', () => {
     fc.assert(
       fc.property(
