@@ -314,8 +314,22 @@ describe('pollView', () => {
     expect(plain(view.warning!)).toBe('No fresh sample for 30 s (expected one every 10 s (learned)).');
   });
 
-  test('stale after a minute while the interval is not known', () => {
-    const snapshot = snapshotOf({ poll: { interval: { mode: 'auto', intervalMs: null, learned: false } } });
+  test('polled faster than the endpoint refreshes, stale after three refreshes, not three polls', () => {
+    const snapshot = snapshotOf({
+      poll: { interval: { mode: 'fixed', intervalMs: 200, learned: false } },
+      sample: { kind: 'fresh', intervalSeconds: 1 },
+    });
+    // A 1 s refresh polled every 200 ms: a 0.9 s old sample is the newest there is.
+    expect(pollView(snapshot, 900, 'open').level).toBe('live');
+    expect(pollView(snapshot, 3000, 'open').level).toBe('live');
+    expect(pollView(snapshot, 3001, 'open').level).toBe('stale');
+  });
+
+  test('stale after a minute while neither the poll interval nor a refresh interval is known', () => {
+    const snapshot = snapshotOf({
+      poll: { interval: { mode: 'auto', intervalMs: null, learned: false } },
+      sample: { kind: 'first', intervalSeconds: null },
+    });
     expect(pollView(snapshot, 59_000, 'open').level).toBe('live');
     expect(pollView(snapshot, 61_000, 'open').level).toBe('stale');
   });

@@ -193,7 +193,7 @@ export interface PollView {
   readonly endpointVersion: string;
 }
 
-/** A sample is stale when it is older than this many intervals… */
+/** A sample is stale when it is older than this many intervals (polls or refreshes, the longer)… */
 export const STALE_INTERVALS = 3;
 /** …or, while the interval is not known yet, older than this. */
 export const STALE_FALLBACK_MS = 60_000;
@@ -250,8 +250,12 @@ export function pollView(
   if (snapshot.id === null || ageMs === null) {
     return { ...details, level: 'waiting', summary: 'waiting for the first sample', warning: null };
   }
-  const staleAfterMs =
-    poll.interval.intervalMs === null ? STALE_FALLBACK_MS : STALE_INTERVALS * poll.interval.intervalMs;
+  // The newest sample ages with the endpoint's refresh, not with the polls: a fixed
+  // `--interval 200ms` against a 1 s refresh sees samples up to a second old between refreshes.
+  // So the period is the longer of the poll interval and the interval the rates cover.
+  const refreshMs = snapshot.sample?.intervalSeconds == null ? null : snapshot.sample.intervalSeconds * 1000;
+  const periods = [poll.interval.intervalMs, refreshMs].filter((ms): ms is number => ms !== null);
+  const staleAfterMs = periods.length === 0 ? STALE_FALLBACK_MS : STALE_INTERVALS * Math.max(...periods);
   if (ageMs > staleAfterMs) {
     return {
       ...details,
