@@ -11,6 +11,7 @@ import {
   readDashboard,
   type ShownDashboard,
   screenshotPath,
+  waitForPollLevel,
 } from './helpers/browser.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -210,7 +211,7 @@ describe('the dashboard on a laptop (1280×800), fargate-web', () => {
     expect(shown.task['launchType']).toBe('FARGATE');
     expect(shown.task['size']).toBe('1 vCPU · 2 GiB');
     expect(shown.task['cost']).toBe('not reported');
-    expect(shown.pollLevel).toBe('live');
+    await waitForPollLevel(page, 'live');
 
     // Live: the next fresh sample changes the page without a reload, and the charts grow.
     const before = await readDashboard(page);
@@ -383,7 +384,7 @@ describe('behind --auth-token', () => {
     expect(await page.evaluate(() => location.search)).toBe('');
     const shown = await readDashboard(page);
     expect(shown.containers.length).toBe(3);
-    expect(shown.pollLevel).toBe('live');
+    await waitForPollLevel(page, 'live');
     expect(apiHeaders.map((h) => h.path)).toEqual(
       expect.arrayContaining(['/api/v1/history', '/api/v1/snapshot', '/api/v1/stream']),
     );

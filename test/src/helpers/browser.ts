@@ -123,3 +123,17 @@ export function parseFigure(shown: string): { readonly value: number; readonly s
   const decimals = match[2]?.length ?? 0;
   return { value: Number(match[1]) * unit, step: 10 ** -decimals * unit };
 }
+
+/**
+ * Waits until the page's poll badge reads `level`. The badge follows the age of the newest
+ * sample, so on a loaded machine it may read "stale" for a moment when the agent was starved
+ * for a few refreshes: the page is right to say so, and a test waits for the state it checks.
+ */
+export async function waitForPollLevel(page: Page, level: string, timeoutMs = 15_000): Promise<void> {
+  const reached = await page.waitForFunction(
+    (wanted) => document.getElementById('app')?.getAttribute('data-poll-level') === wanted,
+    level,
+    { timeout: timeoutMs },
+  );
+  await reached.dispose();
+}
