@@ -30,7 +30,7 @@ async function startServer(mode: 'mock' | 'bare'): Promise<Target> {
     process.execPath,
     '--conditions=@taskscope/source',
     '--import',
-    './bench/register-ts.mjs',
+    'tsx',
     'bench/server-child.ts',
     mode,
   ];

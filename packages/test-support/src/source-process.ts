@@ -8,7 +8,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * tsx's loader as a file URL, resolved from here so the child finds it whatever its cwd.
- * tsx transpiles with esbuild and caches; the hooks it replaced (packages/mock/bench/ts-hooks.mjs)
+ * tsx transpiles with esbuild and caches; the hooks it replaced (a `ts.transpileModule` loader)
  * loaded the TypeScript compiler into every child and ran `ts.transpileModule` per file, which
  * took 16–22 s under load before the child printed anything (issue #9).
  */
