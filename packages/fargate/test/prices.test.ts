@@ -9,7 +9,7 @@ import {
   priceTask,
   regionOf,
   regionPrices,
-} from '../src/index.ts';
+} from '../src/index.js';
 
 const linux = BUILT_IN_PRICES.regions['us-east-1']!.platforms['linux/x86_64']!;
 const storage = BUILT_IN_PRICES.regions['us-east-1']!.dollarsPerEphemeralGbHour;

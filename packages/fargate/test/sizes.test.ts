@@ -7,7 +7,7 @@ import {
   memoryWords,
   sizeTableWords,
   smallestSizeHolding,
-} from '../src/index.ts';
+} from '../src/index.js';
 
 describe('the size table', () => {
   test('Linux has 74 sizes, the same on x86_64 and ARM64; Windows 43, from 1 to 4 vCPU', () => {

@@ -12,8 +12,8 @@ import {
   taskSizeOf,
   unwrapTaskDefinition,
   validateTaskDefinition,
-} from '../src/index.ts';
-import { awsTaskDefinition, container, fargateTask } from './helpers.ts';
+} from '../src/index.js';
+import { awsTaskDefinition, container, fargateTask } from './helpers.js';
 
 /** `rule field` of each problem, the shortest exact golden. */
 function brief(document: unknown): string[] {
