@@ -37,6 +37,8 @@ export {
   smallestSizeHolding,
 } from './sizes.js';
 export {
+  CONTAINER_NAME_WORDS,
+  isContainerName,
   MAX_CONTAINERS,
   MIN_CONTAINER_MEMORY_MIB,
   parseTaskCpuUnits,

@@ -166,6 +166,14 @@ const PROTOCOLS = ['tcp', 'udp'];
 const DEPENDENCY_CONDITIONS = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
 const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
+/** What a container name may be: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ContainerDefinition, `name`). */
+export const CONTAINER_NAME_WORDS = 'up to 255 letters, digits, hyphens and underscores';
+
+/** Whether `name` is a valid container name ({@link CONTAINER_NAME_WORDS}). */
+export function isContainerName(name: unknown): name is string {
+  return typeof name === 'string' && CONTAINER_NAME.test(name);
+}
+
 /** A container as the rules read it. */
 interface Container {
   readonly index: number;
@@ -341,8 +349,8 @@ function checkTaskSize(
 function checkNames(containers: readonly Container[], add: Add): void {
   const seen = new Map<string, string>();
   for (const { path, name, raw } of containers) {
-    if (name === undefined || !CONTAINER_NAME.test(name)) {
-      add('container-name', `${path}.name`, raw.name, 'up to 255 letters, digits, hyphens and underscores');
+    if (!isContainerName(name)) {
+      add('container-name', `${path}.name`, raw.name, CONTAINER_NAME_WORDS);
       continue;
     }
     const first = seen.get(name);

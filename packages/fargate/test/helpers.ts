@@ -1,19 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { loadFixture } from '@taskscope/fixtures';
 
-/** A task definition AWS publishes, from `fixtures/` (provenance in fixtures/README.md). */
-export function awsTaskDefinition(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+/** Where each task definition AWS publishes is in @taskscope/fixtures (provenance in its README). */
+export const AWS_TASK_DEFINITIONS = {
+  fargateLinuxWebserver: 'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-linux-webserver.json',
+  fargateWindowsWebserver:
+    'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-windows-webserver.json',
+  cliTutorialSampleFargate:
+    'awsdocs-amazon-ecs-developer-guide/task-definitions/cli-tutorial-sample-fargate.json',
+  ec2WindowsSimpleIis: 'awsdocs-amazon-ecs-developer-guide/task-definitions/ec2-windows-simple-iis.json',
+  containerDependency: 'awsdocs-amazon-ecs-developer-guide/task-definitions/container-dependency.json',
+  describeTaskDefinition: 'aws-aws-cli/ecs-describe-task-definition.json',
+} as const;
+
+/** A task definition AWS publishes, parsed. */
+export function awsTaskDefinition(name: keyof typeof AWS_TASK_DEFINITIONS): Record<string, unknown> {
+  return loadFixture(AWS_TASK_DEFINITIONS[name]).json as Record<string, unknown>;
 }
 
-/** The Fargate web server of AWS's docs, with its fields replaced by `changes` (undefined removes one). */
+/** AWS's Fargate web server, with its fields replaced by `changes` (undefined removes one). */
 export function fargateTask(changes: Record<string, unknown> = {}): Record<string, unknown> {
-  const task: Record<string, unknown> = {
-    ...awsTaskDefinition('aws-docs-fargate-linux-webserver'),
-    ...changes,
-  };
+  const task: Record<string, unknown> = { ...awsTaskDefinition('fargateLinuxWebserver'), ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete task[key];
   return task;
 }

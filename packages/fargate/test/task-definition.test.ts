@@ -22,19 +22,19 @@ function brief(document: unknown): string[] {
 
 describe('the task definitions AWS publishes', () => {
   test.each([
-    'aws-docs-fargate-linux-webserver',
-    'aws-docs-fargate-windows-webserver',
-    'aws-docs-cli-sample-fargate',
-    'aws-docs-ec2-windows-simple-iis',
-    'aws-cli-describe-task-definition',
-  ])('%s passes', (name) => {
+    'fargateLinuxWebserver',
+    'fargateWindowsWebserver',
+    'cliTutorialSampleFargate',
+    'ec2WindowsSimpleIis',
+    'describeTaskDefinition',
+  ] as const)('%s passes', (name) => {
     expect(validateTaskDefinition(awsTaskDefinition(name))).toEqual([]);
   });
 
   test('the container-dependency example gives no memory anywhere, which EC2 refuses', () => {
     // No requiresCompatibilities: validated for EC2, where "you must specify either a task-level
     // memory value or a container-level memory value".
-    expect(validateTaskDefinition(awsTaskDefinition('aws-docs-container-dependency'))).toEqual([
+    expect(validateTaskDefinition(awsTaskDefinition('containerDependency'))).toEqual([
       {
         rule: 'container-memory',
         field: 'containerDefinitions[0].memory',
@@ -51,7 +51,7 @@ describe('the task definitions AWS publishes', () => {
   });
 
   test('describe-task-definition output is read inside its wrapper', () => {
-    const wrapped = awsTaskDefinition('aws-cli-describe-task-definition');
+    const wrapped = awsTaskDefinition('describeTaskDefinition');
     expect(unwrapTaskDefinition(wrapped)).toBe(wrapped.taskDefinition);
     const bare = fargateTask();
     expect(unwrapTaskDefinition(bare)).toBe(bare);
