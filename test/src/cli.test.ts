@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PAYLOADS_DIR } from '@taskscope/fixtures';
+import { TASK_DEFINITIONS_DIR } from '@taskscope/fixtures';
 import { type MockServer, startMock } from '@taskscope/mock';
 import { SnapshotSchema } from '@taskscope/sdk';
 import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
@@ -102,14 +102,11 @@ function runCli(args: readonly string[]): Promise<{ code: number; stdout: string
 
 test('taskscope inject writes a task definition that taskscope validate passes, and validate exits 1 on a broken one', async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'taskscope-e2e-inject-')), 'task.json');
-  const described = join(PAYLOADS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
+  const described = join(TASK_DEFINITIONS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
   expect(await runCli(['inject', described, '--out', out])).toEqual({ code: 0, stdout: '', stderr: '' });
   expect(await runCli(['validate', out])).toEqual({ code: 0, stdout: `${out}: no problems\n`, stderr: '' });
   // AWS's container-dependency example has no memory anywhere, which EC2 refuses.
-  const broken = join(
-    PAYLOADS_DIR,
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/container-dependency.json',
-  );
+  const broken = join(TASK_DEFINITIONS_DIR, 'awsdocs-amazon-ecs-developer-guide/container-dependency.json');
   const result = await runCli(['validate', broken, '--format', 'json']);
   expect([result.code, result.stderr]).toEqual([
     1,

@@ -1,20 +1,18 @@
-import { loadFixture } from '@taskscope/fixtures';
+import { loadTaskDefinition } from '@taskscope/fixtures';
 
 /** Where each task definition AWS publishes is in @taskscope/fixtures (provenance in its README). */
 export const AWS_TASK_DEFINITIONS = {
-  fargateLinuxWebserver: 'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-linux-webserver.json',
-  fargateWindowsWebserver:
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-windows-webserver.json',
-  cliTutorialSampleFargate:
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/cli-tutorial-sample-fargate.json',
-  ec2WindowsSimpleIis: 'awsdocs-amazon-ecs-developer-guide/task-definitions/ec2-windows-simple-iis.json',
-  containerDependency: 'awsdocs-amazon-ecs-developer-guide/task-definitions/container-dependency.json',
+  fargateLinuxWebserver: 'awsdocs-amazon-ecs-developer-guide/fargate-linux-webserver.json',
+  fargateWindowsWebserver: 'awsdocs-amazon-ecs-developer-guide/fargate-windows-webserver.json',
+  cliTutorialSampleFargate: 'awsdocs-amazon-ecs-developer-guide/cli-tutorial-sample-fargate.json',
+  ec2WindowsSimpleIis: 'awsdocs-amazon-ecs-developer-guide/ec2-windows-simple-iis.json',
+  containerDependency: 'awsdocs-amazon-ecs-developer-guide/container-dependency.json',
   describeTaskDefinition: 'aws-aws-cli/ecs-describe-task-definition.json',
 } as const;
 
 /** A task definition AWS publishes, parsed. */
 export function awsTaskDefinition(name: keyof typeof AWS_TASK_DEFINITIONS): Record<string, unknown> {
-  return loadFixture(AWS_TASK_DEFINITIONS[name]).json as Record<string, unknown>;
+  return loadTaskDefinition(AWS_TASK_DEFINITIONS[name]).json as Record<string, unknown>;
 }
 
 /** AWS's Fargate web server, with its fields replaced by `changes` (undefined removes one). */

@@ -9,7 +9,7 @@ import {
   MAX_CONTAINERS,
   validateTaskDefinition,
 } from '@taskscope/fargate';
-import { PAYLOADS_DIR } from '@taskscope/fixtures';
+import { PAYLOADS_DIR, TASK_DEFINITIONS_DIR } from '@taskscope/fixtures';
 import { REPO_ROOT } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,14 +24,14 @@ import {
 } from './inject-sidecar.js';
 
 const FARGATE_WEB = join(
-  PAYLOADS_DIR,
-  'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-linux-webserver.json',
+  TASK_DEFINITIONS_DIR,
+  'awsdocs-amazon-ecs-developer-guide/fargate-linux-webserver.json',
 );
 const WINDOWS_WEB = join(
-  PAYLOADS_DIR,
-  'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-windows-webserver.json',
+  TASK_DEFINITIONS_DIR,
+  'awsdocs-amazon-ecs-developer-guide/fargate-windows-webserver.json',
 );
-const DESCRIBED = join(PAYLOADS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
+const DESCRIBED = join(TASK_DEFINITIONS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
 const IMAGE = 'ghcr.io/taskscope/taskscope:0.1.0';
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
@@ -232,7 +232,9 @@ describe('taskscope inject', () => {
       const result = await run(FARGATE_WEB, flag, value);
       expect([result.code, result.stderr], flag).toEqual([2, expect.stringContaining(words)]);
     }
-    const notTask = await run(join(PAYLOADS_DIR, 'awsdocs-amazon-ecs-developer-guide/v4-task-metadata.json'));
+    const notTask = await run(
+      join(PAYLOADS_DIR, 'awsdocs-amazon-ecs-developer-guide/v4-task-metadata.json'),
+    );
     expect([notTask.code, notTask.stderr]).toEqual([
       2,
       expect.stringContaining('no "containerDefinitions" array; expected a task definition'),

@@ -2,26 +2,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { PAYLOADS_DIR } from '@taskscope/fixtures';
+import { TASK_DEFINITIONS_DIR } from '@taskscope/fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io.js';
 import { main } from '../main.js';
 import { readTaskDefinitionFile } from './task-definition-file.js';
 
 const AWS = {
-  fargate: join(
-    PAYLOADS_DIR,
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-linux-webserver.json',
-  ),
-  windows: join(
-    PAYLOADS_DIR,
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/fargate-windows-webserver.json',
-  ),
-  dependency: join(
-    PAYLOADS_DIR,
-    'awsdocs-amazon-ecs-developer-guide/task-definitions/container-dependency.json',
-  ),
-  describe: join(PAYLOADS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json'),
+  fargate: join(TASK_DEFINITIONS_DIR, 'awsdocs-amazon-ecs-developer-guide/fargate-linux-webserver.json'),
+  windows: join(TASK_DEFINITIONS_DIR, 'awsdocs-amazon-ecs-developer-guide/fargate-windows-webserver.json'),
+  dependency: join(TASK_DEFINITIONS_DIR, 'awsdocs-amazon-ecs-developer-guide/container-dependency.json'),
+  describe: join(TASK_DEFINITIONS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json'),
 };
 
 async function run(...argv: string[]) {
