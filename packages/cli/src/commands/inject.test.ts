@@ -232,9 +232,7 @@ describe('taskscope inject', () => {
       const result = await run(FARGATE_WEB, flag, value);
       expect([result.code, result.stderr], flag).toEqual([2, expect.stringContaining(words)]);
     }
-    const notTask = await run(
-      join(PAYLOADS_DIR, 'awsdocs-amazon-ecs-developer-guide/v4-task-metadata.json'),
-    );
+    const notTask = await run(join(PAYLOADS_DIR, 'awsdocs-amazon-ecs-developer-guide/v4-task-metadata.json'));
     expect([notTask.code, notTask.stderr]).toEqual([
       2,
       expect.stringContaining('no "containerDefinitions" array; expected a task definition'),
