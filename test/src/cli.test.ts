@@ -1,16 +1,22 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TASK_DEFINITIONS_DIR } from '@taskscope/fixtures';
 import { type MockServer, startMock } from '@taskscope/mock';
 import { SnapshotSchema } from '@taskscope/sdk';
 import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
 import * as v from 'valibot';
 import { afterEach, expect, test } from 'vitest';
-import { type CliProcess, spawnCli, stopWith } from './helpers/cli.js';
+import { CLI_BIN, type CliProcess, spawnCli, stopWith } from './helpers/cli.js';
 import { getJson, getText, parseExposition, select } from './helpers/http.js';
 
 /*
  * The built `taskscope` binary, once end to end: `demo` prints working URLs and stops
  * cleanly on Ctrl-C; `agent` with an OTLP collector that does not exist still stops within
  * the 5 s the contract promises on SIGTERM (an unreachable collector held the OTel SDK's
- * shutdown for 9.2 s with default timeouts: docs/decisions.md §1.6).
+ * shutdown for 9.2 s with default timeouts: docs/decisions.md §1.6); `inject` writes what
+ * `validate` passes, and `validate` exits 1 with its problems as JSON.
  */
 
 const EXIT_BUDGET_MS = 5_000;
@@ -83,4 +89,31 @@ test('taskscope agent with an unreachable OTLP collector exits 0 within 5 s of S
   const { code, ms } = await stopWith(cli, 'SIGTERM');
   expect(code).toBe(0);
   expect(ms).toBeLessThan(EXIT_BUDGET_MS);
+});
+
+/** Runs the built CLI to its end (the streams closed, unlike `exit`) and gives its code and output. */
+function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI_BIN, ...args], (error, stdout, stderr) => {
+      resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+test('taskscope inject writes a task definition that taskscope validate passes, and validate exits 1 on a broken one', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'taskscope-e2e-inject-')), 'task.json');
+  const described = join(TASK_DEFINITIONS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
+  expect(await runCli(['inject', described, '--out', out])).toEqual({ code: 0, stdout: '', stderr: '' });
+  expect(await runCli(['validate', out])).toEqual({ code: 0, stdout: `${out}: no problems\n`, stderr: '' });
+  // AWS's container-dependency example has no memory anywhere, which EC2 refuses.
+  const broken = join(TASK_DEFINITIONS_DIR, 'awsdocs-amazon-ecs-developer-guide/container-dependency.json');
+  const result = await runCli(['validate', broken, '--format', 'json']);
+  expect([result.code, result.stderr]).toEqual([
+    1,
+    `taskscope: ${broken} breaks 2 rules (listed on stdout)\n`,
+  ]);
+  expect(JSON.parse(result.stdout).map((problem: { field: string }) => problem.field)).toEqual([
+    'containerDefinitions[0].memory',
+    'containerDefinitions[1].memory',
+  ]);
 });

@@ -4,6 +4,7 @@ import { AGENT_ERROR_CODES } from '@taskscope/agent';
 import { CLI_ERROR_CODES } from '@taskscope/cli';
 import { METADATA_CLIENT_ERROR_CODES } from '@taskscope/client';
 import { EXPORTERS_ERROR_CODES } from '@taskscope/exporters';
+import { FARGATE_ERROR_CODES } from '@taskscope/fargate';
 import { MOCK_ERROR_CODES } from '@taskscope/mock';
 import { WIRE_ERROR_CODES } from '@taskscope/wire';
 import { expect, test } from 'vitest';
@@ -19,6 +20,7 @@ const EXPORTED = new Set<string>([
   ...EXPORTERS_ERROR_CODES,
   ...MOCK_ERROR_CODES,
   ...CLI_ERROR_CODES,
+  ...FARGATE_ERROR_CODES,
 ]);
 
 /** Rows of the README's "Errors" table: code and origin, in order. */
@@ -59,7 +61,7 @@ test('every code a package writes in its sources is one it exports', () => {
     }
     for (const file of files) {
       for (const match of readFileSync(file, 'utf8').matchAll(
-        /'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI)_[A-Z_]+)'/g,
+        /'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI|FARGATE)_[A-Z_]+)'/g,
       ))
         written.add(match[1]!);
     }

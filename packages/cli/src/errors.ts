@@ -5,7 +5,7 @@ import { TaskscopeError } from '@taskscope/input';
  * repository README's error table is checked against it by a test. The libraries' errors
  * (`AGENT_CONFIG`, `TMDS_*`, `MOCK_*`, …) pass through the CLI with their own codes.
  */
-export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP'] as const;
+export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP', 'CLI_VALIDATE', 'CLI_INJECT'] as const;
 
 /** A stable machine code of the CLI. */
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
@@ -50,5 +50,35 @@ export class TopError extends TaskscopeError {
   declare readonly code: 'CLI_TOP';
   constructor(message: string, options?: { readonly cause?: unknown }) {
     super('CLI_TOP', 'world', message, options);
+  }
+}
+
+/**
+ * `taskscope validate` found rules the task definition breaks (listed on stdout). Origin
+ * `world`: exit code 1, as the contract asks of a readable task definition with problems (exit 2
+ * is for a file that cannot be read or is not JSON).
+ */
+export class ValidateError extends TaskscopeError {
+  override readonly name = 'ValidateError';
+  declare readonly code: 'CLI_VALIDATE';
+  constructor(
+    message: string,
+    /** How many problems were listed. */
+    readonly problemCount: number,
+  ) {
+    super('CLI_VALIDATE', 'world', message);
+  }
+}
+
+/**
+ * `taskscope inject` cannot add the sidecar to this task definition without breaking it: a
+ * container already has the name or maps the port, the task has no room left. Origin `world`:
+ * exit code 1 with the reason, as the contract asks; the flags themselves were fine.
+ */
+export class InjectError extends TaskscopeError {
+  override readonly name = 'InjectError';
+  declare readonly code: 'CLI_INJECT';
+  constructor(message: string) {
+    super('CLI_INJECT', 'world', message);
   }
 }

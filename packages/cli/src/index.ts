@@ -1,4 +1,12 @@
-export { CLI_ERROR_CODES, type CliErrorCode, RecordError, TopError, UsageError } from './errors.js';
+export {
+  CLI_ERROR_CODES,
+  type CliErrorCode,
+  InjectError,
+  RecordError,
+  TopError,
+  UsageError,
+  ValidateError,
+} from './errors.js';
 export { type CliIo, processIo } from './io.js';
 export { createProgram, main, reportFailure } from './main.js';
 export { durationArg, envNameOf, hostPortArg, USAGE_EXIT_CODE } from './options.js';

@@ -11,9 +11,11 @@ type Register = (program: Command, io: CliIo) => void;
 export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import('./agent.js')).registerAgentCommand,
   demo: async () => (await import('./demo.js')).registerDemoCommand,
+  inject: async () => (await import('./inject.js')).registerInjectCommand,
   mock: async () => (await import('./mock.js')).registerMockCommand,
   record: async () => (await import('./record.js')).registerRecordCommand,
   top: async () => (await import('./top.js')).registerTopCommand,
+  validate: async () => (await import('./validate.js')).registerValidateCommand,
 };
 
 /**
