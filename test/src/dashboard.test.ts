@@ -210,7 +210,8 @@ describe('the dashboard on a laptop (1280×800), fargate-web', () => {
     expect(shown.task['title']).toBe('web:42');
     expect(shown.task['launchType']).toBe('FARGATE');
     expect(shown.task['size']).toBe('1 vCPU · 2 GiB');
-    expect(shown.task['cost']).toBe('not reported');
+    // The agent's cost meter: 1 vCPU and 2 GiB at us-east-1's on-demand rates, $0.04937 an hour.
+    expect(shown.task['cost']).toMatch(/^\$0\.0494\/h · \$0\.\d{4} so far$/);
     await waitForPollLevel(page, 'live');
 
     // Live: the next fresh sample changes the page without a reload, and the charts grow.

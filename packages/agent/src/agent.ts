@@ -1,10 +1,12 @@
 import { createMetadataClient } from '@taskscope/client';
+import type { TaskMetrics } from '@taskscope/core';
 import {
   createEmfEmitter,
   createOtlpExporter,
   createPrometheusEndpoint,
   type OtlpExporter,
 } from '@taskscope/exporters';
+import { BUILT_IN_PRICES, type FargatePlatform } from '@taskscope/fargate';
 import { formatDurationMs } from '@taskscope/input';
 import type { Snapshot } from '@taskscope/sdk';
 import type { Logger } from 'pino';
@@ -12,6 +14,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from './clock.js';
 import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
 import type { AgentConfig } from './config.js';
+import { type Pricing, processPlatform, taskCostOf } from './cost.js';
 import { AgentListenError } from './errors.js';
 import { createSnapshotFeed, type SnapshotFeed } from './feed.js';
 import { createAgentLogger, createReadyLog, errorFields, logStartNotices } from './logger.js';
@@ -37,6 +40,8 @@ export interface StartAgentOptions {
   readonly v8Flags?: readonly string[];
   /** The built dashboard served at `/` (its `index.html`); default `@taskscope/dashboard`'s `dist/`. */
   readonly dashboardDir?: string;
+  /** The platform prices are read for; default this process's own (cost.ts `processPlatform`). */
+  readonly platform?: FargatePlatform;
 }
 
 /** A running agent. */
@@ -87,9 +92,18 @@ export async function startAgent(
       );
     },
   });
+  const pricing: Pricing = {
+    table: config.prices ?? BUILT_IN_PRICES,
+    platform: options.platform ?? processPlatform(),
+  };
+  const costNow = () => {
+    const metrics = store.latest();
+    return metrics === undefined ? undefined : taskCostOf(metrics, pricing, clock.now());
+  };
   // Always built: it also carries the self-telemetry, which costs nothing until scraped.
   const prometheus = createPrometheusEndpoint({
     getSnapshot: store.latest,
+    getCost: costNow,
     taskLabels: config.prometheus.taskLabels,
     // Process metrics only when something scrapes them: prom-client watches every GC and the event loop.
     processMetrics: config.exporters.includes('prometheus'),
@@ -118,6 +132,19 @@ export async function startAgent(
 
   let poller: Poller | undefined;
   const logReady = createReadyLog(logger, config);
+  // Said once: a region the price table has no rates for is priced at another region's.
+  let pricedRegionLogged = false;
+  const logPricedRegion = (metrics: TaskMetrics) => {
+    if (pricedRegionLogged) return;
+    const figures = taskCostOf(metrics, pricing, clock.now());
+    if (figures === undefined) return;
+    pricedRegionLogged = true;
+    if (figures.fallbackFrom !== undefined)
+      logger.warn(
+        { region: figures.fallbackFrom, pricedRegion: figures.pricedRegion },
+        'no prices for the task region; the cost meter uses another region rates',
+      );
+  };
   const collector = createCollector({
     client,
     clock,
@@ -127,6 +154,7 @@ export async function startAgent(
     signal: aborter.signal,
     onPoll: (metrics, cycles) => {
       logReady(metrics, poller?.state().cadence);
+      logPricedRegion(metrics);
       try {
         emf?.emit(metrics, cycles);
       } catch (error) {
@@ -153,6 +181,7 @@ export async function startAgent(
       interval: config.interval,
       cadence: poller?.state().cadence,
       exporters: config.exporters,
+      pricing,
     }),
   });
 

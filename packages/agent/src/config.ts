@@ -1,5 +1,6 @@
 import { MetadataConfigError, resolveMetadataEndpoint } from '@taskscope/client';
 import { EMF_NAMESPACE, OtlpConfigError, readOtlpConfig } from '@taskscope/exporters';
+import type { PriceTable } from '@taskscope/fargate';
 import {
   booleanWord,
   deepFreeze,
@@ -90,6 +91,8 @@ export interface AgentConfig {
   readonly logLevel: LogLevel;
   /** The `OTEL_*` variables, passed through to the OTLP exporter as they are. */
   readonly otelEnv: Readonly<Record<string, string>>;
+  /** The price table of the cost meter; default `@taskscope/fargate`'s built-in on-demand one. */
+  readonly prices?: PriceTable;
 }
 
 export interface ReadAgentConfigOptions {

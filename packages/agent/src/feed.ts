@@ -6,7 +6,10 @@ import { buildSnapshot, type SnapshotInput } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 
 /** What a snapshot says about the agent's own set-up, read when a document is made. */
-export type SnapshotContext = Pick<SnapshotInput, 'endpoint' | 'interval' | 'cadence' | 'exporters'>;
+export type SnapshotContext = Pick<
+  SnapshotInput,
+  'endpoint' | 'interval' | 'cadence' | 'exporters' | 'pricing'
+>;
 
 export interface SnapshotFeedOptions {
   readonly store: SnapshotStore;

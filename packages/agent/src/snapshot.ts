@@ -11,6 +11,7 @@ import {
 import type { ApiVersion } from '@taskscope/wire';
 import type { CadenceState } from './cadence.js';
 import type { ExporterName, PollInterval } from './config.js';
+import { type Pricing, taskCostOf } from './cost.js';
 import type { PollStatus } from './store.js';
 
 /** Version tag of every `/api/v1/*` document (the SDK's schema); bumped only on a breaking change. */
@@ -33,6 +34,8 @@ export interface SnapshotInput {
   /** The `--interval auto` learner's state, when it runs. */
   readonly cadence?: CadenceState | undefined;
   readonly exporters: readonly ExporterName[];
+  /** How to price the task; without it `cost` is `null`. */
+  readonly pricing?: Pricing | undefined;
   /** When the document is made (local clock), ms since the epoch. */
   readonly nowMs: number;
 }
@@ -41,7 +44,8 @@ export interface SnapshotInput {
  * Core's TaskMetrics and the poll status as the agent API's `taskscope.snapshot/v1` document
  * (`@taskscope/sdk`'s SnapshotSchema). Pure. Whatever core left out (no interval yet, a `null`
  * stats entry, no limit) is `null`, never 0: percentages only where both numbers exist, sums
- * only over what was reported. `cost` is reserved and `null` until the agent knows prices.
+ * only over what was reported. `cost` is the task's on-demand price and cost so far (Fargate
+ * only, cost.ts), `null` where either is unknown.
  */
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const { metrics, nowMs } = input;
@@ -60,8 +64,20 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     containers: metrics === undefined ? [] : metrics.containers.map((c) => containerOf(c, metrics)),
     networks: metrics === undefined ? [] : metrics.networks.map(interfaceOf),
     totals: metrics === undefined ? null : totalsOf(metrics),
-    cost: null,
+    cost: metrics === undefined || input.pricing === undefined ? null : costOf(metrics, input.pricing, nowMs),
     poll: pollOf(input, newestReadMs === undefined ? null : Math.max(0, Math.round(nowMs - newestReadMs))),
+  };
+}
+
+function costOf(metrics: TaskMetrics, pricing: Pricing, nowMs: number): Snapshot['cost'] {
+  const figures = taskCostOf(metrics, pricing, nowMs);
+  if (figures?.estimatedDollarsSoFar === undefined) return null;
+  return {
+    currency: 'USD',
+    dollarsPerHour: figures.dollarsPerHour,
+    estimatedDollarsSoFar: figures.estimatedDollarsSoFar,
+    pricedRegion: figures.pricedRegion,
+    regionFallback: figures.fallbackFrom !== undefined,
   };
 }
 

@@ -50,5 +50,6 @@ export {
   type PrometheusSample,
   type PrometheusTranslateOptions,
   TASK_LABEL_NAMES,
+  type TaskCostSample,
   translatePrometheus,
 } from './prometheus/translate.js';

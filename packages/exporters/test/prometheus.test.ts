@@ -190,6 +190,35 @@ describe('createPrometheusEndpoint', () => {
     }
   });
 
+  it('serves the cost meter’s two series from getCost at scrape time, and none without a cost', async () => {
+    let cost: { dollarsPerHour: number; estimatedDollarsSoFar?: number } | undefined = {
+      dollarsPerHour: 0.04937,
+      estimatedDollarsSoFar: 0.0123425,
+    };
+    const endpoint = createPrometheusEndpoint({
+      getSnapshot: () => fargateTask(),
+      getCost: () => cost,
+      processMetrics: false,
+    });
+    const body = (await endpoint.scrape()).body;
+    expect(samplesOf(body, 'ecs_task_price_dollars_per_hour')).toEqual([
+      'ecs_task_price_dollars_per_hour 0.04937',
+    ]);
+    expect(samplesOf(body, 'ecs_task_estimated_cost_dollars_total')).toEqual([
+      'ecs_task_estimated_cost_dollars_total 0.0123425',
+    ]);
+    expect(body).toContain('# TYPE ecs_task_estimated_cost_dollars_total counter');
+    expect(await promtoolCheckMetrics(body)).toEqual({ exitCode: 0, output: '' });
+    // A price without a pull start: the price alone. No cost (EC2, no size): neither.
+    cost = { dollarsPerHour: 0.04937 };
+    const priceOnly = (await endpoint.scrape()).body;
+    expect(samplesOf(priceOnly, 'ecs_task_price_dollars_per_hour')).toHaveLength(1);
+    expect(samplesOf(priceOnly, 'ecs_task_estimated_cost_dollars_total')).toEqual([]);
+    cost = undefined;
+    const none = (await endpoint.scrape()).body;
+    expect(samplesOf(none, 'ecs_task_price_dollars_per_hour')).toEqual([]);
+  });
+
   it('reads the snapshot at scrape time, not at construction', async () => {
     let snapshot = fargateTask();
     const endpoint = createPrometheusEndpoint({ getSnapshot: () => snapshot, processMetrics: false });

@@ -117,8 +117,8 @@ export const TotalsSchema = v.object({
 });
 
 /**
- * What the task costs (Fargate only). Reserved in v1 and `null` until the agent knows the
- * task's price; its shape is fixed now so that filling it is not a breaking change.
+ * What the task costs (Fargate only): its size at on-demand rates, and since its image pull
+ * started. `null` on EC2 and wherever the agent cannot price the task.
  */
 export const CostSchema = v.object({
   currency: v.literal('USD'),

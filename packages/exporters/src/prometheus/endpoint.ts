@@ -7,6 +7,7 @@ import {
   type PrometheusFamily,
   type PrometheusSample,
   prometheusLabelNames,
+  type TaskCostSample,
   translatePrometheus,
 } from './translate.js';
 
@@ -18,6 +19,8 @@ export interface PrometheusEndpointOptions {
   readonly taskLabels?: boolean;
   /** Include prom-client's process and Node.js runtime metrics (default true). */
   readonly processMetrics?: boolean;
+  /** The task's price and cost now (the agent's cost meter), read once per scrape. */
+  readonly getCost?: () => TaskCostSample | undefined;
 }
 
 /** One rendered scrape. */
@@ -117,7 +120,10 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions): Pr
   let queue: Promise<unknown> = Promise.resolve();
 
   const render = async (acceptHeader: string | undefined): Promise<PrometheusScrape> => {
-    families = new Map(translatePrometheus(options.getSnapshot(), { taskLabels }).map((f) => [f.name, f]));
+    const cost = options.getCost?.();
+    families = new Map(
+      translatePrometheus(options.getSnapshot(), { taskLabels, cost }).map((f) => [f.name, f]),
+    );
     const registry = negotiateExposition(acceptHeader) === 'openmetrics' ? openMetrics : text;
     return { contentType: registry.contentType, body: await registry.metrics() };
   };

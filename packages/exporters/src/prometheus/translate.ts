@@ -16,10 +16,19 @@ export interface PrometheusFamily {
   readonly samples: readonly PrometheusSample[];
 }
 
+/** The task's on-demand price and cost so far in US dollars (the agent's cost meter; Fargate only). */
+export interface TaskCostSample {
+  readonly dollarsPerHour: number;
+  /** Since `PullStartedAt`, with the platform's minimum; absent without a pull start. */
+  readonly estimatedDollarsSoFar?: number | undefined;
+}
+
 /** Options of {@link translatePrometheus}. */
 export interface PrometheusTranslateOptions {
   /** Add {@link TASK_LABEL_NAMES} to every series (for remote-write setups where `instance` is not unique). */
   readonly taskLabels: boolean;
+  /** The task's price and cost, for the two cost series; without it they have no sample. */
+  readonly cost?: TaskCostSample | undefined;
 }
 
 /**
@@ -203,6 +212,18 @@ export const PROMETHEUS_FAMILIES: readonly FamilySpec[] = [
     help: 'Time the last image pull of the task stopped, in seconds since the Unix epoch.',
   },
   {
+    name: 'ecs_task_price_dollars_per_hour',
+    type: 'gauge',
+    scope: 'task',
+    help: 'On-demand price of the task size, in US dollars an hour (Fargate only).',
+  },
+  {
+    name: 'ecs_task_estimated_cost_dollars_total',
+    type: 'counter',
+    scope: 'task',
+    help: 'Estimated on-demand cost of the task since its image pull started, one-minute minimum, in US dollars (Fargate only).',
+  },
+  {
     name: 'ecs_task_metadata_info',
     type: 'gauge',
     scope: 'task',
@@ -309,6 +330,8 @@ export function translatePrometheus(
       secondsOf(metrics.imagePull?.startedAtMs),
     );
     push('ecs_task_image_pull_stop_timestamp_seconds', taskLabels, secondsOf(metrics.imagePull?.stoppedAtMs));
+    push('ecs_task_price_dollars_per_hour', taskLabels, options.cost?.dollarsPerHour);
+    push('ecs_task_estimated_cost_dollars_total', taskLabels, options.cost?.estimatedDollarsSoFar);
     const info = {
       cluster: id.cluster,
       task_arn: id.taskArn,
