@@ -27,6 +27,8 @@ interface Frame {
   readonly containers: readonly ContainerFrame[];
   readonly networks: readonly { readonly interface: string; readonly containerName: string | null }[];
   readonly hasTotals: boolean;
+  /** The cost's words; its two figures are numbers of the entry. */
+  readonly cost: { readonly pricedRegion: string; readonly regionFallback: boolean } | null;
   readonly poll: {
     readonly ready: boolean;
     readonly endpoint: SnapshotPoll['endpoint'];
@@ -61,7 +63,7 @@ export interface HistoryEntry {
 }
 
 // The numbers of an entry, in order: the head, the totals, 8 per container, 4 per interface.
-const HEAD_SLOTS = 14;
+const HEAD_SLOTS = 16;
 const TOTALS_SLOTS = 8;
 const CONTAINER_SLOTS = 8;
 const INTERFACE_SLOTS = 4;
@@ -92,6 +94,10 @@ function frameOf(snapshot: Snapshot): Omit<Frame, 'key'> {
     })),
     networks: snapshot.networks.map((n) => ({ interface: n.interface, containerName: n.containerName })),
     hasTotals: snapshot.totals !== null,
+    cost:
+      snapshot.cost === null
+        ? null
+        : { pricedRegion: snapshot.cost.pricedRegion, regionFallback: snapshot.cost.regionFallback },
     poll: {
       ready: poll.ready,
       endpoint: poll.endpoint,
@@ -138,6 +144,8 @@ export function encodeSnapshot(snapshot: Snapshot, previous?: Frame): HistoryEnt
   put(poll.samples.fresh);
   put(poll.samples.duplicate);
   put(poll.interval.intervalMs);
+  put(snapshot.cost?.dollarsPerHour ?? null);
+  put(snapshot.cost?.estimatedDollarsSoFar ?? null);
   put(totals?.cpuCores ?? null);
   put(totals?.cpuPercentOfTask ?? null);
   put(totals?.memoryWorkingSetBytes ?? null);
@@ -184,6 +192,8 @@ export function decodeSnapshot(entry: HistoryEntry): Snapshot {
   const fresh = take()!;
   const duplicate = take()!;
   const pollIntervalMs = take();
+  const dollarsPerHour = take();
+  const estimatedDollarsSoFar = take();
   const totalsValues = [take(), take(), take(), take(), take(), take(), take(), take()] as const;
   const containers = frame.containers.map((c): SnapshotContainer => {
     const cores = take();
@@ -240,7 +250,15 @@ export function decodeSnapshot(entry: HistoryEntry): Snapshot {
           diskWriteBytesPerSecond: write,
         }
       : null,
-    cost: null,
+    cost:
+      frame.cost === null
+        ? null
+        : {
+            currency: 'USD',
+            dollarsPerHour: dollarsPerHour!,
+            estimatedDollarsSoFar: estimatedDollarsSoFar!,
+            ...frame.cost,
+          },
     poll: {
       ready: poll.ready,
       endpoint: poll.endpoint,

@@ -1,4 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
+import { BUILT_IN_PRICES } from '@taskscope/fargate';
 import type { Snapshot } from '@taskscope/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,7 @@ function snapshotOf(
     interval: { mode: 'auto' },
     cadence: { learned: true, cadenceMs: 10_000 },
     exporters: ['prometheus'],
+    pricing: { table: BUILT_IN_PRICES, platform: 'linux/x86_64' },
     nowMs,
   });
 }
@@ -55,6 +57,12 @@ describe('the compact history entry', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('rebuilds the cost of a Fargate task, its two figures from the numbers and its region from the frame', () => {
+    const snapshot = snapshotOf(second, Date.UTC(2025, 1, 27, 6));
+    expect(snapshot.cost).toMatchObject({ pricedRegion: 'us-east-1', regionFallback: false });
+    expect(decodeSnapshot(encodeSnapshot(snapshot)).cost).toEqual(snapshot.cost);
   });
 
   it('shares the frame (identity, names, images) with the entry before while it is the same', () => {
@@ -73,8 +81,9 @@ describe('the compact history entry', () => {
   it('keeps only numbers per cycle: 8 bytes each, not the JSON document', () => {
     const snapshot = snapshotOf(second, 1_000);
     const { values } = encodeSnapshot(snapshot);
-    // 14 for the document, 8 totals, 8 per container (3), 4 per interface (1).
-    expect(values.length).toBe(14 + 8 + 3 * 8 + 4);
+    // 16 for the document (the cost's two figures among them), 8 totals, 8 per container (3),
+    // 4 per interface (1).
+    expect(values.length).toBe(16 + 8 + 3 * 8 + 4);
     // 400 bytes against the document's 2.9 KB, most of it text that every entry shares.
     expect(values.byteLength).toBeLessThan(JSON.stringify(snapshot).length / 5);
   });
