@@ -10,22 +10,13 @@ import {
   encodeSnapshot,
   historyCapacity,
 } from '../src/index.js';
-import type { PollStatus } from '../src/store.js';
 import { pollStatusArbitrary, taskMetricsArbitrary } from './helpers/arbitraries.js';
-import { FARGATE, twoPolls } from './helpers/payloads.js';
+import { FARGATE, STATUS, twoPolls } from './helpers/payloads.js';
 
 /*
  * The history ring: a bounded count of entries, each a shared frame and a Float64Array of the
  * numbers, that rebuilds the very document the agent published for that cycle.
  */
-
-const STATUS: PollStatus = {
-  ready: true,
-  consecutiveFailures: 0,
-  requests: { task: 1, task_stats: 5 },
-  samples: { fresh: 5, duplicate: 0 },
-  failures: 0,
-};
 
 function snapshotOf(
   metrics: TaskMetrics | undefined,

@@ -1,12 +1,12 @@
 import type { TaskMetrics } from '@taskscope/core';
 import { type Snapshot, SnapshotSchema } from '@taskscope/sdk';
+import { UNSAMPLED } from '@taskscope/sdk/testing';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, type SnapshotInput } from '../src/index.js';
-import type { PollStatus } from '../src/store.js';
 import { pollStatusArbitrary, taskMetricsArbitrary } from './helpers/arbitraries.js';
-import { EC2, FARGATE, STEP, twoPolls } from './helpers/payloads.js';
+import { EC2, FARGATE, STATUS, STEP, twoPolls } from './helpers/payloads.js';
 
 /*
  * The agent API's document from core's output, field by field: the captured Fargate and EC2
@@ -16,16 +16,6 @@ import { EC2, FARGATE, STEP, twoPolls } from './helpers/payloads.js';
  */
 
 const NOW_MS = Date.parse('2025-02-27T05:23:00Z');
-const STATUS: PollStatus = {
-  ready: true,
-  lastPollAt: '2025-02-27T05:22:59.500Z',
-  lastSuccessAt: '2025-02-27T05:22:59.500Z',
-  lastFreshAt: '2025-02-27T05:22:59.500Z',
-  consecutiveFailures: 0,
-  requests: { task: 1, task_stats: 2 },
-  samples: { fresh: 2, duplicate: 0 },
-  failures: 0,
-};
 
 function build(metrics: TaskMetrics | undefined, overrides: Partial<SnapshotInput> = {}): Snapshot {
   const snapshot = buildSnapshot({
@@ -145,21 +135,15 @@ describe('buildSnapshot on the captured Fargate task (awsvpc, cgroup v1, 0.25 vC
         diskWriteBytesPerSecond: 16384,
       },
       cost: null,
+      // The poller's status as it was given, with what the agent knows besides.
       poll: {
-        ready: true,
+        ...STATUS,
         endpoint: { url: 'http://169.254.170.2/v4/abc', version: 'v4' },
         interval: { mode: 'auto', intervalMs: 10_000, learned: true },
         exporters: ['prometheus', 'emf'],
-        lastPollAt: '2025-02-27T05:22:59.500Z',
-        lastSuccessAt: '2025-02-27T05:22:59.500Z',
-        lastFreshAt: '2025-02-27T05:22:59.500Z',
         // 05:23:00.000 − 05:22:59.406170373.
         lastSampleAgeMs: 594,
-        consecutiveFailures: 0,
-        failures: 0,
         lastError: null,
-        requests: { task: 1, task_stats: 2 },
-        samples: { fresh: 2, duplicate: 0 },
       },
     });
   });
@@ -239,15 +223,7 @@ describe('buildSnapshot before the first poll and around it', () => {
       interval: { mode: 'fixed', intervalMs: 500 },
       cadence: undefined,
     });
-    expect(snapshot).toMatchObject({
-      id: null,
-      sample: null,
-      task: null,
-      containers: [],
-      networks: [],
-      totals: null,
-      cost: null,
-    });
+    expect(snapshot).toMatchObject(UNSAMPLED);
     expect(snapshot.poll).toMatchObject({
       ready: false,
       interval: { mode: 'fixed', intervalMs: 500, learned: false },

@@ -1,9 +1,15 @@
-import { type Snapshot, type SnapshotContainer, SnapshotSchema } from '@taskscope/sdk';
-import * as v from 'valibot';
+import type { Snapshot, SnapshotContainer } from '@taskscope/sdk';
+import {
+  type SampleOverrides,
+  sampleContainer,
+  sampleSnapshot,
+  sampleTaskInterface,
+} from '@taskscope/sdk/testing';
 
 /*
- * `taskscope.snapshot/v1` documents for the renderer's tests, each checked against the
- * schema, so a test never renders a document the agent could not send.
+ * `taskscope.snapshot/v1` documents for the renderer's tests: the SDK's samples (each checked
+ * against the schema, so a test never renders a document the agent could not send) of a larger
+ * task, with figures chosen so that every column of `top` has something to show.
  */
 
 const MIB = 2 ** 20;
@@ -30,16 +36,10 @@ export function container(
 ): SnapshotContainer {
   const workingSetMib = values.workingSetMib === undefined ? 100 : values.workingSetMib;
   const limitMib = values.limitMib === undefined ? 1024 : values.limitMib;
-  return {
-    name,
-    dockerId: `${name}-0123456789`,
-    image: `example/${name}:1.0`,
+  return sampleContainer(name, {
     state: values.state ?? 'RUNNING',
-    desiredState: 'RUNNING',
     health: values.health == null ? null : { status: values.health, sinceMs: 1_767_225_600_000 },
     restarts: values.restarts === undefined ? 0 : values.restarts,
-    exitCode: null,
-    startedAtMs: 1_767_225_600_000,
     cpu: {
       cores: values.cores === undefined ? 0.1 : values.cores,
       percentOfTask: values.cpuPercent === undefined ? 2.5 : values.cpuPercent,
@@ -65,61 +65,41 @@ export function container(
       readBytesPerSecond: values.readPerSecond === undefined ? 0 : values.readPerSecond,
       writeBytesPerSecond: values.writePerSecond === undefined ? 4096 : values.writePerSecond,
     },
-  };
+  });
 }
 
-/** A snapshot at 2026-01-01T00:00:10Z of a task with `containers`; `overrides` replace top-level fields. */
+/**
+ * A snapshot at 2026-01-01T00:00:10Z of a 4 vCPU, 8 GiB task with `containers`; `overrides`
+ * replace top-level fields. The totals are the same whatever the containers, so that the header
+ * a test expects does not depend on them.
+ */
 export function snapshot(
   containers: readonly SnapshotContainer[],
-  overrides: Partial<Snapshot> & { readonly networkMode?: 'awsvpc' | 'bridge' } = {},
+  overrides: SampleOverrides = {},
 ): Snapshot {
-  const { networkMode = 'awsvpc', ...rest } = overrides;
-  const document: Snapshot = {
-    schema: 'taskscope.snapshot/v1',
-    generatedAt: '2026-01-01T00:00:10.400Z',
-    id: 1_767_225_610_000,
-    sample: { kind: 'fresh', intervalSeconds: 10 },
-    task: {
-      identity: {
-        cluster: 'prod',
-        taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0f3c9a5e1b2d4c6e8f0a1b2c3d4e5f60',
-        taskId: '0f3c9a5e1b2d4c6e8f0a1b2c3d4e5f60',
-        family: 'storefront',
-        revision: '118',
-        region: 'eu-west-1',
-        availabilityZone: 'eu-west-1a',
-        launchType: 'FARGATE',
-        serviceName: 'storefront',
-        knownStatus: 'RUNNING',
-        desiredStatus: 'RUNNING',
-      },
-      size: { cpuVcpus: 4, memoryBytes: 8192 * MIB },
-      networkMode,
-      cgroup: 'v1',
+  return sampleSnapshot(1_767_225_610_000, {
+    identity: {
+      cluster: 'prod',
+      taskId: '0f3c9a5e1b2d4c6e8f0a1b2c3d4e5f60',
+      family: 'storefront',
+      revision: '118',
+      region: 'eu-west-1',
+      serviceName: 'storefront',
     },
-    containers: [...containers],
-    networks:
-      networkMode === 'awsvpc'
-        ? [
-            {
-              interface: 'eth1',
-              containerName: null,
-              rxBytesPerSecond: 2.4 * MIB,
-              txBytesPerSecond: 1.1 * MIB,
-              rxPacketsPerSecond: 1234,
-              txPacketsPerSecond: 980,
-            },
-          ]
-        : containers
-            .filter((c) => c.network !== null)
-            .map((c) => ({
-              interface: 'eth0',
-              containerName: c.name,
-              rxBytesPerSecond: c.network!.rxBytesPerSecond,
-              txBytesPerSecond: c.network!.txBytesPerSecond,
-              rxPacketsPerSecond: 10,
-              txPacketsPerSecond: 12,
-            })),
+    size: { cpuVcpus: 4, memoryBytes: 8192 * MIB },
+    containers,
+    ageMs: 400,
+    polledAfterMs: 100,
+    ...((overrides.networkMode ?? 'awsvpc') === 'awsvpc' && {
+      networks: [
+        sampleTaskInterface({
+          rxBytesPerSecond: 2.4 * MIB,
+          txBytesPerSecond: 1.1 * MIB,
+          rxPacketsPerSecond: 1234,
+          txPacketsPerSecond: 980,
+        }),
+      ],
+    }),
     totals: {
       cpuCores: 2.7,
       cpuPercentOfTask: 67.5,
@@ -137,24 +117,8 @@ export function snapshot(
       pricedRegion: 'eu-west-1',
       regionFallback: false,
     },
-    poll: {
-      ready: true,
-      endpoint: { url: 'http://169.254.170.2/v4/0f3c9a5e-frontend', version: 'v4' },
-      interval: { mode: 'auto', intervalMs: 10_000, learned: true },
-      exporters: ['prometheus'],
-      lastPollAt: '2026-01-01T00:00:10.100Z',
-      lastSuccessAt: '2026-01-01T00:00:10.100Z',
-      lastFreshAt: '2026-01-01T00:00:10.100Z',
-      lastSampleAgeMs: 400,
-      consecutiveFailures: 0,
-      failures: 0,
-      lastError: null,
-      requests: { task: 2, task_stats: 31 },
-      samples: { fresh: 30, duplicate: 1 },
-    },
-    ...rest,
-  };
-  return v.parse(SnapshotSchema, document);
+    ...overrides,
+  });
 }
 
 /** The ten containers of the mock's `fargate-10` scenario, with values like it produces. */

@@ -1,6 +1,7 @@
 import { type CoreState, computeTaskMetrics, type TaskMetrics } from '@taskscope/core';
 import { loadFixture } from '@taskscope/fixtures';
 import { parseTaskMetadata, parseTaskStats } from '@taskscope/wire';
+import type { PollStatus } from '../../src/store.js';
 
 /*
  * The real captures the agent's tests compute from (ecs_exporter's Fargate task, awsvpc and
@@ -102,3 +103,15 @@ export function twoPolls(task: CapturedTask): { first: TaskMetrics; second: Task
   const second = computeTask(advance(task), first.state);
   return { first: first.metrics, second: second.metrics };
 }
+
+/** The poller's status once {@link twoPolls} were both read, fresh, the second at 05:22:59.500. */
+export const STATUS: PollStatus = {
+  ready: true,
+  lastPollAt: '2025-02-27T05:22:59.500Z',
+  lastSuccessAt: '2025-02-27T05:22:59.500Z',
+  lastFreshAt: '2025-02-27T05:22:59.500Z',
+  consecutiveFailures: 0,
+  requests: { task: 1, task_stats: 2 },
+  samples: { fresh: 2, duplicate: 0 },
+  failures: 0,
+};

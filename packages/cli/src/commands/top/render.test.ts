@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Snapshot, type SnapshotContainer, SnapshotSchema } from '@taskscope/sdk';
+import { UNSAMPLED } from '@taskscope/sdk/testing';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -139,12 +140,7 @@ describe('renderTop', () => {
 
   it('says what it waits for before the first sample, and shows failing polls with the last error', () => {
     const waiting = snapshot([], {
-      id: null,
-      sample: null,
-      task: null,
-      networks: [],
-      totals: null,
-      cost: null,
+      ...UNSAMPLED,
       poll: {
         ...fargate10().poll,
         ready: false,

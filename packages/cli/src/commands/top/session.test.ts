@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Snapshot } from '@taskscope/sdk';
+import { UNSAMPLED } from '@taskscope/sdk/testing';
 import { waitFor } from '@taskscope/test-support';
 import { describe, expect, it } from 'vitest';
 import { container, fargate10, snapshot } from '../../../test/top-snapshots.js';
@@ -93,12 +94,7 @@ const notReady = (failures: number): Snapshot => {
   const base = fargate10();
   return {
     ...base,
-    id: null,
-    sample: null,
-    task: null,
-    containers: [],
-    networks: [],
-    totals: null,
+    ...UNSAMPLED,
     poll: {
       ...base.poll,
       ready: false,
