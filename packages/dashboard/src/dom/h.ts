@@ -35,6 +35,25 @@ export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
+/**
+ * A `<dl>` of labelled values in the order of `labels`, and the `<dd>` of each key, whose
+ * `data-field` is the key after `fieldPrefix` (the header's facts and the poll's rows alike).
+ */
+export function factList<K extends string>(
+  className: string,
+  labels: Readonly<Record<K, string>>,
+  fieldPrefix = '',
+): { readonly element: HTMLDListElement; readonly values: ReadonlyMap<K, HTMLElement> } {
+  const element = h('dl', { class: className });
+  const values = new Map<K, HTMLElement>();
+  for (const [key, label] of Object.entries(labels) as [K, string][]) {
+    const value = h('dd', { attrs: { 'data-field': `${fieldPrefix}${key}` } });
+    values.set(key, value);
+    element.append(h('div', { class: 'fact' }, h('dt', { text: label }), value));
+  }
+  return { element, values };
+}
+
 const LEVEL_CLASSES = ['lvl-ok', 'lvl-warn', 'lvl-bad', 'lvl-none'] as const;
 
 /** Marks an element with one of the level classes (colour is in the stylesheet). */

@@ -1,6 +1,6 @@
 /* The task header (identity, size, cost), the poll badge and the warning banner. */
 import type { PollView, TaskHeaderView } from '../model.js';
-import { h, setText } from './h.js';
+import { factList, h, setText } from './h.js';
 
 export interface HeaderView {
   readonly element: HTMLElement;
@@ -9,15 +9,15 @@ export interface HeaderView {
   updatePoll(poll: PollView): void;
 }
 
-const FACTS: readonly { key: keyof TaskHeaderView; label: string }[] = [
-  { key: 'taskId', label: 'Task' },
-  { key: 'cluster', label: 'Cluster' },
-  { key: 'launchType', label: 'Launch type' },
-  { key: 'availabilityZone', label: 'AZ' },
-  { key: 'size', label: 'Size' },
-  { key: 'networkMode', label: 'Network' },
-  { key: 'cost', label: 'Cost' },
-];
+const FACTS = {
+  taskId: 'Task',
+  cluster: 'Cluster',
+  launchType: 'Launch type',
+  availabilityZone: 'AZ',
+  size: 'Size',
+  networkMode: 'Network',
+  cost: 'Cost',
+} satisfies Partial<Record<keyof TaskHeaderView, string>>;
 
 export function headerView(): HeaderView {
   const title = h('h1', { class: 'task-title', text: 'taskscope', attrs: { 'data-field': 'title' } });
@@ -26,13 +26,7 @@ export function headerView(): HeaderView {
     text: 'connecting',
     attrs: { 'data-field': 'poll-level' },
   });
-  const values = new Map<keyof TaskHeaderView, HTMLElement>();
-  const facts = h('dl', { class: 'facts' });
-  for (const fact of FACTS) {
-    const value = h('dd', { attrs: { 'data-field': fact.key } });
-    values.set(fact.key, value);
-    facts.append(h('div', { class: 'fact' }, h('dt', { text: fact.label }), value));
-  }
+  const { element: facts, values } = factList('facts', FACTS);
   const banner = h('div', { class: 'banner', attrs: { role: 'alert', 'data-field': 'banner' } });
   banner.hidden = true;
   const element = h(

@@ -1,15 +1,15 @@
 /* Poll health: how fresh the figures are and whether the agent's polls succeed. */
 import type { PollView } from '../model.js';
-import { h, setText } from './h.js';
+import { factList, h, setText } from './h.js';
 
-const ROWS: readonly { key: keyof PollView; label: string }[] = [
-  { key: 'lastSampleAge', label: 'Last sample' },
-  { key: 'interval', label: 'Interval' },
-  { key: 'consecutiveFailures', label: 'Failures in a row' },
-  { key: 'failures', label: 'Failures in all' },
-  { key: 'lastError', label: 'Last error' },
-  { key: 'endpointVersion', label: 'Endpoint version' },
-];
+const ROWS = {
+  lastSampleAge: 'Last sample',
+  interval: 'Interval',
+  consecutiveFailures: 'Failures in a row',
+  failures: 'Failures in all',
+  lastError: 'Last error',
+  endpointVersion: 'Endpoint version',
+} satisfies Partial<Record<keyof PollView, string>>;
 
 export interface PollSection {
   readonly element: HTMLElement;
@@ -17,13 +17,7 @@ export interface PollSection {
 }
 
 export function pollSection(): PollSection {
-  const values = new Map<keyof PollView, HTMLElement>();
-  const list = h('dl', { class: 'facts poll-facts' });
-  for (const row of ROWS) {
-    const value = h('dd', { attrs: { 'data-field': `poll-${row.key}` } });
-    values.set(row.key, value);
-    list.append(h('div', { class: 'fact' }, h('dt', { text: row.label }), value));
-  }
+  const { element: list, values } = factList('facts poll-facts', ROWS, 'poll-');
   const element = h(
     'section',
     { class: 'poll', attrs: { 'aria-labelledby': 'poll-heading' } },

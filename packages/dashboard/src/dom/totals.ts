@@ -2,7 +2,7 @@
 import { formatBytes, formatCores, formatRate } from '../format.js';
 import type { TotalsView } from '../model.js';
 import type { SeriesStore } from '../series.js';
-import { COLORS, timeChart } from './charts.js';
+import { COLORS, type TimeChart, type TimeChartOptions, timeChart } from './charts.js';
 import { bar, h, setFigure, setText } from './h.js';
 
 export interface TotalsSection {
@@ -49,31 +49,30 @@ function pairCard(title: string, field: string, first: string, second: string) {
   return { element, a, b, extra };
 }
 
+/** A chart of what the task uses, filled in `color`, under the dashed line of its size. */
+function usedOfSizeChart(options: Omit<TimeChartOptions, 'lines'>, color: string): TimeChart {
+  return timeChart({
+    ...options,
+    lines: [
+      { label: 'used', color, fill: `${color}1a` },
+      { label: 'task size', color: COLORS.limit, dashed: true },
+    ],
+  });
+}
+
 export function totalsSection(): TotalsSection {
   const cpu = usageCard('CPU', 'task-cpu');
   const memory = usageCard('Memory (working set)', 'task-memory');
   const network = pairCard('Network', 'task-network', 'rx', 'tx');
   const disk = pairCard('Disk', 'task-disk', 'read', 'write');
-  const cpuChart = timeChart({
-    id: 'chart-cpu',
-    title: 'CPU, cores',
-    unit: 'cores',
-    format: formatCores,
-    lines: [
-      { label: 'used', color: COLORS.cpu, fill: `${COLORS.cpu}1a` },
-      { label: 'task size', color: COLORS.limit, dashed: true },
-    ],
-  });
-  const memoryChart = timeChart({
-    id: 'chart-memory',
-    title: 'Memory, working set',
-    unit: 'bytes',
-    format: formatBytes,
-    lines: [
-      { label: 'used', color: COLORS.memory, fill: `${COLORS.memory}1a` },
-      { label: 'task size', color: COLORS.limit, dashed: true },
-    ],
-  });
+  const cpuChart = usedOfSizeChart(
+    { id: 'chart-cpu', title: 'CPU, cores', unit: 'cores', format: formatCores },
+    COLORS.cpu,
+  );
+  const memoryChart = usedOfSizeChart(
+    { id: 'chart-memory', title: 'Memory, working set', unit: 'bytes', format: formatBytes },
+    COLORS.memory,
+  );
   const networkChart = timeChart({
     id: 'chart-network',
     title: 'Network, per second',
