@@ -48,7 +48,15 @@ async function startPair(flags: AgentFlags = {}, env: Record<string, string> = {
     await startAgent(config, { logger: silent, stdout: (line) => lines.push(line), clock }),
     (it) => it.stop(),
   );
-  return { mock, agent, lines, clock };
+  // The agent polls just after each refresh: this waits (in fake time) for it to have read the latest.
+  const untilLatestSample = () =>
+    advanceUntil(
+      clock,
+      'the agent to hold the sample the mock published last',
+      () => agent.snapshot().id === Math.floor(mock.truth()?.readAtMs ?? 0),
+      2 * CADENCE_MS,
+    );
+  return { mock, agent, lines, clock, untilLatestSample };
 }
 
 const allContainersHaveStats = (agent: RunningAgent) => () => {
@@ -58,17 +66,11 @@ const allContainersHaveStats = (agent: RunningAgent) => () => {
 
 describe('the agent against the mock endpoint over loopback', () => {
   it('polls once per refresh, matches the ground truth, and writes EMF once per fresh sample', async () => {
-    const { mock, agent, lines, clock } = await startPair({ exporters: 'prometheus,emf' });
+    const { mock, agent, lines, clock, untilLatestSample } = await startPair({ exporters: 'prometheus,emf' });
     await advance(clock, 8 * CADENCE_MS);
     const learned = agent.snapshot().poll;
     await advance(clock, 15 * CADENCE_MS);
-    // The agent polls just after each refresh: wait (in fake time) for it to have read the latest.
-    await advanceUntil(
-      clock,
-      'the agent to hold the sample the mock published last',
-      () => agent.snapshot().id === Math.floor(mock.truth()?.readAtMs ?? 0),
-      2 * CADENCE_MS,
-    );
+    await untilLatestSample();
     const snapshot = v.parse(SnapshotSchema, agent.snapshot());
     const status = snapshot.poll;
     expect(status.ready).toBe(true);
@@ -164,17 +166,12 @@ describe('the agent against the mock endpoint over loopback', () => {
 
 describe('the agent API against the mock, in fake time', () => {
   it('keeps one history entry per refresh cycle, the very documents the stream sent, matching the truth', async () => {
-    const { mock, agent, clock } = await startPair();
+    const { mock, agent, clock, untilLatestSample } = await startPair();
     await advanceUntil(clock, 'every container to have stats', allContainersHaveStats(agent), 4000);
     const stream = await openStream(`${agent.url}api/v1/stream`);
     await stream.waitForEvents(1, 'the latest cycle on connect');
     await advance(clock, 12 * CADENCE_MS);
-    await advanceUntil(
-      clock,
-      'the agent to hold the sample the mock published last',
-      () => agent.snapshot().id === Math.floor(mock.truth()?.readAtMs ?? 0),
-      2 * CADENCE_MS,
-    );
+    await untilLatestSample();
     const response = await fetch(`${agent.url}api/v1/history`);
     const history = v.parse(HistorySchema, await response.json());
     const { poll } = agent.snapshot();

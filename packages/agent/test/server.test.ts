@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { createPrometheusEndpoint, type PrometheusEndpoint } from '@taskscope/exporters';
 import { ApiErrorSchema, type History, HistorySchema, type Snapshot, SnapshotSchema } from '@taskscope/sdk';
-import { createStopper, requireBinary, waitFor } from '@taskscope/test-support';
+import { CHROMIUM_QUIET_FLAGS, createStopper, requireChromium, waitFor } from '@taskscope/test-support';
 import pino from 'pino';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -455,17 +455,10 @@ describe('the dashboard at /', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await response.text()).toBe(PAGE);
+    // The header as it goes on the wire.
     expect(response.headers.get('content-security-policy')).toBe(
-      [
-        "default-src 'none'",
-        `script-src ${hash(PAGE_SCRIPT)}`,
-        `style-src ${hash(PAGE_STYLE)}`,
-        "connect-src 'self'",
-        'img-src data:',
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
+      `default-src 'none'; script-src ${hash(PAGE_SCRIPT)}; style-src ${hash(PAGE_STYLE)}; connect-src 'self'; ` +
+        "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const etag = response.headers.get('etag')!;
     expect(etag).toBe(`"${createHash('sha256').update(PAGE).digest('base64url')}"`);
@@ -480,7 +473,7 @@ describe('the dashboard at /', () => {
   });
 
   it('in a real Chromium, runs the page’s own inline script and style under that policy, and nothing else', async () => {
-    const chromium = requireBinary('chromium', 'chromium');
+    const chromium = requireChromium();
     // The page reports in its DOM what the policy let it do.
     const probe = `<!doctype html><html><head><meta charset="utf-8"><style>body{color:rgb(1, 2, 3)}</style><script type="module">
 const d = document.body.dataset;
@@ -498,16 +491,10 @@ d.done = 'yes';
     const { url } = await start({ authToken: TOKEN, dashboardDir: dashboardDir(probe) });
     const profile = mkdtempSync(join(tmpdir(), 'taskscope-chromium-'));
     tempDirs.push(profile);
-    // The flags of docs/research toolchain.md §6; the page is opened the way a link opens it.
+    // The page is opened the way a link opens it.
     const { stdout } = await promisify(execFile)(chromium, [
       '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
+      ...CHROMIUM_QUIET_FLAGS,
       `--user-data-dir=${profile}`,
       '--virtual-time-budget=5000',
       '--dump-dom',

@@ -109,15 +109,25 @@ describe('subscribe() backoff (fake timers)', () => {
     expect(calls.length).toBe(before + 1);
   }
 
+  /** The delays of the next `count` retries, each waited out before the next is taken. */
+  async function retryDelays(
+    run: ReturnType<typeof start>,
+    calls: unknown[],
+    count: number,
+  ): Promise<number[]> {
+    const delays: number[] = [];
+    for (let retry = 0; retry < count; retry += 1) {
+      const next = run.nextRetry();
+      if (retry > 0) await waitOut(delays.at(-1) as number, calls);
+      delays.push(await next);
+    }
+    return delays;
+  }
+
   it('waits 1 s (jittered) after the first failure, doubling to maxRetryMs', async () => {
     const script = scriptedFetch([]);
     const run = start(script.fetch);
-    const delays: number[] = [];
-    for (let retry = 0; retry < 7; retry += 1) {
-      const next = run.nextRetry();
-      if (retry > 0) await waitOut(delays.at(-1) as number, script.calls);
-      delays.push(await next);
-    }
+    const delays = await retryDelays(run, script.calls, 7);
     // Math.random is 0.5: each delay is three quarters of its ceiling (1 s, 2 s, … 30 s).
     expect(delays).toEqual([750, 1500, 3000, 6000, 12_000, 22_500, 22_500]);
     expect(run.errors[0]?.message).toBe(
@@ -131,12 +141,7 @@ describe('subscribe() backoff (fake timers)', () => {
   it('caps the delays at maxRetryMs', async () => {
     const script = scriptedFetch([]);
     const run = start(script.fetch, 4000);
-    const delays: number[] = [];
-    for (let retry = 0; retry < 4; retry += 1) {
-      const next = run.nextRetry();
-      if (retry > 0) await waitOut(delays.at(-1) as number, script.calls);
-      delays.push(await next);
-    }
+    const delays = await retryDelays(run, script.calls, 4);
     expect(delays).toEqual([750, 1500, 3000, 3000]);
     run.controller.abort();
     await run.done;
@@ -149,12 +154,7 @@ describe('subscribe() backoff (fake timers)', () => {
       async () => eventStream(sseEvent(sampleSnapshot(1000))), // healthy: carried an event, then ended
     ]);
     const run = start(script.fetch);
-    const delays: number[] = [];
-    for (let retry = 0; retry < 4; retry += 1) {
-      const next = run.nextRetry();
-      if (retry > 0) await waitOut(delays.at(-1) as number, script.calls);
-      delays.push(await next);
-    }
+    const delays = await retryDelays(run, script.calls, 4);
     expect(delays).toEqual([150, 300, 150, 300]);
     expect(run.errors.map((error) => error.message)).toEqual([
       'GET http://127.0.0.1:9780/api/v1/stream: the agent closed the stream',

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createStopper, requireBinary, waitFor } from '@taskscope/test-support';
+import { CHROMIUM_QUIET_FLAGS, createStopper, requireChromium, waitFor } from '@taskscope/test-support';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgentDouble } from './agent-double.ts';
@@ -82,18 +82,7 @@ function openInChromium(chromium: string, url: string): { output: () => string }
   const profile = stopper.track(mkdtempSync(join(tmpdir(), 'taskscope-sdk-chromium-')), (dir) =>
     rmSync(dir, { recursive: true, force: true }),
   );
-  const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
-    url,
-  ];
+  const args = ['--headless', ...CHROMIUM_QUIET_FLAGS, `--user-data-dir=${profile}`, url];
   const child = spawn(chromium, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -110,7 +99,7 @@ function openInChromium(chromium: string, url: string): { output: () => string }
 
 describe('in a browser', () => {
   it('the client reads the snapshot, the history and the stream in headless Chromium', async () => {
-    const chromium = requireBinary('chromium', 'chromium');
+    const chromium = requireChromium();
     const sdk = await bundle(`export * from ${JSON.stringify(ENTRY)};`);
     const double = stopper.track(await startAgentDouble({ token: 's3cret' }), (started) => started.stop());
     for (const id of [1000, 2000, 3000]) double.record(sampleSnapshot(id));

@@ -54,6 +54,14 @@ function subscription(client: TaskscopeClient, options: SubscribeOptions = {}) {
   };
 }
 
+/** Has the double answer every request itself: `status`, with the body (of `contentType`) if any. */
+function answerEvery(double: AgentDouble, status: number, contentType?: string, body?: string): void {
+  double.takeover = (_request, response) => {
+    response.writeHead(status, contentType === undefined ? {} : { 'content-type': contentType }).end(body);
+    return true;
+  };
+}
+
 async function rejection(promise: Promise<unknown>): Promise<TaskscopeClientError> {
   try {
     await promise;
@@ -127,10 +135,7 @@ describe('snapshot() and history()', () => {
 
   it('maps a non-JSON error page (a proxy’s) to HTTP without a body, quoting the page', async () => {
     const double = await agent();
-    double.takeover = (_request, response) => {
-      response.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>Bad gateway</body></html>\n');
-      return true;
-    };
+    answerEvery(double, 502, 'text/html', '<html><body>Bad gateway</body></html>\n');
     const error = await rejection(createTaskscopeClient({ baseUrl: double.baseUrl }).snapshot());
     expect([error.code, error.status, error.body]).toEqual(['HTTP', 502, undefined]);
     expect(error.message).toBe(
@@ -160,10 +165,7 @@ describe('snapshot() and history()', () => {
 
   it('rejects a body that is not JSON with SCHEMA', async () => {
     const double = await agent();
-    double.takeover = (_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"schema":"taskscope.snap');
-      return true;
-    };
+    answerEvery(double, 200, 'application/json', '{"schema":"taskscope.snap');
     const error = await rejection(createTaskscopeClient({ baseUrl: double.baseUrl }).snapshot());
     expect(error.code).toBe('SCHEMA');
     expect(error.message).toMatch(
@@ -379,10 +381,7 @@ describe('subscribe()', () => {
 
   it('ends when the signal aborts while it waits to retry', async () => {
     const double = await agent();
-    double.takeover = (_request, response) => {
-      response.writeHead(503).end();
-      return true;
-    };
+    answerEvery(double, 503);
     const live = subscription(createTaskscopeClient({ baseUrl: double.baseUrl }), { maxRetryMs: 60_000 });
     await waitFor('a retry', () =>
       live.states.some((state) => state.state === 'retrying') ? true : undefined,

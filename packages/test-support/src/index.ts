@@ -1,4 +1,5 @@
 export { requireBinary } from './binaries.js';
+export { CHROMIUM_QUIET_FLAGS, requireChromium } from './chromium.js';
 export { EMF_LINE_LIMIT_BYTES, type EmfDocument, emfProblems, parseEmf } from './emf.js';
 export { zeroNetworkCounters } from './network.js';
 export { OTLP_AWSVPC_METRICS, type OtlpContractKind } from './otlp-contract.js';

@@ -1,30 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { requireBinary } from '@taskscope/test-support';
+import { CHROMIUM_QUIET_FLAGS, requireChromium } from '@taskscope/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Screenshots the dashboard tests keep (gitignored): look at them after a run. */
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../artifacts/', import.meta.url));
 
-/**
- * Debian's Chromium (`.ci/run` installs it), driven by playwright-core without a browser
- * download. The flags keep it from calling home: no background networking, component
- * updates, sync or QUIC, so every request the page makes is one the page asked for.
- */
+/** Debian's Chromium, driven by playwright-core without a browser download, kept from calling home. */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = requireBinary('chromium', 'chromium');
   return chromium.launch({
-    executablePath,
+    executablePath: requireChromium(),
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
+    args: [...CHROMIUM_QUIET_FLAGS],
   });
 }
 
