@@ -140,29 +140,30 @@ describe('taskscope top in a terminal', () => {
     });
     expect(after).toMatch(/^sample \d\d:\d\d:\d\dZ over [\d.]+s /);
 
-    await top.sendKeys('m');
-    await top.waitForScreen('rows by memory, the sort line saying so', (lines) => {
-      const table = tableOf(lines);
-      return table &&
-        lines.some((l) => l.includes('sort memory')) &&
-        nonIncreasing(columnValues(table, 'MEM', bytesOf))
-        ? true
-        : undefined;
-    });
+    /** Presses `key`, then waits for the sort line to name `sortKey` and `column` to run biggest first. */
+    const sortsBiggestFirst = async (
+      key: string,
+      sortKey: string,
+      column: string,
+      value: (text: string) => number,
+    ) => {
+      await top.sendKeys(key);
+      await top.waitForScreen(`rows by ${column}, the sort line saying ${sortKey}`, (lines) => {
+        const table = tableOf(lines);
+        return table &&
+          lines.some((l) => l.includes(`sort ${sortKey}`)) &&
+          nonIncreasing(columnValues(table, column, value))
+          ? true
+          : undefined;
+      });
+    };
+    await sortsBiggestFirst('m', 'memory', 'MEM', bytesOf);
     await top.sendKeys('n');
     await top.waitForScreen('rows by name', (lines) => {
       const names = tableOf(lines)?.rows.map((row) => row[0]);
       return names && names.join() === [...FARGATE_10].sort().join() ? true : undefined;
     });
-    await top.sendKeys('c');
-    await top.waitForScreen('rows by CPU cores', (lines) => {
-      const table = tableOf(lines);
-      return table &&
-        lines.some((l) => l.includes('sort cpu')) &&
-        nonIncreasing(columnValues(table, 'CPU', Number))
-        ? true
-        : undefined;
-    });
+    await sortsBiggestFirst('c', 'cpu', 'CPU', Number);
 
     await top.resize(80, 24);
     const at80 = await top.waitForScreen('the 80-column layout', (lines) => {

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  formatBytes,
-  formatCores,
-  formatCount,
-  formatDollars,
-  formatDuration,
-  formatPercent,
-  formatRate,
-  formatVcpus,
-  NOT_REPORTED,
-  significant,
-} from './format.js';
+import * as format from './format.js';
 
 const NBSP = '\u00a0';
 const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
@@ -24,25 +13,25 @@ function parseBytes(text: string): number {
 
 describe('null is "not reported", never 0', () => {
   test.each([
-    ['formatBytes', formatBytes],
-    ['formatRate', formatRate],
-    ['formatCores', formatCores],
-    ['formatPercent', formatPercent],
-    ['formatCount', formatCount],
-    ['formatDuration', formatDuration],
-    ['formatDollars', formatDollars],
-    ['formatVcpus', formatVcpus],
-  ])('%s(null)', (_name, format) => {
-    expect(format(null)).toBe(NOT_REPORTED);
-    expect(format(Number.NaN)).toBe(NOT_REPORTED);
+    ['formatBytes', format.formatBytes],
+    ['formatRate', format.formatRate],
+    ['formatCores', format.formatCores],
+    ['formatPercent', format.formatPercent],
+    ['formatCount', format.formatCount],
+    ['formatDuration', format.formatDuration],
+    ['formatDollars', format.formatDollars],
+    ['formatVcpus', format.formatVcpus],
+  ])('%s(null)', (_name, formatter) => {
+    expect(formatter(null)).toBe(format.NOT_REPORTED);
+    expect(formatter(Number.NaN)).toBe(format.NOT_REPORTED);
   });
 
   test('a reported 0 is 0', () => {
-    expect(formatBytes(0)).toBe(`0${NBSP}B`);
-    expect(formatRate(0)).toBe(`0${NBSP}B/s`);
-    expect(formatCores(0)).toBe('0');
-    expect(formatPercent(0)).toBe(`0.0${NBSP}%`);
-    expect(formatCount(0)).toBe('0');
+    expect(format.formatBytes(0)).toBe(`0${NBSP}B`);
+    expect(format.formatRate(0)).toBe(`0${NBSP}B/s`);
+    expect(format.formatCores(0)).toBe('0');
+    expect(format.formatPercent(0)).toBe(`0.0${NBSP}%`);
+    expect(format.formatCount(0)).toBe('0');
   });
 });
 
@@ -59,19 +48,19 @@ describe('formatBytes', () => {
     [2 * 1024 ** 3, '2 GiB'],
     [1.3 * 1024 ** 2, '1.3 MiB'],
   ])('%d bytes → %s', (bytes, text) => {
-    expect(formatBytes(bytes)).toBe(text.replace(' ', NBSP));
+    expect(format.formatBytes(bytes)).toBe(text.replace(' ', NBSP));
   });
 
   test('rates add /s', () => {
-    expect(formatRate(420 * 1024)).toBe(`420${NBSP}KiB/s`);
+    expect(format.formatRate(420 * 1024)).toBe(`420${NBSP}KiB/s`);
   });
 
   test('property: the text reads back within half a unit of its last digit (≤ 0.5 %)', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 2 ** 44, noNaN: true }), (bytes) => {
-        const text = formatBytes(bytes);
+        const text = format.formatBytes(bytes);
         const [number, unit] = text.split(NBSP);
-        // Three significant digits and a number below 1024 of its unit.
+        // Three format.significant digits and a number below 1024 of its unit.
         expect(Number(number)).toBeLessThan(1024);
         expect(Object.keys(UNITS)).toContain(unit);
         expect(Math.abs(parseBytes(text) - bytes)).toBeLessThanOrEqual(0.005 * bytes + 0.5);
@@ -90,17 +79,17 @@ describe('significant', () => {
     [0.5, '0.5'],
     [-0.0001, '0'],
   ])('%d → %s', (value, text) => {
-    expect(significant(value)).toBe(text);
+    expect(format.significant(value)).toBe(text);
   });
 });
 
 test('formatCores, formatPercent, formatVcpus', () => {
-  expect(formatCores(0.41234)).toBe('0.412');
-  expect(formatCores(1.256)).toBe('1.26');
-  expect(formatPercent(41.25)).toBe(`41.3${NBSP}%`);
-  expect(formatPercent(104.04)).toBe(`104.0${NBSP}%`);
-  expect(formatVcpus(0.25)).toBe(`0.25${NBSP}vCPU`);
-  expect(formatVcpus(1)).toBe(`1${NBSP}vCPU`);
+  expect(format.formatCores(0.41234)).toBe('0.412');
+  expect(format.formatCores(1.256)).toBe('1.26');
+  expect(format.formatPercent(41.25)).toBe(`41.3${NBSP}%`);
+  expect(format.formatPercent(104.04)).toBe(`104.0${NBSP}%`);
+  expect(format.formatVcpus(0.25)).toBe(`0.25${NBSP}vCPU`);
+  expect(format.formatVcpus(1)).toBe(`1${NBSP}vCPU`);
 });
 
 test.each([
@@ -112,10 +101,10 @@ test.each([
   [-5, '0 ms'],
 ])('formatDuration(%d) → %s', (ms, text) => {
   // Number and unit are joined by a no-break space; the parts by a plain one.
-  expect(formatDuration(ms).replaceAll(NBSP, '_')).toBe(text.replace(/(\d) /g, '$1_'));
+  expect(format.formatDuration(ms).replaceAll(NBSP, '_')).toBe(text.replace(/(\d) /g, '$1_'));
 });
 
 test('formatDollars: four decimals under a dollar', () => {
-  expect(formatDollars(0.04937)).toBe('$0.0494');
-  expect(formatDollars(12.5)).toBe('$12.50');
+  expect(format.formatDollars(0.04937)).toBe('$0.0494');
+  expect(format.formatDollars(12.5)).toBe('$12.50');
 });

@@ -3,17 +3,11 @@ import { startMock } from '@taskscope/mock';
 import { REFUSED_PORT, spawnSource, waitFor } from '@taskscope/test-support';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/capture-io.js';
 import { LISTEN_EXPECTED, listenFailureCases } from '../../test/listen-cases.js';
-import { type CliIo, main, reportFailure } from '../main.js';
+import { main, reportFailure } from '../main.js';
 import { registerAgentCommand } from './agent.js';
 import { AGENT_V8_FLAGS } from './v8-flags.js';
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
 
 afterEach(() => {
   delete process.env['TASKSCOPE_LOG_LEVEL'];

@@ -5,15 +5,9 @@ import { loadFixture } from '@taskscope/fixtures';
 import { spawnSource, waitFor } from '@taskscope/test-support';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/capture-io.js';
 import { LISTEN_EXPECTED, listenFailureCases } from '../../test/listen-cases.js';
-import { type CliIo, main } from '../main.js';
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+import { main } from '../main.js';
 
 async function get(url: string): Promise<{ status: number; text: string }> {
   const response = await request(url);

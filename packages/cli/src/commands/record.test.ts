@@ -5,14 +5,8 @@ import { loadFixture } from '@taskscope/fixtures';
 import { createReplaySource, parseRecording, startMock } from '@taskscope/mock';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../main.js';
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+import { captureIo } from '../../test/capture-io.js';
+import { main } from '../main.js';
 
 const metadata = loadFixture('prometheus-community-ecs_exporter/fargate_task_metadata.json');
 const stats = loadFixture('prometheus-community-ecs_exporter/fargate_task_stats.json');

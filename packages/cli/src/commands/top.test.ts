@@ -1,17 +1,10 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/capture-io.js';
 import { fargate10 } from '../../test/top-snapshots.js';
-import type { CliIo } from '../io.js';
 import { main, reportFailure } from '../main.js';
 import type { TopSource } from './top/session.js';
 import { registerTopCommand, type TopCommandDeps } from './top.js';
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
 
 afterEach(() => {
   for (const name of Object.keys(process.env)) if (name.startsWith('TASKSCOPE_')) delete process.env[name];

@@ -35,21 +35,26 @@ const FARGATE_10_HEADER_80 = [
   '',
 ];
 
+/** Its table at 80 columns by CPU: the column heads, then a row per container. */
+const FARGATE_10_TABLE_80 = [
+  'NAME             STATE     CPU  CPU%   MEM LIMIT  MEM%  RD/s  WR/s  RST',
+  'api              RUNNING 0.900 22.5%  980M  2.0G 47.9%    0B  4.0K    1',
+  'search           RUNNING 0.500 12.5%  1.4G  1.5G 91.1%  2.5M  600K    0',
+  'frontend         RUNNING 0.450 11.3%  620M  1.5G 40.4%    0B  4.0K    0',
+  'worker           RUNNING 0.350  8.8%  450M  1.0G 43.9%    0B  4.0K    0',
+  'cart             RUNNING 0.220  5.5%  310M  768M 40.4%    0B  4.0K    0',
+  'envoy            RUNNING 0.180  4.5%   96M  512M 18.8%    0B  4.0K    0',
+  'log-router       RUNNING 0.050  1.3%   58M  256M 22.7%    0B  4.0K    0',
+  'cloudwatch-agent RUNNING 0.030  0.8%   72M  256M 28.1%    0B  4.0K    0',
+  'xray-daemon      RUNNING 0.020  0.5%   24M  128M 18.8%    0B  4.0K    0',
+  'taskscope        RUNNING 0.004  0.1%   41M     -     -    0B  4.0K    -',
+];
+
 describe('renderTop', () => {
   it('draws fargate-10 at 80 columns: task, totals, the awsvpc interface, then one row per container by CPU', () => {
     expect(renderTop(fargate10(), { widthColumns: 80, sortKey: 'cpu', color: false })).toEqual([
       ...FARGATE_10_HEADER_80,
-      'NAME             STATE     CPU  CPU%   MEM LIMIT  MEM%  RD/s  WR/s  RST',
-      'api              RUNNING 0.900 22.5%  980M  2.0G 47.9%    0B  4.0K    1',
-      'search           RUNNING 0.500 12.5%  1.4G  1.5G 91.1%  2.5M  600K    0',
-      'frontend         RUNNING 0.450 11.3%  620M  1.5G 40.4%    0B  4.0K    0',
-      'worker           RUNNING 0.350  8.8%  450M  1.0G 43.9%    0B  4.0K    0',
-      'cart             RUNNING 0.220  5.5%  310M  768M 40.4%    0B  4.0K    0',
-      'envoy            RUNNING 0.180  4.5%   96M  512M 18.8%    0B  4.0K    0',
-      'log-router       RUNNING 0.050  1.3%   58M  256M 22.7%    0B  4.0K    0',
-      'cloudwatch-agent RUNNING 0.030  0.8%   72M  256M 28.1%    0B  4.0K    0',
-      'xray-daemon      RUNNING 0.020  0.5%   24M  128M 18.8%    0B  4.0K    0',
-      'taskscope        RUNNING 0.004  0.1%   41M     -     -    0B  4.0K    -',
+      ...FARGATE_10_TABLE_80,
     ]);
   });
 
@@ -217,12 +222,7 @@ describe('renderTop', () => {
     const lines = renderTop(fargate10(), { widthColumns: 80, heightRows: 12, sortKey: 'cpu', color: false });
     expect(lines).toHaveLength(12);
     expect(lines.slice(5)).toEqual([
-      'NAME             STATE     CPU  CPU%   MEM LIMIT  MEM%  RD/s  WR/s  RST',
-      'api              RUNNING 0.900 22.5%  980M  2.0G 47.9%    0B  4.0K    1',
-      'search           RUNNING 0.500 12.5%  1.4G  1.5G 91.1%  2.5M  600K    0',
-      'frontend         RUNNING 0.450 11.3%  620M  1.5G 40.4%    0B  4.0K    0',
-      'worker           RUNNING 0.350  8.8%  450M  1.0G 43.9%    0B  4.0K    0',
-      'cart             RUNNING 0.220  5.5%  310M  768M 40.4%    0B  4.0K    0',
+      ...FARGATE_10_TABLE_80.slice(0, 6),
       '+5 more containers: enlarge the terminal',
     ]);
     expect(renderTop(fargate10(), { widthColumns: 80, heightRows: 3, sortKey: 'cpu', color: false })).toEqual(
