@@ -110,6 +110,14 @@ function afterRestore(raw: string): string {
   return raw.slice(raw.lastIndexOf(CSI_SHOW) + CSI_SHOW.length);
 }
 
+/** Exit 0, the terminal restored, and nothing after it but the shell's own line. */
+async function expectCleanExit(top: TmuxPane): Promise<void> {
+  expect(await top.exited()).toBe(0);
+  const raw = await top.raw();
+  expectTerminalRestored(raw);
+  expect(afterRestore(raw)).toBe('\r\n[taskscope exited 0]\r\n');
+}
+
 describe('taskscope top in a terminal', () => {
   it('draws every container of fargate-10, redraws on each fresh sample, sorts on m n c, fits 80 and 60 columns, and q exits 0', async () => {
     const top = await pane(['top', '--metadata-url', v4Url()]);
@@ -192,10 +200,7 @@ describe('taskscope top in a terminal', () => {
     for (const row of table60.rows) expect(row).toHaveLength(7);
 
     await top.sendKeys('q');
-    expect(await top.exited()).toBe(0);
-    const raw = await top.raw();
-    expectTerminalRestored(raw);
-    expect(afterRestore(raw)).toBe('\r\n[taskscope exited 0]\r\n');
+    await expectCleanExit(top);
   }, 120_000);
 
   it('reads an agent through --agent and --auth-token, and Ctrl-C exits 0 with the terminal restored', async () => {
@@ -208,10 +213,7 @@ describe('taskscope top in a terminal', () => {
     const table = await top.waitForScreen('every fargate-10 container drawn', tableOf);
     expect(table.rows.map((row) => row[0])).toEqual([...FARGATE_10].sort());
     await top.sendKeys('C-c');
-    expect(await top.exited()).toBe(0);
-    const raw = await top.raw();
-    expectTerminalRestored(raw);
-    expect(afterRestore(raw)).toBe('\r\n[taskscope exited 0]\r\n');
+    await expectCleanExit(top);
   }, 60_000);
 
   it('exits 0 on SIGTERM with the terminal restored', async () => {

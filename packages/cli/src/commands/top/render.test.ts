@@ -308,44 +308,37 @@ const snapshotArbitrary: fc.Arbitrary<Snapshot> = fc
 
 const sortKeyArbitrary = fc.constantFrom<SortKey>(...SORT_KEYS);
 
+/** What `top` draws from: a document, a width from `minColumns` to 200, and a sort key. */
+const drawing = (minColumns: number) =>
+  fc.tuple(snapshotArbitrary, fc.integer({ min: minColumns, max: 200 }), sortKeyArbitrary);
+
 describe('renderTop properties', () => {
   it('every line fits the width (1 to 200 columns, colour or not) and is printable ASCII apart from SGR codes', () => {
     fc.assert(
-      fc.property(
-        snapshotArbitrary,
-        fc.integer({ min: 1, max: 200 }),
-        sortKeyArbitrary,
-        fc.boolean(),
-        (document, width, sortKey, color) => {
-          for (const line of renderTop(document, { widthColumns: width, sortKey, color })) {
-            expect(visible(line).length).toBeLessThanOrEqual(width);
-            expect(visible(line)).toMatch(/^[\x20-\x7e]*$/);
-            if (!color) expect(line).not.toContain('\x1b');
-          }
-        },
-      ),
+      fc.property(drawing(1), fc.boolean(), ([document, width, sortKey], color) => {
+        for (const line of renderTop(document, { widthColumns: width, sortKey, color })) {
+          expect(visible(line).length).toBeLessThanOrEqual(width);
+          expect(visible(line)).toMatch(/^[\x20-\x7e]*$/);
+          if (!color) expect(line).not.toContain('\x1b');
+        }
+      }),
       { numRuns: 300 },
     );
   });
 
   it('at 80 columns and more every container has its row, in the order of the sort key', () => {
     fc.assert(
-      fc.property(
-        snapshotArbitrary,
-        fc.integer({ min: 80, max: 200 }),
-        sortKeyArbitrary,
-        (document, width, sortKey) => {
-          const lines = renderTop(document, { widthColumns: width, sortKey, color: false });
-          if (document.containers.length === 0) return;
-          const { nameColumns } = layoutColumns(document, width);
-          const names = table(lines).rows.map((row) => row.slice(0, nameColumns).trimEnd());
-          const expected = sortContainers(document.containers, sortKey).map((c) => {
-            const name = c.name.replace(/[^\x20-\x7e]/g, '?');
-            return (name.length > nameColumns ? `${name.slice(0, nameColumns - 1)}~` : name).trimEnd();
-          });
-          expect(names).toEqual(expected);
-        },
-      ),
+      fc.property(drawing(80), ([document, width, sortKey]) => {
+        const lines = renderTop(document, { widthColumns: width, sortKey, color: false });
+        if (document.containers.length === 0) return;
+        const { nameColumns } = layoutColumns(document, width);
+        const names = table(lines).rows.map((row) => row.slice(0, nameColumns).trimEnd());
+        const expected = sortContainers(document.containers, sortKey).map((c) => {
+          const name = c.name.replace(/[^\x20-\x7e]/g, '?');
+          return (name.length > nameColumns ? `${name.slice(0, nameColumns - 1)}~` : name).trimEnd();
+        });
+        expect(names).toEqual(expected);
+      }),
       { numRuns: 300 },
     );
   });
