@@ -13,6 +13,7 @@ import {
   screenshotPath,
   waitForPollLevel,
 } from './helpers/browser.js';
+import { ec2BridgeTask, HEALTHY_WEB } from './helpers/ec2-scenario.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 /*
@@ -36,22 +37,10 @@ const ABSOLUTE = 1e-3;
 const BRIDGE_SCENARIO = {
   name: 'dashboard-bridge',
   description: 'Three containers on EC2 bridge networking: healthy, unhealthy and unchecked.',
-  task: {
-    cluster: 'e2e',
-    family: 'shop',
-    revision: 7,
-    region: 'eu-west-1',
-    accountId: '123456789012',
-    launchType: 'EC2',
-  },
-  networkMode: 'bridge',
-  cgroup: 'v2',
+  ...ec2BridgeTask('shop', 7, 'eu-west-1'),
   containers: [
     {
-      name: 'web',
-      image: 'public.ecr.aws/nginx/nginx:1.27',
-      memory: 256,
-      health: [{ after: '0ms', status: 'HEALTHY' }],
+      ...HEALTHY_WEB,
       load: {
         cpuCores: { sine: { mean: 0.12, amplitude: 0.05, period: '1m' }, noise: 0.01 },
         memoryWorkingSetBytes: { constant: '38MiB', noise: '1MiB' },
@@ -361,16 +350,20 @@ describe('the dashboard on a phone (390×844), bridge networking', () => {
 describe('behind --auth-token', () => {
   const TOKEN = 'dashboard-e2e-token';
 
-  test('opened as /?token=, the page takes the token out of the address and sends it as a Bearer header', async () => {
+  /** fargate-web behind TOKEN, and a laptop-sized page that has not loaded anything yet. */
+  async function startBehindToken() {
     stack = await startStack({
       scenario: 'fargate-web',
       cadenceMs: 1000,
       flags: { interval: '200ms', authToken: TOKEN },
     });
-    const current = stack;
-    await freshSamples(current, 2, TOKEN);
     opened = await openPage(browser, LAPTOP);
-    const { page, errors } = opened;
+    return { current: stack, ...opened };
+  }
+
+  test('opened as /?token=, the page takes the token out of the address and sends it as a Bearer header', async () => {
+    const { current, page, errors } = await startBehindToken();
+    await freshSamples(current, 2, TOKEN);
     const apiHeaders: { path: string; authorization: string | undefined }[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
@@ -394,14 +387,7 @@ describe('behind --auth-token', () => {
   });
 
   test('an API call the agent refuses (401) shows what to do instead of figures', async () => {
-    stack = await startStack({
-      scenario: 'fargate-web',
-      cadenceMs: 1000,
-      flags: { interval: '200ms', authToken: TOKEN },
-    });
-    const current = stack;
-    opened = await openPage(browser, LAPTOP);
-    const { page } = opened;
+    const { current, page } = await startBehindToken();
     // The page is served for the right token, but its API calls go out without it: what a
     // page sees when the agent restarted with another token.
     await page.route('**/api/v1/**', (route) => {

@@ -1,5 +1,6 @@
 import { waitFor } from '@taskscope/test-support';
 import { afterEach, expect, test } from 'vitest';
+import { ec2BridgeTask, HEALTHY_WEB } from './helpers/ec2-scenario.js';
 import { alignedSnapshot, type Stack, startStack } from './helpers/stack.js';
 
 /*
@@ -12,23 +13,9 @@ import { alignedSnapshot, type Stack, startStack } from './helpers/stack.js';
 const HEALTH_SCENARIO = {
   name: 'health',
   description: 'Four containers: healthy, unhealthy, a check that never reports, and no check.',
-  task: {
-    cluster: 'e2e',
-    family: 'health',
-    revision: 2,
-    region: 'us-east-1',
-    accountId: '123456789012',
-    launchType: 'EC2',
-  },
-  networkMode: 'bridge',
-  cgroup: 'v2',
+  ...ec2BridgeTask('health', 2, 'us-east-1'),
   containers: [
-    {
-      name: 'web',
-      image: 'public.ecr.aws/nginx/nginx:1.27',
-      memory: 256,
-      health: [{ after: '0ms', status: 'HEALTHY' }],
-    },
+    HEALTHY_WEB,
     {
       name: 'worker',
       image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:1.0.0',
