@@ -4,43 +4,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const scenario = process.argv[2];
-const exporterUrl = 'http://127.0.0.1:4318/v1/metrics'; // nothing is exported during the measurement
 
 async function sdkMetrics() {
-  // The taskscope way: sdk-metrics reader + the OTLP/HTTP exporters, built from the same pieces
-  // as src/otlp/exporter.ts, + resources, no MeterProvider.
-  const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
-  const { OTLPMetricExporterBase } = await import('@opentelemetry/exporter-metrics-otlp-http');
-  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import(
-    '@opentelemetry/otlp-exporter-base/node-http'
-  );
-  const { MetricsExporterMetricsHelper, ProtobufMetricsSerializer } = await import(
-    '@opentelemetry/otlp-transformer'
-  );
-  const { resourceFromAttributes, defaultResource } = await import('@opentelemetry/resources');
-  const options = { url: exporterUrl, timeoutMillis: 2000 };
-  const delegate = createOtlpHttpExportDelegate(
-    convertLegacyHttpOptions(options, 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
-    ProtobufMetricsSerializer,
-    'otlp_http_metric_exporter',
-    MetricsExporterMetricsHelper,
-    undefined,
-  );
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporterBase(delegate, options),
-    exportIntervalMillis: 60_000,
-    exportTimeoutMillis: 2000,
-  });
-  reader.setMetricProducer({
-    collect: async () => ({
-      resourceMetrics: {
-        resource: defaultResource().merge(resourceFromAttributes({ 'service.name': 'x' })),
-        scopeMetrics: [],
-      },
-      errors: [],
-    }),
-  });
-  return reader;
+  // The taskscope way, as the agent runs it: this package's exporter (sdk-metrics' reader and
+  // the OTLP/HTTP exporters, no MeterProvider), from its build, set from the same OTEL_* as
+  // NodeSDK below. Nothing is polled here, so there is no snapshot to export.
+  const { createOtlpExporter } = await import('../dist/index.js');
+  return createOtlpExporter({ getSnapshot: () => undefined, env: process.env });
 }
 
 async function sdkNode() {

@@ -3,7 +3,8 @@
 // in this run. sdk-node is not a dependency of this repo; install it outside the repo first:
 //   mkdir -p /tmp/taskscope-sdk-node && cd /tmp/taskscope-sdk-node && npm init -y >/dev/null &&
 //   npm install --no-audit --no-fund @opentelemetry/sdk-node@0.223.0 @opentelemetry/api@1.9.1
-// then: node packages/exporters/bench/otel-rss.mjs [runs]   (SDK_NODE_DIR overrides the folder)
+// then, after `npm run build` (the child loads this package's dist):
+//   node packages/exporters/bench/otel-rss.mjs [runs]   (SDK_NODE_DIR overrides the folder)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

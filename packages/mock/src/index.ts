@@ -47,17 +47,8 @@ export {
   ScenarioError,
 } from './scenario/index.js';
 export { statsWithoutSample } from './sources/no-sample-answer.js';
-export type {
-  ContainerTruth,
-  HealthTruth,
-  InterfaceTruth,
-  MockAnswer,
-  MockEndpoint,
-  MockRequest,
-  MockRoute,
-  PayloadSource,
-  Truth,
-} from './sources/payload-source.js';
+// Every type of the payload source contract: what a source answers and the truth it holds.
+export type * from './sources/payload-source.js';
 export {
   createAccountScrubber,
   formatRecordingHeader,

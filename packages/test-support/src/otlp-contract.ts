@@ -5,22 +5,41 @@
  */
 export type OtlpContractKind = 'counter' | 'gauge' | 'updown';
 
+type OtlpContractRow = readonly [unit: string, kind: OtlpContractKind];
+type OtlpContractRows = Readonly<Record<string, OtlpContractRow>>;
+
+/** Each container's metrics, `container.*`. */
+const CONTAINER_METRICS: OtlpContractRows = {
+  'cpu.time': ['s', 'counter'],
+  'cpu.usage': ['{cpu}', 'gauge'],
+  'memory.usage': ['By', 'updown'],
+  'memory.working_set': ['By', 'updown'],
+  'memory.rss': ['By', 'updown'],
+  'disk.io': ['By', 'counter'],
+  uptime: ['s', 'gauge'],
+};
+
+/** A task's size in a resource, and the share of it the containers use. */
+const limitMetrics = (resource: string, unit: string): OtlpContractRows => ({
+  [`${resource}.limit`]: [unit, 'updown'],
+  [`${resource}.limit.utilization`]: ['1', 'gauge'],
+});
+
+/** The task's own metrics, `aws.ecs.task.*`: its one awsvpc interface, and its size in CPU and memory. */
+const TASK_METRICS: OtlpContractRows = {
+  'network.io': ['By', 'counter'],
+  ...limitMetrics('cpu', '{cpu}'),
+  ...limitMetrics('memory', 'By'),
+};
+
+const prefixed = (prefix: string, metrics: OtlpContractRows) =>
+  Object.entries(metrics).map(([name, row]) => [`${prefix}${name}`, row] as const);
+
 /**
  * The contract's OTLP metrics of an awsvpc task (Fargate), name → [unit, kind], in the order
  * the exporter writes them. `container.network.io` is left out: it is bridge mode only.
  */
-export const OTLP_AWSVPC_METRICS: Readonly<Record<string, readonly [unit: string, kind: OtlpContractKind]>> =
-  {
-    'container.cpu.time': ['s', 'counter'],
-    'container.cpu.usage': ['{cpu}', 'gauge'],
-    'container.memory.usage': ['By', 'updown'],
-    'container.memory.working_set': ['By', 'updown'],
-    'container.memory.rss': ['By', 'updown'],
-    'container.disk.io': ['By', 'counter'],
-    'container.uptime': ['s', 'gauge'],
-    'aws.ecs.task.network.io': ['By', 'counter'],
-    'aws.ecs.task.cpu.limit': ['{cpu}', 'updown'],
-    'aws.ecs.task.cpu.limit.utilization': ['1', 'gauge'],
-    'aws.ecs.task.memory.limit': ['By', 'updown'],
-    'aws.ecs.task.memory.limit.utilization': ['1', 'gauge'],
-  };
+export const OTLP_AWSVPC_METRICS: OtlpContractRows = Object.fromEntries([
+  ...prefixed('container.', CONTAINER_METRICS),
+  ...prefixed('aws.ecs.task.', TASK_METRICS),
+]);

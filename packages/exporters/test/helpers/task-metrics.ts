@@ -4,6 +4,12 @@ import type { ContainerMetrics, InterfaceMetrics, TaskMetrics } from '@taskscope
  * Hand-built snapshots shaped like the ecs_exporter Fargate fixture (0.25 vCPU, 512 MiB,
  * awsvpc, cgroup v1), for tests that must not depend on core's arithmetic.
  */
+
+// The fixture task's id, and its cluster's ARN: the task's ARN is made from them, as ECS
+// makes it.
+const TASK_ID = 'bae32def0ab64f06818e8862e58f8d6d';
+const CLUSTER_ARN = 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox';
+
 export const READ_AT_MS = Date.parse('2025-02-27T05:06:29.613Z');
 export const STARTED_AT_MS = Date.parse('2025-02-27T05:06:19.200Z');
 
@@ -86,12 +92,11 @@ export function awsvpcInterface(overrides: Partial<InterfaceMetrics> = {}): Inte
 export function fargateTask(overrides: Partial<TaskMetrics> = {}): TaskMetrics {
   return {
     identity: {
-      cluster: 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox',
+      cluster: CLUSTER_ARN,
       clusterName: 'prom-ecs-exporter-sandbox',
-      clusterArn: 'arn:aws:ecs:us-east-1:829490980523:cluster/prom-ecs-exporter-sandbox',
-      taskArn:
-        'arn:aws:ecs:us-east-1:829490980523:task/prom-ecs-exporter-sandbox/bae32def0ab64f06818e8862e58f8d6d',
-      taskId: 'bae32def0ab64f06818e8862e58f8d6d',
+      clusterArn: CLUSTER_ARN,
+      taskArn: `arn:aws:ecs:us-east-1:829490980523:task/prom-ecs-exporter-sandbox/${TASK_ID}`,
+      taskId: TASK_ID,
       family: 'prom-ecs-exporter-sandbox-main-fargate',
       revision: '9',
       region: 'us-east-1',
