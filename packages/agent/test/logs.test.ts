@@ -1,5 +1,11 @@
 import { Writable } from 'node:stream';
-import { type PayloadSource, resolveSource, startMock } from '@taskscope/mock';
+import {
+  type MockAnswer,
+  type MockRequest,
+  type PayloadSource,
+  resolveSource,
+  startMock,
+} from '@taskscope/mock';
 import { createStopper, REFUSED_PORT, waitFor } from '@taskscope/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentFlags, readAgentConfig, startAgent } from '../src/index.js';
@@ -44,6 +50,21 @@ async function run(flags: AgentFlags, env: Record<string, string> = {}) {
 const find = (lines: readonly Line[], msg: string) => lines.filter((line) => line.msg === msg);
 
 /** Every sentence said once: no "X: X" from an error whose cause has the same text. */
+/** A built-in scenario, 30 s in, whose answers pass through `edit` on their way out. */
+async function editedScenario(
+  name: string,
+  edit: (request: MockRequest, answer: MockAnswer) => MockAnswer,
+): Promise<PayloadSource> {
+  const scenario = await resolveSource({ scenario: name, runningForMs: 30_000 }, Date.now());
+  return {
+    endpoints: () => scenario.endpoints(),
+    respond: (request) => {
+      const answer = scenario.respond(request);
+      return answer === undefined ? answer : edit(request, answer);
+    },
+  };
+}
+
 function saysItOnce(text: string): void {
   const parts = text.split(': ');
   for (let i = 1; i < parts.length; i++) {
@@ -94,16 +115,11 @@ describe('agent logs', () => {
 
   it('says a schema problem once, without repeating the field in its own message', async () => {
     // Task stats with a string where a number belongs, the rest as the scenario serves it.
-    const scenario = await resolveSource({ scenario: 'fargate-web', runningForMs: 30_000 }, Date.now());
-    const source: PayloadSource = {
-      endpoints: () => scenario.endpoints(),
-      respond: (request) => {
-        const answer = scenario.respond(request);
-        if (request.route.kind !== 'taskStats' || answer === undefined || !('rawBody' in answer))
-          return answer;
-        return { ...answer, rawBody: answer.rawBody.replace(/"total_usage":\d+/, '"total_usage":"many"') };
-      },
-    };
+    const source = await editedScenario('fargate-web', (request, answer) =>
+      request.route.kind === 'taskStats' && 'rawBody' in answer
+        ? { ...answer, rawBody: answer.rawBody.replace(/"total_usage":\d+/, '"total_usage":"many"') }
+        : answer,
+    );
     const mock = await mockOf({ source, throttle: false });
     const { lines } = await run({
       metadataUrl: mock.v4Urls['taskscope']!,
@@ -123,19 +139,11 @@ describe('agent logs', () => {
 
   it('says a metadata field it left out once per field at warn, and keeps polling with the rest', async () => {
     // ec2-bridge's web container has a health check; its statusSince becomes no timestamp.
-    const scenario = await resolveSource({ scenario: 'ec2-bridge', runningForMs: 30_000 }, Date.now());
-    const source: PayloadSource = {
-      endpoints: () => scenario.endpoints(),
-      respond: (request) => {
-        const answer = scenario.respond(request);
-        if (request.route.kind !== 'task' || answer === undefined || !('body' in answer)) return answer;
-        const text = JSON.stringify(answer.body).replace(
-          /"statusSince":"[^"]*"/,
-          '"statusSince":"yesterday"',
-        );
-        return { ...answer, body: JSON.parse(text) };
-      },
-    };
+    const source = await editedScenario('ec2-bridge', (request, answer) => {
+      if (request.route.kind !== 'task' || !('body' in answer)) return answer;
+      const text = JSON.stringify(answer.body).replace(/"statusSince":"[^"]*"/, '"statusSince":"yesterday"');
+      return { ...answer, body: JSON.parse(text) };
+    });
     const mock = await mockOf({ source, throttle: false });
     const { lines, agent } = await run({
       metadataUrl: Object.values(mock.v4Urls)[0]!,

@@ -93,17 +93,25 @@ const prometheusOnlyOpen = (readOffsetMs: number, storageWriteBytes: number) => 
   storageWriteBytes,
 });
 
+/**
+ * The fixture's own spread (0.22 s), prometheus writing 4096 and 8192 B in its refreshes 1 and 2,
+ * ecs-exporter `firstWriteBytes` in its refresh 0, then 1000, 2000 and 3000 B.
+ */
+const fixtureSpread = (firstWriteBytes: number): Schedule => ({
+  offsetsMs: [186, 406],
+  writes: [
+    [0, 4096, 8192, 0],
+    [firstWriteBytes, 1000, 2000, 3000],
+  ],
+});
+
 describe('refresh cycles', () => {
   it('the first poll is a cycle of its own; then each refresh of the whole task is one cycle', () => {
-    // The fixture's own spread: 0.22 s. One poll before, one between and one after each refresh.
-    const schedule: Schedule = {
-      offsetsMs: [186, 406],
-      writes: [
-        [0, 4096, 8192, 0],
-        [0, 1000, 2000, 3000],
-      ],
-    };
-    const { closed, open, grown } = run(schedule, [500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500]);
+    // One poll before, one between and one after each refresh.
+    const { closed, open, grown } = run(
+      fixtureSpread(0),
+      [500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500],
+    );
     expect(closed.map((c) => c.readAtMs - ORIGIN_MS)).toEqual([406, 10_406, 20_406, 30_406]);
     expect(closed.map((c) => c.containers)).toEqual([NAMES, ['prometheus', 'ecs-exporter'], NAMES, NAMES]);
     // Each interval once: not 4096 + 1000 and then 4096 again when ecs-exporter refreshes.
@@ -150,14 +158,10 @@ describe('refresh cycles', () => {
     // The first poll (300 ms) sees prometheus's refresh 0 (186 ms) and ecs-exporter's -1: the
     // tight pairing is {refresh k of both}, 220 ms wide, not {ecs-exporter k, prometheus k+1},
     // 9.78 s wide, which would mix two refreshes in every cycle from then on.
-    const schedule: Schedule = {
-      offsetsMs: [186, 406],
-      writes: [
-        [0, 4096, 8192, 0],
-        [7, 1000, 2000, 3000],
-      ],
-    };
-    const { closed, grown } = run(schedule, [300, 500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500]);
+    const { closed, grown } = run(
+      fixtureSpread(7),
+      [300, 500, 10_300, 10_500, 20_300, 20_500, 30_300, 30_500],
+    );
     expect(closed.map((c) => [c.readAtMs - ORIGIN_MS, c.containers, c.storageWriteBytes])).toEqual([
       [186, NAMES, undefined],
       // ecs-exporter's refresh 0 closes alone, once: its partner went out in the first cycle.
