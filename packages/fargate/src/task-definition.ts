@@ -463,18 +463,23 @@ function checkEssential(containers: readonly Container[], add: Add): void {
     );
 }
 
+/** A container's list field when it is an array; absent or null is no list, anything else a type problem. */
+function listField(container: Container, field: string, allowed: string, add: Add): unknown[] | undefined {
+  const value = container.raw[field];
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value;
+  add('type', `${container.path}.${field}`, value, allowed);
+  return undefined;
+}
+
 function checkPorts(containers: readonly Container[], networkMode: string, add: Add): void {
   // awsvpc and host: every container shares the task's ports. bridge: each container has its own,
   // and only host ports are shared.
   const sharedNamespace = networkMode === 'awsvpc' || networkMode === 'host';
   const taskPorts = new Map<string, string>();
   for (const container of containers) {
-    const mappings = container.raw.portMappings;
-    if (mappings === undefined || mappings === null) continue;
-    if (!Array.isArray(mappings)) {
-      add('type', `${container.path}.portMappings`, mappings, 'an array of port mappings');
-      continue;
-    }
+    const mappings = listField(container, 'portMappings', 'an array of port mappings', add);
+    if (mappings === undefined) continue;
     const ownPorts = new Set<string>();
     mappings.forEach((mapping: unknown, index) => {
       const path = `${container.path}.portMappings[${index}]`;
@@ -539,12 +544,8 @@ function checkDependencies(containers: readonly Container[], add: Add): void {
     ),
   );
   for (const container of containers) {
-    const dependencies = container.raw.dependsOn;
-    if (dependencies === undefined || dependencies === null) continue;
-    if (!Array.isArray(dependencies)) {
-      add('type', `${container.path}.dependsOn`, dependencies, 'an array of {containerName, condition}');
-      continue;
-    }
+    const dependencies = listField(container, 'dependsOn', 'an array of {containerName, condition}', add);
+    if (dependencies === undefined) continue;
     dependencies.forEach((dependency: unknown, index) => {
       const path = `${container.path}.dependsOn[${index}]`;
       if (!isObject(dependency)) {
