@@ -3,8 +3,10 @@ import type {
   ContainerHealth,
   Snapshot,
   SnapshotContainer,
+  SnapshotInterface,
   SnapshotPoll,
   SnapshotTask,
+  SnapshotTotals,
 } from '@taskscope/sdk';
 import { SNAPSHOT_SCHEMA } from './snapshot.js';
 
@@ -64,9 +66,27 @@ export interface HistoryEntry {
 
 // The numbers of an entry, in order: the head, the totals, 8 per container, 4 per interface.
 const HEAD_SLOTS = 16;
-const TOTALS_SLOTS = 8;
+/** The totals' numbers, in the document's key order: encode and decode walk the same list. */
+const TOTALS_KEYS = [
+  'cpuCores',
+  'cpuPercentOfTask',
+  'memoryWorkingSetBytes',
+  'memoryPercentOfTask',
+  'networkRxBytesPerSecond',
+  'networkTxBytesPerSecond',
+  'diskReadBytesPerSecond',
+  'diskWriteBytesPerSecond',
+] as const satisfies readonly (keyof SnapshotTotals)[];
+const TOTALS_SLOTS = TOTALS_KEYS.length;
 const CONTAINER_SLOTS = 8;
-const INTERFACE_SLOTS = 4;
+/** An interface's numbers, in the document's key order. */
+const INTERFACE_KEYS = [
+  'rxBytesPerSecond',
+  'txBytesPerSecond',
+  'rxPacketsPerSecond',
+  'txPacketsPerSecond',
+] as const;
+const INTERFACE_SLOTS = INTERFACE_KEYS.length;
 
 const fromNumber = (value: number | null): number => (value === null ? Number.NaN : value);
 const toNumber = (value: number): number | null => (Number.isNaN(value) ? null : value);
@@ -78,19 +98,12 @@ function frameOf(snapshot: Snapshot): Omit<Frame, 'key'> {
   return {
     sampleKind: snapshot.sample?.kind ?? null,
     task: snapshot.task,
-    containers: snapshot.containers.map((c) => ({
-      name: c.name,
-      dockerId: c.dockerId,
-      image: c.image,
-      state: c.state,
-      desiredState: c.desiredState,
-      health: c.health,
-      restarts: c.restarts,
-      exitCode: c.exitCode,
-      startedAtMs: c.startedAtMs,
-      limitCores: c.cpu.limitCores,
-      limitBytes: c.memory.limitBytes,
-      hasNetwork: c.network !== null,
+    // The container's words, in the document's key order (decode spreads them back in place).
+    containers: snapshot.containers.map(({ cpu, memory, network, blockIo, ...words }) => ({
+      ...words,
+      limitCores: cpu.limitCores,
+      limitBytes: memory.limitBytes,
+      hasNetwork: network !== null,
     })),
     networks: snapshot.networks.map((n) => ({ interface: n.interface, containerName: n.containerName })),
     hasTotals: snapshot.totals !== null,
@@ -127,8 +140,8 @@ export function encodeSnapshot(snapshot: Snapshot, previous?: Frame): HistoryEnt
   );
   const { poll, totals } = snapshot;
   let i = 0;
-  const put = (value: number | null) => {
-    values[i++] = fromNumber(value);
+  const put = (...numbers: (number | null)[]) => {
+    for (const value of numbers) values[i++] = fromNumber(value);
   };
   put(snapshot.id);
   values[i++] = Date.parse(snapshot.generatedAt);
@@ -136,40 +149,17 @@ export function encodeSnapshot(snapshot: Snapshot, previous?: Frame): HistoryEnt
   values[i++] = fromTime(poll.lastPollAt);
   values[i++] = fromTime(poll.lastSuccessAt);
   values[i++] = fromTime(poll.lastFreshAt);
-  put(poll.lastSampleAgeMs);
-  put(poll.consecutiveFailures);
-  put(poll.failures);
-  put(poll.requests.task);
-  put(poll.requests.task_stats);
-  put(poll.samples.fresh);
-  put(poll.samples.duplicate);
+  put(poll.lastSampleAgeMs, poll.consecutiveFailures, poll.failures);
+  put(poll.requests.task, poll.requests.task_stats, poll.samples.fresh, poll.samples.duplicate);
   put(poll.interval.intervalMs);
-  put(snapshot.cost?.dollarsPerHour ?? null);
-  put(snapshot.cost?.estimatedDollarsSoFar ?? null);
-  put(totals?.cpuCores ?? null);
-  put(totals?.cpuPercentOfTask ?? null);
-  put(totals?.memoryWorkingSetBytes ?? null);
-  put(totals?.memoryPercentOfTask ?? null);
-  put(totals?.networkRxBytesPerSecond ?? null);
-  put(totals?.networkTxBytesPerSecond ?? null);
-  put(totals?.diskReadBytesPerSecond ?? null);
-  put(totals?.diskWriteBytesPerSecond ?? null);
+  put(snapshot.cost?.dollarsPerHour ?? null, snapshot.cost?.estimatedDollarsSoFar ?? null);
+  for (const key of TOTALS_KEYS) put(totals?.[key] ?? null);
   for (const c of snapshot.containers) {
-    put(c.cpu.cores);
-    put(c.cpu.percentOfTask);
-    put(c.memory.workingSetBytes);
-    put(c.memory.percentOfLimit);
-    put(c.network?.rxBytesPerSecond ?? null);
-    put(c.network?.txBytesPerSecond ?? null);
-    put(c.blockIo.readBytesPerSecond);
-    put(c.blockIo.writeBytesPerSecond);
+    put(c.cpu.cores, c.cpu.percentOfTask, c.memory.workingSetBytes, c.memory.percentOfLimit);
+    put(c.network?.rxBytesPerSecond ?? null, c.network?.txBytesPerSecond ?? null);
+    put(c.blockIo.readBytesPerSecond, c.blockIo.writeBytesPerSecond);
   }
-  for (const n of snapshot.networks) {
-    put(n.rxBytesPerSecond);
-    put(n.txBytesPerSecond);
-    put(n.rxPacketsPerSecond);
-    put(n.txPacketsPerSecond);
-  }
+  for (const n of snapshot.networks) for (const key of INTERFACE_KEYS) put(n[key]);
   return { frame, values };
 }
 
@@ -194,7 +184,10 @@ export function decodeSnapshot(entry: HistoryEntry): Snapshot {
   const pollIntervalMs = take();
   const dollarsPerHour = take();
   const estimatedDollarsSoFar = take();
-  const totalsValues = [take(), take(), take(), take(), take(), take(), take(), take()] as const;
+  const totals = Object.fromEntries(TOTALS_KEYS.map((key) => [key, take()])) as Record<
+    (typeof TOTALS_KEYS)[number],
+    number | null
+  >;
   const containers = frame.containers.map((c): SnapshotContainer => {
     const cores = take();
     const percentOfTask = take();
@@ -204,31 +197,24 @@ export function decodeSnapshot(entry: HistoryEntry): Snapshot {
     const tx = take();
     const read = take();
     const write = take();
+    const { limitCores, limitBytes, hasNetwork, ...words } = c;
     return {
-      name: c.name,
-      dockerId: c.dockerId,
-      image: c.image,
-      state: c.state,
-      desiredState: c.desiredState,
-      health: c.health,
-      restarts: c.restarts,
-      exitCode: c.exitCode,
-      startedAtMs: c.startedAtMs,
-      cpu: { cores, percentOfTask, limitCores: c.limitCores },
-      memory: { workingSetBytes, limitBytes: c.limitBytes, percentOfLimit },
-      network: c.hasNetwork ? { rxBytesPerSecond: rx, txBytesPerSecond: tx } : null,
+      ...words,
+      cpu: { cores, percentOfTask, limitCores },
+      memory: { workingSetBytes, limitBytes, percentOfLimit },
+      network: hasNetwork ? { rxBytesPerSecond: rx, txBytesPerSecond: tx } : null,
       blockIo: { readBytesPerSecond: read, writeBytesPerSecond: write },
     };
   });
-  const networks = frame.networks.map((n) => ({
-    interface: n.interface,
-    containerName: n.containerName,
-    rxBytesPerSecond: take(),
-    txBytesPerSecond: take(),
-    rxPacketsPerSecond: take(),
-    txPacketsPerSecond: take(),
-  }));
-  const [cpuCores, cpuPercent, workingSet, memoryPercent, rx, tx, read, write] = totalsValues;
+  const networks = frame.networks.map(
+    (n): SnapshotInterface => ({
+      ...n,
+      ...(Object.fromEntries(INTERFACE_KEYS.map((key) => [key, take()])) as Record<
+        (typeof INTERFACE_KEYS)[number],
+        number | null
+      >),
+    }),
+  );
   const { poll } = frame;
   return {
     schema: SNAPSHOT_SCHEMA,
@@ -238,18 +224,7 @@ export function decodeSnapshot(entry: HistoryEntry): Snapshot {
     task: frame.task,
     containers,
     networks,
-    totals: frame.hasTotals
-      ? {
-          cpuCores,
-          cpuPercentOfTask: cpuPercent,
-          memoryWorkingSetBytes: workingSet,
-          memoryPercentOfTask: memoryPercent,
-          networkRxBytesPerSecond: rx,
-          networkTxBytesPerSecond: tx,
-          diskReadBytesPerSecond: read,
-          diskWriteBytesPerSecond: write,
-        }
-      : null,
+    totals: frame.hasTotals ? totals : null,
     cost:
       frame.cost === null
         ? null

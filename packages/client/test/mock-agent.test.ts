@@ -4,18 +4,8 @@ import { WireSchemaError } from '@taskscope/wire';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import {
-  createMetadataClient,
-  DEFAULT_USER_AGENT,
-  type MetadataClient,
-  MetadataConfigError,
-  MetadataConnectionError,
-  MetadataHttpStatusError,
-  MetadataMalformedJsonError,
-  MetadataNotFoundError,
-  MetadataSchemaError,
-  MetadataThrottledError,
-} from '../src/index.js';
+import * as errors from '../src/errors.js';
+import { createMetadataClient, DEFAULT_USER_AGENT, type MetadataClient } from '../src/index.js';
 import { rejectionOf } from './helpers.js';
 
 const ORIGIN = 'http://169.254.170.2';
@@ -154,7 +144,7 @@ test('v2: the fixed base, task paths and containers by DockerId', async () => {
 test('v2 has no calling container: a missing DockerId is a TMDS_CONFIG error, no request is made', async () => {
   client = createMetadataClient({ env: {}, dispatcher: agent });
   const error = await rejectionOf(client.containerStats());
-  expect(error).toBeInstanceOf(MetadataConfigError);
+  expect(error).toBeInstanceOf(errors.MetadataConfigError);
   expect(error.message).toBe(
     'containerStats() on the v2 endpoint http://169.254.170.2/v2 needs a DockerId: v2 has no "calling container" (v3 and v4 do)',
   );
@@ -170,7 +160,7 @@ test('v4: another container by DockerId is found through the task; an unknown on
   expect((await c.containerMetadata(STOPPED_ID)).KnownStatus).toBe('STOPPED');
   expect(await c.containerStats(STOPPED_ID)).toBeNull();
   const error = await rejectionOf(c.containerStats('0123'));
-  expect(error).toBeInstanceOf(MetadataNotFoundError);
+  expect(error).toBeInstanceOf(errors.MetadataNotFoundError);
   expect(error.message).toBe(
     `GET ${ORIGIN}/v4/${V4_ID}/task/stats: the task has no container with DockerId "0123"`,
   );
@@ -202,9 +192,9 @@ test.each([
   'HTTP %i %j is TMDS_HTTP_STATUS with the decoded detail',
   async (status, body, headers, detail, retryable) => {
     reply(`/v4/${V4_ID}/task/stats`, status, body, { ...headers });
-    const error = (await rejectionOf(v4Client().taskStats())) as MetadataHttpStatusError;
-    expect(error).toBeInstanceOf(MetadataHttpStatusError);
-    expect(error).not.toBeInstanceOf(MetadataThrottledError);
+    const error = (await rejectionOf(v4Client().taskStats())) as errors.MetadataHttpStatusError;
+    expect(error).toBeInstanceOf(errors.MetadataHttpStatusError);
+    expect(error).not.toBeInstanceOf(errors.MetadataThrottledError);
     expect(error.code).toBe('TMDS_HTTP_STATUS');
     expect(error.status).toBe(status);
     expect(error.body).toBe(body);
@@ -227,9 +217,9 @@ test('HTTP 429 is TMDS_THROTTLED, still an HTTP status error, with Retry-After i
   reply(`/v4/${V4_ID}/task`, 429, 'You have reached maximum request limit.', { 'retry-after': later });
   reply(`/v4/${V4_ID}/task`, 429, 'You have reached maximum request limit.', { 'retry-after': 'soon' });
   const c = v4Client();
-  const first = (await rejectionOf(c.taskMetadata())) as MetadataThrottledError;
-  expect(first).toBeInstanceOf(MetadataThrottledError);
-  expect(first).toBeInstanceOf(MetadataHttpStatusError);
+  const first = (await rejectionOf(c.taskMetadata())) as errors.MetadataThrottledError;
+  expect(first).toBeInstanceOf(errors.MetadataThrottledError);
+  expect(first).toBeInstanceOf(errors.MetadataHttpStatusError);
   expect([first.code, first.status, first.detail, first.retryAfterMs, first.retryable]).toEqual([
     'TMDS_THROTTLED',
     429,
@@ -238,17 +228,19 @@ test('HTTP 429 is TMDS_THROTTLED, still an HTTP status error, with Retry-After i
     true,
   ]);
   expect(first.headers['x-rate-limit-limit']).toBe('40.00');
-  const dated = (await rejectionOf(c.taskMetadata())) as MetadataThrottledError;
+  const dated = (await rejectionOf(c.taskMetadata())) as errors.MetadataThrottledError;
   expect(dated.retryAfterMs).toBeGreaterThan(55_000);
   expect(dated.retryAfterMs).toBeLessThanOrEqual(60_000);
-  expect(((await rejectionOf(c.taskMetadata())) as MetadataThrottledError).retryAfterMs).toBeUndefined();
+  expect(
+    ((await rejectionOf(c.taskMetadata())) as errors.MetadataThrottledError).retryAfterMs,
+  ).toBeUndefined();
 });
 
 test('a truncated body is TMDS_MALFORMED_JSON with a preview of what arrived', async () => {
   const truncated = FARGATE_STATS.text.slice(0, 300);
   reply(`/v4/${V4_ID}/task/stats`, 200, truncated);
-  const error = (await rejectionOf(v4Client().taskStats())) as MetadataMalformedJsonError;
-  expect(error).toBeInstanceOf(MetadataMalformedJsonError);
+  const error = (await rejectionOf(v4Client().taskStats())) as errors.MetadataMalformedJsonError;
+  expect(error).toBeInstanceOf(errors.MetadataMalformedJsonError);
   expect(error.code).toBe('TMDS_MALFORMED_JSON');
   expect(error.status).toBe(200);
   expect(error.preview).toBe(`${truncated.slice(0, 117)}...`);
@@ -260,7 +252,7 @@ test('a truncated body is TMDS_MALFORMED_JSON with a preview of what arrived', a
 
 test('an empty 200 body is malformed JSON, not "no sample"', async () => {
   reply(`/v4/${V4_ID}/stats`, 200, '');
-  const error = (await rejectionOf(v4Client().containerStats())) as MetadataMalformedJsonError;
+  const error = (await rejectionOf(v4Client().containerStats())) as errors.MetadataMalformedJsonError;
   expect([error.code, error.preview]).toEqual(['TMDS_MALFORMED_JSON', '']);
 });
 
@@ -268,8 +260,8 @@ test('a payload of the wrong shape is TMDS_SCHEMA wrapping the WireSchemaError, 
   const drifted = structuredClone(FARGATE_STATS.json) as Record<string, { cpu_stats: { cpu_usage: object } }>;
   drifted[V4_ID]!.cpu_stats.cpu_usage = { totalUsage: 1 };
   reply(`/v4/${V4_ID}/task/stats`, 200, JSON.stringify(drifted));
-  const error = (await rejectionOf(v4Client().taskStats())) as MetadataSchemaError;
-  expect(error).toBeInstanceOf(MetadataSchemaError);
+  const error = (await rejectionOf(v4Client().taskStats())) as errors.MetadataSchemaError;
+  expect(error).toBeInstanceOf(errors.MetadataSchemaError);
   expect(error.code).toBe('TMDS_SCHEMA');
   expect(error.path).toBe(`${V4_ID}.cpu_stats.cpu_usage.total_usage`);
   expect(error.cause).toBeInstanceOf(WireSchemaError);
@@ -335,7 +327,7 @@ test('a transport error from the dispatcher is TMDS_CONNECTION with the cause ke
   const refused = Object.assign(new Error('connect ECONNREFUSED 169.254.170.2:80'), { code: 'ECONNREFUSED' });
   interceptTask().replyWithError(refused);
   const error = await rejectionOf(v4Client().taskMetadata());
-  expect(error).toBeInstanceOf(MetadataConnectionError);
+  expect(error).toBeInstanceOf(errors.MetadataConnectionError);
   expect(error.message).toBe(
     `GET ${ORIGIN}/v4/${V4_ID}/task: connect ECONNREFUSED 169.254.170.2:80 (ECONNREFUSED)`,
   );
@@ -396,8 +388,8 @@ test.each([
   ],
 ])('option %j is a TMDS_CONFIG error', (options, message) => {
   const caught = thrownBy(() => createMetadataClient({ env: {}, dispatcher: agent, ...options }));
-  expect(caught).toBeInstanceOf(MetadataConfigError);
-  const error = caught as MetadataConfigError;
+  expect(caught).toBeInstanceOf(errors.MetadataConfigError);
+  const error = caught as errors.MetadataConfigError;
   expect([error.code, error.message, error.setting, error.value]).toEqual([
     'TMDS_CONFIG',
     message,

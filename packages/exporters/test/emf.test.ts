@@ -27,18 +27,21 @@ describe('translateEmf', () => {
                 ['ClusterName', 'TaskDefinitionFamily'],
                 ['ClusterName', 'ServiceName'],
               ],
-              Metrics: [
-                { Name: 'CpuUtilized', Unit: 'None' },
-                { Name: 'CpuReserved', Unit: 'None' },
-                { Name: 'MemoryUtilized', Unit: 'Megabytes' },
-                { Name: 'MemoryReserved', Unit: 'Megabytes' },
-                { Name: 'NetworkRxBytes', Unit: 'Bytes/Second' },
-                { Name: 'NetworkTxBytes', Unit: 'Bytes/Second' },
-                { Name: 'StorageReadBytes', Unit: 'Bytes' },
-                { Name: 'StorageWriteBytes', Unit: 'Bytes' },
-                { Name: 'CpuUtilization', Unit: 'Percent' },
-                { Name: 'MemoryUtilization', Unit: 'Percent' },
-              ],
+              // Container Insights' names and units, in the order the event declares them.
+              Metrics: (
+                [
+                  ['CpuUtilized', 'None'],
+                  ['CpuReserved', 'None'],
+                  ['MemoryUtilized', 'Megabytes'],
+                  ['MemoryReserved', 'Megabytes'],
+                  ['NetworkRxBytes', 'Bytes/Second'],
+                  ['NetworkTxBytes', 'Bytes/Second'],
+                  ['StorageReadBytes', 'Bytes'],
+                  ['StorageWriteBytes', 'Bytes'],
+                  ['CpuUtilization', 'Percent'],
+                  ['MemoryUtilization', 'Percent'],
+                ] as const
+              ).map(([Name, Unit]) => ({ Name, Unit })),
             },
           ],
         },
