@@ -14,7 +14,7 @@ import {
   waitForPollLevel,
 } from './helpers/browser.js';
 import { ec2BridgeTask, HEALTHY_WEB } from './helpers/ec2-scenario.js';
-import { type Stack, startStack } from './helpers/stack.js';
+import { type Stack, sameInterval, startStack } from './helpers/stack.js';
 
 /*
  * Issue #11, the live dashboard at `/`, in a real headless Chromium (Debian's, driven by
@@ -137,6 +137,12 @@ async function shownWithTruth(current: Stack, page: Page) {
       const truth = await current.truth();
       const shown = await readDashboard(page);
       if (!(Math.abs(shown.sampleId - truth.readAtMs) < 1)) return undefined;
+      // The agent's latest poll is the refresh on screen, its rates over the truth's interval
+      // (not over two, when a loaded machine starved it past one refresh).
+      const metrics = current.agent.store.latest();
+      if (metrics === undefined || Math.abs((metrics.sample.readAtMs ?? 0) - truth.readAtMs) > 0.001)
+        return undefined;
+      if (!sameInterval(metrics, truth)) return undefined;
       const again = await current.truth();
       if (again.readAtMs !== truth.readAtMs) return undefined;
       return { shown, truth };

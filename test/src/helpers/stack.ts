@@ -111,11 +111,28 @@ export async function alignedSnapshot(
       if (metrics === undefined || readAtMs === undefined || Math.abs(readAtMs - truth.readAtMs) > 0.001) {
         return undefined;
       }
+      // Rates over the truth's own interval: an agent starved past a refresh (a loaded machine)
+      // computes them over two, an average the truth does not describe. Wait for the next.
+      if (!sameInterval(metrics, truth)) return undefined;
       // The truth may have moved on while the snapshot was fetched: read it again.
       const again = await stack.truth();
       if (again.readAtMs !== truth.readAtMs) return undefined;
       return { snapshot, metrics, truth };
     },
     { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 25, seen: () => last },
+  );
+}
+
+/**
+ * Every container's rates cover one refresh, as the truth's do: the agent saw both ends of the
+ * interval. Each container reads at its own moment (a few ms of jitter a refresh), so its own
+ * interval is within 10 % of the task's; a missed refresh makes it twice as long.
+ */
+export function sameInterval(metrics: TaskMetrics, truth: Truth): boolean {
+  return metrics.containers.every(
+    (c) =>
+      c.stats === undefined ||
+      (c.stats.intervalSeconds !== undefined &&
+        Math.abs(c.stats.intervalSeconds - truth.intervalSeconds) <= 0.1 * truth.intervalSeconds),
   );
 }
