@@ -85,7 +85,7 @@ test('between refreshes the same read repeats; preread is the previous read', ()
   }
 });
 
-test('a read is never in the future and at most one cadence old', () => {
+test('a read is never in the future and at most one cadence (and its jitter) old', () => {
   fc.assert(
     fc.property(
       fc.constantFrom(...builtInScenarioNames),
@@ -97,7 +97,10 @@ test('a read is never in the future and at most one cadence old', () => {
           if (!entry || !('read' in entry)) continue;
           const readMs = Date.parse(entry.read);
           expect(readMs).toBeLessThanOrEqual(ORIGIN_MS + elapsedMs);
-          expect(ORIGIN_MS + elapsedMs - readMs).toBeLessThan(cadenceMs + 1);
+          // Each read drifts by up to cadence / 5000 (2 ms at 10 s, as real reads do: the
+          // model's jitter), so the next refresh may come that much after a whole cadence; the
+          // ms of Date.parse lose up to 1 ms more. Found by this property at fargate-10, 2080.308 s.
+          expect(ORIGIN_MS + elapsedMs - readMs).toBeLessThan(cadenceMs + cadenceMs / 5000 + 1);
         }
       },
     ),
