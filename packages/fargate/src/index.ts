@@ -1,6 +1,6 @@
 /**
  * @taskscope/fargate: the valid Fargate task sizes per platform, the on-demand prices with their
- * source and date, the cost of a task so far, and the task-definition rules. Pure: no I/O, clock,
+ * source and date, the cost of a task so far, the task-definition rules and right-sizing. Pure: no I/O, clock,
  * environment or logger; times and documents are arguments.
  */
 
@@ -25,6 +25,22 @@ export {
   type TaskPrice,
 } from './prices.js';
 export {
+  type ContainerSample,
+  type ContainerSuggestion,
+  CPU_AT_LIMIT_RATIO,
+  HOURS_PER_MONTH,
+  OOM_RISK_RATIO,
+  type PricedSize,
+  percentileOf,
+  type Recommendation,
+  type RightsizeOptions,
+  repriceRecommendation,
+  rightsize,
+  SHORT_WINDOW_MS,
+  type TaskSample,
+  type TaskUsage,
+} from './rightsize.js';
+export {
   type CpuOption,
   cpuOptions,
   FARGATE_PLATFORMS,
@@ -38,6 +54,7 @@ export {
 } from './sizes.js';
 export {
   CONTAINER_NAME_WORDS,
+  EPHEMERAL_STORAGE_GIB,
   isContainerName,
   MAX_CONTAINERS,
   MIN_CONTAINER_MEMORY_MIB,

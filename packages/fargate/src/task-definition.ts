@@ -27,6 +27,8 @@ export const TASK_DEFINITION_RULES = [
   'container-required',
   'container-name',
   'task-size',
+  'platform-version',
+  'ephemeral-storage',
   'platform',
   'network-mode',
   'container-cpu',
@@ -201,6 +203,8 @@ export function validateTaskDefinition(document: unknown): TaskDefinitionProblem
   const networkMode = checkNetworkMode(taskDefinition, fargate, add);
   const size = checkTaskSize(taskDefinition, fargate, platform, add);
   if (fargate) {
+    checkPlatformVersion(document, taskDefinition, platform, size, add);
+    checkEphemeralStorage(taskDefinition, add);
     for (const field of FARGATE_INVALID_TASK_FIELDS)
       if (isSet(taskDefinition[field]))
         add('fargate-parameter', field, taskDefinition[field], 'nothing: Fargate does not take it');
@@ -344,6 +348,65 @@ function checkTaskSize(
     );
   }
   return { cpuUnits, memoryMiB };
+}
+
+/** Fargate's ephemeral storage: "the minimum supported value is 21 GiB and the maximum supported value is 200 GiB" (EphemeralStorage, `sizeInGiB`). */
+export const EPHEMERAL_STORAGE_GIB = { min: 21, max: 200 } as const;
+
+function checkEphemeralStorage(taskDefinition: Json, add: Add): void {
+  const storage = taskDefinition.ephemeralStorage;
+  if (storage === undefined || storage === null) return;
+  if (!isObject(storage)) {
+    add('type', 'ephemeralStorage', storage, 'an object {"sizeInGiB": N}');
+    return;
+  }
+  const size = storage.sizeInGiB;
+  const { min, max } = EPHEMERAL_STORAGE_GIB;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < min || size > max)
+    add(
+      'ephemeral-storage',
+      'ephemeralStorage.sizeInGiB',
+      size,
+      `a whole number of GiB from ${min} to ${max} (Fargate gives 20 GiB free without the field)`,
+    );
+}
+
+/** `1.4.0` → [1, 4, 0]; undefined for anything else. */
+function versionParts(text: string): number[] | undefined {
+  return /^\d+\.\d+\.\d+$/.test(text) ? text.split('.').map(Number) : undefined;
+}
+
+/**
+ * The 8 and 16 vCPU sizes need Linux platform version 1.4.0 or later (see sizes.ts). A task
+ * definition does not carry the platform version; a document that does (`platformVersion` as
+ * `run-task`, `create-service` and describe-tasks write it, beside the task definition or in it)
+ * is checked; `LATEST` is 1.4.0 or later.
+ */
+function checkPlatformVersion(
+  document: unknown,
+  taskDefinition: Json,
+  platform: FargatePlatform | undefined,
+  size: FargateSize | undefined,
+  add: Add,
+): void {
+  // The task definition is an object, so the document it came from is one too.
+  const version = taskDefinition.platformVersion ?? (document as Json).platformVersion;
+  if (version === undefined || version === null || platform === undefined || size === undefined) return;
+  const minimum = cpuOptions(platform).find(
+    (option) => option.cpuUnits === size.cpuUnits,
+  )?.minimumPlatformVersion;
+  if (minimum === undefined || version === 'LATEST') return;
+  const parts = typeof version === 'string' ? versionParts(version) : undefined;
+  const needed = versionParts(minimum)!;
+  const differs = parts?.findIndex((part, i) => part !== needed[i]) ?? -1;
+  const older = parts === undefined || (differs >= 0 && parts[differs]! < needed[differs]!);
+  if (older)
+    add(
+      'platform-version',
+      'platformVersion',
+      version,
+      `LATEST or ${minimum} or later: ${size.cpuUnits} CPU units need platform version ${minimum}+`,
+    );
 }
 
 function checkNames(containers: readonly Container[], add: Add): void {

@@ -498,3 +498,69 @@ describe('property: the size table is the rule', () => {
     );
   });
 });
+
+describe('Fargate storage and platform version', () => {
+  test('ephemeral-storage: 21 to 200 GiB, whole', () => {
+    const storage = (sizeInGiB: unknown) => brief(fargateTask({ ephemeralStorage: { sizeInGiB } }));
+    expect([21, 100, 200].map(storage)).toEqual([[], [], []]);
+    expect([20, 201, 30.5, '50', undefined].map(storage)).toEqual(
+      Array(5).fill(['ephemeral-storage ephemeralStorage.sizeInGiB']),
+    );
+    expect(validateTaskDefinition(fargateTask({ ephemeralStorage: { sizeInGiB: 10 } }))).toEqual([
+      {
+        rule: 'ephemeral-storage',
+        field: 'ephemeralStorage.sizeInGiB',
+        value: 10,
+        allowed: 'a whole number of GiB from 21 to 200 (Fargate gives 20 GiB free without the field)',
+      },
+    ]);
+    expect(brief(fargateTask({ ephemeralStorage: 50 }))).toEqual(['type ephemeralStorage']);
+    expect(brief(fargateTask({ ephemeralStorage: null }))).toEqual([]);
+    // EC2 tasks bring their own disk: no Fargate range.
+    expect(
+      brief(fargateTask({ requiresCompatibilities: ['EC2'], ephemeralStorage: { sizeInGiB: 5 } })),
+    ).toEqual([]);
+  });
+
+  test('platform-version: 8 and 16 vCPU need 1.4.0 or later, when a version is given', () => {
+    const big = (platformVersion: unknown, cpu = '8192', memory = '16384') =>
+      brief(fargateTask({ cpu, memory, platformVersion }));
+    expect(['LATEST', '1.4.0', '1.10.0', '2.0.0', undefined, null].map((version) => big(version))).toEqual(
+      Array(6).fill([]),
+    );
+    expect(['1.3.0', '1.0.0', '0.9.9', 'latest-ish', 140].map((version) => big(version))).toEqual(
+      Array(5).fill(['platform-version platformVersion']),
+    );
+    expect(
+      validateTaskDefinition(fargateTask({ cpu: '16384', memory: '32768', platformVersion: '1.3.0' })),
+    ).toEqual([
+      {
+        rule: 'platform-version',
+        field: 'platformVersion',
+        value: '1.3.0',
+        allowed: 'LATEST or 1.4.0 or later: 16384 CPU units need platform version 1.4.0+',
+      },
+    ]);
+    // Smaller sizes run on every version; a document beside the task definition says it too.
+    expect(big('1.3.0', '4096', '8192')).toEqual([]);
+    expect(
+      brief({ taskDefinition: fargateTask({ cpu: '8192', memory: '16384' }), platformVersion: '1.3.0' }),
+    ).toEqual(['platform-version platformVersion']);
+    // The CPU value alone needs the version, whatever the memory; without a size nothing is known.
+    expect(brief(fargateTask({ cpu: '8192', memory: '3', platformVersion: '1.3.0' }))).toEqual([
+      'task-size memory',
+      'platform-version platformVersion',
+    ]);
+    expect(brief(fargateTask({ cpu: undefined, platformVersion: '1.3.0' }))).toEqual(['task-size cpu']);
+    expect(
+      brief(
+        fargateTask({
+          cpu: '8192',
+          memory: '16384',
+          platformVersion: '1.3.0',
+          runtimePlatform: { cpuArchitecture: 'MIPS' },
+        }),
+      ),
+    ).toEqual(['platform runtimePlatform.cpuArchitecture']);
+  });
+});

@@ -4,10 +4,11 @@
  * Each parser returns `undefined` for text it does not read; callers say which field it was.
  */
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+// Days for Prometheus windows (`rightsize --window 7d`, docs/contract.md).
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `500ms`, `10s`, `1m`, `1.5h` → whole milliseconds; `undefined` when the text is not a duration. */
+/** `500ms`, `10s`, `1m`, `1.5h`, `7d` → whole milliseconds; `undefined` when the text is not a duration. */
 export function parseDurationMs(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
@@ -16,7 +17,7 @@ export function parseDurationMs(text: string): number | undefined {
 
 /** 100 → `100ms`, 60000 → `1m`, 1500 → `1500ms`: the largest unit that writes `ms` whole. */
 export function formatDurationMs(ms: number): string {
-  for (const unit of ['h', 'm', 's'] as const) {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
     if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   return `${ms}ms`;

@@ -27,21 +27,24 @@ test.each<[string, number]>([
   ['10 s', 10_000],
   ['0.5ms', 1],
   ['0ms', 0],
+  ['7d', 604_800_000],
 ])('duration %j → %j ms', (text, ms) => {
   expect(parseDurationMs(text)).toBe(ms);
 });
 
-test.each(['10', '-1s', '1d', 'fast', '', '1e3ms'])('%j is not a duration', (text) => {
+test.each(['10', '-1s', '1w', 'fast', '', '1e3ms'])('%j is not a duration', (text) => {
   expect(parseDurationMs(text)).toBeUndefined();
 });
 
 test('formatted durations read back to the same milliseconds', () => {
-  expect([100, 1500, 60_000, 90_000, 3_600_000].map(formatDurationMs)).toEqual([
+  expect([100, 1500, 60_000, 90_000, 3_600_000, 604_800_000, 90_000_000].map(formatDurationMs)).toEqual([
     '100ms',
     '1500ms',
     '1m',
     '90s',
     '1h',
+    '7d',
+    '25h',
   ]);
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 10 * 3_600_000 }), (ms) => {
