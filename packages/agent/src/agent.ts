@@ -191,6 +191,7 @@ export async function startAgent(
     prometheus: config.exporters.includes('prometheus') ? prometheus : undefined,
     authToken: config.authToken,
     logger,
+    pricing,
     ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
   });
   let address: { address: string; port: number; family: string };

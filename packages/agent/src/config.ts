@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { MetadataConfigError, resolveMetadataEndpoint } from '@taskscope/client';
 import { EMF_NAMESPACE, OtlpConfigError, readOtlpConfig } from '@taskscope/exporters';
 import type { PriceTable } from '@taskscope/fargate';
@@ -16,6 +17,7 @@ import {
 import type { ApiVersion } from '@taskscope/wire';
 import * as v from 'valibot';
 import { AgentConfigError } from './errors.js';
+import { readPriceTableFile } from './prices-file.js';
 
 /** The exporters `--exporters` accepts (docs/contract.md, "taskscope agent"). */
 export const EXPORTER_NAMES = ['prometheus', 'otlp', 'emf'] as const;
@@ -57,6 +59,8 @@ export interface AgentFlags {
   readonly logLevel?: string | undefined;
   readonly requestTimeout?: string | undefined;
   readonly history?: string | undefined;
+  /** A price table file (JSON) replacing the built-in one. */
+  readonly prices?: string | undefined;
 }
 
 /** `auto` learns the endpoint's refresh cadence; `fixed` polls every `intervalMs`. */
@@ -99,6 +103,8 @@ export interface ReadAgentConfigOptions {
   readonly flags?: AgentFlags;
   /** Usually `process.env`: `TASKSCOPE_*`, `ECS_CONTAINER_METADATA_URI*` and `OTEL_*`. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads `--prices FILE`; default the file system's. */
+  readonly readFile?: (path: string) => string;
 }
 
 type FlagKey = keyof AgentFlags;
@@ -115,6 +121,7 @@ const FLAG_NAMES: Record<FlagKey, string> = {
   logLevel: '--log-level',
   requestTimeout: '--request-timeout',
   history: '--history',
+  prices: '--prices',
 };
 
 /** `--emf-namespace` → `TASKSCOPE_EMF_NAMESPACE` (docs/contract.md: every flag has one). */
@@ -218,6 +225,7 @@ const SETTINGS = {
   logLevel: v.optional(logLevel, 'info'),
   requestTimeout: v.optional(durationText(100, 60_000), '2s'),
   history: v.optional(history, formatDurationMs(DEFAULT_HISTORY_MS)),
+  prices: v.optional(v.pipe(v.string(), v.minLength(1, 'the path of a JSON price table'))),
 } satisfies Record<FlagKey, v.GenericSchema>;
 
 type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
@@ -229,7 +237,11 @@ type Settings = { [K in FlagKey]: v.InferOutput<(typeof SETTINGS)[K]> };
  * {@link AgentConfigError} naming every bad flag or variable (the one that supplied the
  * value), its value and what is allowed.
  */
-export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Readonly<AgentConfig> {
+export function readAgentConfig({
+  flags = {},
+  env,
+  readFile = (path) => readFileSync(path, 'utf8'),
+}: ReadAgentConfigOptions): Readonly<AgentConfig> {
   const problems: Problem[] = [];
   // Filled key by key below; complete (but for the optional ones) once `problems` is empty.
   const values: Partial<Record<FlagKey, unknown>> = {};
@@ -297,7 +309,16 @@ export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Re
   if (problems.length > 0 || metadata === undefined) throw new AgentConfigError(problems);
 
   // No problems: every setting parsed, so only the optional ones can be undefined.
-  const { authToken: token, ...ok } = settings as Settings;
+  const { authToken: token, prices: pricesPath, ...ok } = settings as Settings;
+  // Read once the rest is known good: a bad file is then its own one clear message.
+  const prices =
+    pricesPath === undefined
+      ? undefined
+      : readPriceTableFile(
+          pricesPath,
+          flags.prices !== undefined ? '--prices' : agentEnvNameOf('--prices'),
+          readFile,
+        );
   const config: AgentConfig = {
     metadata,
     listen: {
@@ -316,6 +337,7 @@ export function readAgentConfig({ flags = {}, env }: ReadAgentConfigOptions): Re
     ...(token !== undefined ? { authToken: token } : {}),
     logLevel: ok.logLevel,
     otelEnv,
+    ...(prices !== undefined ? { prices } : {}),
   };
   return deepFreeze(config);
 }

@@ -71,6 +71,21 @@ export {
   type PollerState,
   type PollResult,
 } from './poller.js';
+export { readPriceTableFile } from './prices-file.js';
+export {
+  HEADROOM_WORDS,
+  MAX_HEADROOM_PERCENT,
+  PERCENTILE_WORDS,
+  parseHeadroom,
+  parsePercentile,
+  parsePlatform,
+  parseRightsizeQuery,
+  RIGHTSIZE_DEFAULTS,
+  type RightsizeAnswer,
+  type RightsizeQuery,
+  rightsizeSnapshots,
+  usageOfSnapshots,
+} from './rightsize.js';
 export {
   type AgentServer,
   type AgentServerOptions,

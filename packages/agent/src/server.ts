@@ -6,11 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { dashboardDistDir } from '@taskscope/dashboard';
 import type { PrometheusEndpoint } from '@taskscope/exporters';
+import { BUILT_IN_PRICES } from '@taskscope/fargate';
 import { formatDurationMs, parseDurationMs } from '@taskscope/input';
 import type { ApiError } from '@taskscope/sdk';
 import type { Logger } from 'pino';
+import { type Pricing, processPlatform } from './cost.js';
 import { type DashboardPage, loadDashboard, type MissingDashboard } from './dashboard.js';
 import type { PublishedCycle, SnapshotFeed } from './feed.js';
+import { parseRightsizeQuery, rightsizeSnapshots } from './rightsize.js';
 import { SNAPSHOT_SCHEMA } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 
@@ -27,6 +30,8 @@ export interface AgentServerOptions {
   readonly dashboardDir?: string;
   /** See {@link SSE_MAX_BUFFERED_BYTES}. */
   readonly sseMaxBufferedBytes?: number;
+  /** How `/api/v1/rightsize` prices; default the built-in table on this process's platform. */
+  readonly pricing?: Pricing;
 }
 
 export interface AgentServer {
@@ -49,7 +54,7 @@ export const SSE_MAX_BUFFERED_BYTES = 1 << 20;
 
 const SSE_RETRY_MS = 3_000;
 
-const API_PATHS = ['/api/v1/snapshot', '/api/v1/history', '/api/v1/stream'] as const;
+const API_PATHS = ['/api/v1/snapshot', '/api/v1/history', '/api/v1/stream', '/api/v1/rightsize'] as const;
 const ROUTES = new Set<string>(['/', '/metrics', '/healthz', '/readyz', ...API_PATHS]);
 
 /** `?token=…` (and `&token=…`) in a URL that goes into a log line: the value is never logged. */
@@ -163,6 +168,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         return sendHistory(request, response, url);
       case '/api/v1/stream':
         return openStream(request, response);
+      case '/api/v1/rightsize':
+        return sendRightsize(response, url);
       default:
         return sendDashboard(request, response, dashboard);
     }
@@ -223,6 +230,28 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       // The client went away mid-answer: nothing to tell it.
       if (!response.destroyed) throw error;
     }
+  };
+
+  const pricing = options.pricing ?? { table: BUILT_IN_PRICES, platform: processPlatform() };
+
+  /** Computed here, on request: the poll loop never pays for it. */
+  const sendRightsize = (response: ServerResponse, url: URL): void => {
+    response.setHeader('Cache-Control', 'no-store');
+    const query = parseRightsizeQuery(url.searchParams, feed.retentionMs);
+    if ('field' in query) {
+      const value = String(query.value);
+      sendError(response, 400, {
+        error: 'bad request',
+        message: `${query.field} is ${JSON.stringify(value)}; expected ${query.allowed}`,
+        parameter: query.field,
+        value,
+        allowed: query.allowed,
+      });
+      return;
+    }
+    const answer = rightsizeSnapshots([...feed.history.since(feed.now() - query.windowMs)], query, pricing);
+    if ('noData' in answer) sendError(response, 503, { error: 'no data', message: answer.noData });
+    else sendJson(response, 200, answer.recommendation);
   };
 
   const openStream = (request: IncomingMessage, response: ServerResponse): void => {

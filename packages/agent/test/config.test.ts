@@ -295,3 +295,80 @@ describe('readAgentConfig', () => {
     );
   });
 });
+
+describe('--prices FILE', () => {
+  const TABLE = {
+    source: 'our rates',
+    retrievedOn: '2026-11-30',
+    regions: {
+      'us-east-1': {
+        'linux/x86_64': { dollarsPerVcpuHour: 0.04, dollarsPerGbHour: 0.004 },
+        dollarsPerEphemeralGbHour: 0,
+      },
+    },
+  };
+  const files: Record<string, string> = {
+    'good.json': JSON.stringify(TABLE),
+    'bad.json': JSON.stringify({
+      ...TABLE,
+      regions: {
+        'us-east-1': {
+          ...TABLE.regions['us-east-1'],
+          'linux/x86_64': { dollarsPerVcpuHour: -1, dollarsPerGbHour: 0.004 },
+        },
+      },
+    }),
+    'text.json': 'rates: cheap',
+  };
+  const readFile = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+  const read = (flags: AgentFlags, env: Record<string, string> = {}) =>
+    readAgentConfig({ flags, env: { ECS_CONTAINER_METADATA_URI_V4: V4, ...env }, readFile });
+
+  it('replaces the built-in table, from the flag or TASKSCOPE_PRICES', () => {
+    expect(read({ prices: 'good.json' }).prices).toEqual({
+      ...TABLE,
+      fallbackRegion: 'us-east-1',
+      regions: {
+        'us-east-1': {
+          platforms: {
+            'linux/x86_64': {
+              dollarsPerVcpuHour: 0.04,
+              dollarsPerGbHour: 0.004,
+              licenceDollarsPerVcpuHour: 0,
+              minimumBilledSeconds: null,
+            },
+          },
+          dollarsPerEphemeralGbHour: 0,
+        },
+      },
+    });
+    expect(read({}, { TASKSCOPE_PRICES: 'good.json' }).prices?.source).toBe('our rates');
+    expect(read({}).prices).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { prices: 'bad.json' },
+      {},
+      'price table bad.json (--prices): field "regions.us-east-1.linux/x86_64.dollarsPerVcpuHour" is -1 (number); expected a value ≥ 0',
+    ],
+    [
+      {},
+      { TASKSCOPE_PRICES: 'missing.json' },
+      'price table missing.json (TASKSCOPE_PRICES): TASKSCOPE_PRICES is "missing.json" (string); expected a readable JSON price table file (it cannot be read: ENOENT)',
+    ],
+    [
+      { prices: 'text.json' },
+      {},
+      `price table text.json (--prices): --prices is "text.json" (string); expected a JSON price table (the file is not JSON: ${(thrownBy(() => JSON.parse('rates: cheap')) as Error).message})`,
+    ],
+  ])('a bad file is one input error naming the field: %j %j', (flags, env, message) => {
+    const error = thrownBy(() => read(flags, env));
+    expect(error).toBeInstanceOf(InputError);
+    expect([(error as InputError).code, (error as InputError).message]).toEqual(['FARGATE_PRICES', message]);
+  });
+});

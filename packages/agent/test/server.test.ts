@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { createPrometheusEndpoint, type PrometheusEndpoint } from '@taskscope/exporters';
+import { BUILT_IN_PRICES, type Recommendation } from '@taskscope/fargate';
 import { ApiErrorSchema, type History, HistorySchema, type Snapshot, SnapshotSchema } from '@taskscope/sdk';
 import { CHROMIUM_QUIET_FLAGS, createStopper, requireChromium, waitFor } from '@taskscope/test-support';
 import pino from 'pino';
@@ -104,6 +105,8 @@ async function start(options: StartOptions = {}) {
       logger: options.logger ?? pino({ level: 'silent' }),
       dashboardDir: options.dashboardDir ?? dashboardDir(),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      // Fixed, so the prices do not follow the machine the test runs on.
+      pricing: { table: BUILT_IN_PRICES, platform: 'linux/x86_64' },
     }),
     (it) => it.close(),
   );
@@ -214,7 +217,7 @@ describe('HTTP paths', () => {
       message: 'no such API path: /api/v1/nope',
       parameter: 'path',
       value: '/api/v1/nope',
-      allowed: '/api/v1/snapshot, /api/v1/history, /api/v1/stream',
+      allowed: '/api/v1/snapshot, /api/v1/history, /api/v1/stream, /api/v1/rightsize',
     });
     const other = await getJson<{ error: string; value: string }>(`${url}/nope`);
     expect([other.status, other.body.error, other.body.value]).toEqual([404, 'not found', '/nope']);
@@ -321,6 +324,91 @@ describe('/api/v1/history', () => {
       });
     }
     expect((await getJson(`${url}/api/v1/history?window=soon`)).status).toBe(400);
+  });
+});
+
+describe('/api/v1/rightsize', () => {
+  it("answers the recommendation from the history's window, computed on request", async () => {
+    const { publish, idOf, url } = await start();
+    const before = await getJson(`${url}/api/v1/rightsize`);
+    expect([before.status, before.body]).toEqual([
+      503,
+      {
+        error: 'no data',
+        message:
+          "no refresh cycle with CPU and memory in the last 15m (0 in the history's window); the agent sizes from what it has seen, so wait for samples or ask for a longer window",
+      },
+    ]);
+    publish(8);
+    const { status, headers, body } = await getJson<Recommendation>(`${url}/api/v1/rightsize`);
+    expect([status, headers.get('cache-control')]).toEqual([200, 'no-store']);
+    // The captured task: 0.25 vCPU, two containers at 0.05 vCPU each, every cycle the same.
+    expect(body).toMatchObject({
+      current: { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
+      recommended: { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
+      observed: {
+        cpuP50Vcpu: 0.1,
+        cpuPercentileVcpu: 0.1,
+        cpuPeakVcpu: 0.1,
+        samples: 8,
+        tasks: 1,
+        windowStart: new Date(idOf(1)).toISOString(),
+        windowEnd: new Date(idOf(8)).toISOString(),
+      },
+      percentile: 95,
+      headroomPercent: 20,
+      requiredCpuVcpu: 0.12,
+      savingsDollarsPerMonth: 0,
+      undersized: false,
+      platform: 'linux/x86_64',
+      region: 'us-east-1',
+      pricedRegion: 'us-east-1',
+    });
+    expect(body.containers.map((c) => c.name)).toEqual(['prometheus', 'ecs-exporter']);
+    expect(body.warnings).toEqual([
+      'The window is 1m 10s of samples, shorter than an hour: the recommendation rests on little data.',
+    ]);
+    // The query narrows the window and sets the figures; the platform prices it.
+    const narrowed = await getJson<Recommendation>(
+      `${url}/api/v1/rightsize?window=25s&percentile=50&headroom=100&platform=linux/arm64`,
+    );
+    expect(narrowed.body).toMatchObject({
+      observed: { samples: 3 },
+      percentile: 50,
+      headroomPercent: 100,
+      requiredCpuVcpu: 0.2,
+      platform: 'linux/arm64',
+      recommended: { cpu: '256', dollarsPerHour: 0.009875 },
+    });
+  });
+
+  it.each([
+    ['window=20m', 'window', '20m', "a duration from 1s to 15m (the agent's --history)"],
+    ['percentile=0', 'percentile', '0', 'a number above 0 and at most 100, such as 50, 95 or 99.9'],
+    ['percentile=p95', 'percentile', 'p95', 'a number above 0 and at most 100, such as 50, 95 or 99.9'],
+    ['headroom=-5', 'headroom', '-5', 'a percentage from 0 to 1000, such as 0, 20 or 50'],
+    ['platform=macos', 'platform', 'macos', 'one of "linux/x86_64", "linux/arm64", "windows"'],
+  ])('answers %s 400 naming the parameter', async (query, parameter, value, allowed) => {
+    const { url } = await start();
+    const { status, body } = await getJson(`${url}/api/v1/rightsize?${query}`);
+    expect([status, v.parse(ApiErrorSchema, body)]).toEqual([
+      400,
+      {
+        error: 'bad request',
+        message: `${parameter} is ${JSON.stringify(value)}; expected ${allowed}`,
+        parameter,
+        value,
+        allowed,
+      },
+    ]);
+  });
+
+  it('with --history 0 says there is nothing to size on', async () => {
+    const { publish, url } = await start({ historyMs: 0 });
+    publish(3);
+    expect((await getJson(`${url}/api/v1/rightsize`)).status).toBe(503);
+    const { body } = await getJson<{ allowed: string }>(`${url}/api/v1/rightsize?window=5m`);
+    expect(body.allowed).toBe('nothing: history is off (--history 0), so the agent has no data to size on');
   });
 });
 
@@ -531,6 +619,7 @@ describe('--auth-token', () => {
       '/api/v1/snapshot',
       '/api/v1/history',
       '/api/v1/stream',
+      '/api/v1/rightsize',
       '/',
       '/nope',
     ]) {

@@ -48,6 +48,14 @@ describe('taskscope agent', () => {
     );
   });
 
+  it('exits 2 with one line naming the field for a bad --prices file', async () => {
+    const { io, stderr } = captureIo();
+    expect(await main(['agent', '--prices', '/nonexistent/prices.json'], io)).toBe(2);
+    expect(stderr()).toBe(
+      'taskscope: price table /nonexistent/prices.json (--prices): --prices is "/nonexistent/prices.json" (string); expected a readable JSON price table file (it cannot be read: ENOENT)\n',
+    );
+  });
+
   it('hands --history, or else TASKSCOPE_HISTORY, to the agent', async () => {
     const retentionWith = async (args: string[], env: Record<string, string>): Promise<number> => {
       let stop: (signal: string) => void = () => {};

@@ -29,6 +29,7 @@ const FLAG_KEYS: readonly (keyof AgentFlags)[] = [
   'logLevel',
   'requestTimeout',
   'history',
+  'prices',
 ];
 
 /** `taskscope agent` (docs/contract.md, "taskscope agent"). */
@@ -100,6 +101,13 @@ export function registerAgentCommand(
         'agent',
         '--history <duration>',
         'history kept in memory for the dashboard, SSE catch-up and /api/v1/history, 10s to 6h; 0 turns it off (default 15m)',
+      ),
+    )
+    .addOption(
+      option(
+        'agent',
+        '--prices <file>',
+        'a JSON price table replacing the built-in on-demand one (cost series and /api/v1/rightsize)',
       ),
     );
   // readAgentConfig reads the switches' variables itself, with the same words.
