@@ -5,7 +5,14 @@ import { TaskscopeError } from '@taskscope/input';
  * repository README's error table is checked against it by a test. The libraries' errors
  * (`AGENT_CONFIG`, `TMDS_*`, `MOCK_*`, …) pass through the CLI with their own codes.
  */
-export const CLI_ERROR_CODES = ['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP', 'CLI_VALIDATE', 'CLI_INJECT'] as const;
+export const CLI_ERROR_CODES = [
+  'CLI_USAGE',
+  'CLI_RECORD',
+  'CLI_TOP',
+  'CLI_VALIDATE',
+  'CLI_INJECT',
+  'CLI_RIGHTSIZE',
+] as const;
 
 /** A stable machine code of the CLI. */
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
@@ -80,5 +87,18 @@ export class InjectError extends TaskscopeError {
   declare readonly code: 'CLI_INJECT';
   constructor(message: string) {
     super('CLI_INJECT', 'world', message);
+  }
+}
+
+/**
+ * `taskscope rightsize` has nothing to size on (no sample in the window), or cannot read its
+ * source (the agent or Prometheus unreachable, an error answer, an answer of the wrong shape).
+ * Origin `world`: one line saying why, exit code 1.
+ */
+export class RightsizeError extends TaskscopeError {
+  override readonly name = 'RightsizeError';
+  declare readonly code: 'CLI_RIGHTSIZE';
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super('CLI_RIGHTSIZE', 'world', message, options);
   }
 }

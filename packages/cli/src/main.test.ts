@@ -98,7 +98,14 @@ it('exits 2 for a UsageError (CLI_USAGE), and prints a stack only for what is no
   const bug = capture();
   expect(reportFailure(new TypeError('x is not a function'), bug)).toBe(1);
   expect(bug.err.join('')).toMatch(/^taskscope: TypeError: x is not a function\n\s+at /);
-  expect(CLI_ERROR_CODES).toEqual(['CLI_USAGE', 'CLI_RECORD', 'CLI_TOP', 'CLI_VALIDATE', 'CLI_INJECT']);
+  expect(CLI_ERROR_CODES).toEqual([
+    'CLI_USAGE',
+    'CLI_RECORD',
+    'CLI_TOP',
+    'CLI_VALIDATE',
+    'CLI_INJECT',
+    'CLI_RIGHTSIZE',
+  ]);
 });
 
 it('exits 1 for a record that cannot reach the endpoint, one line without a stack (CLI_RECORD)', async () => {

@@ -23,7 +23,7 @@ import { UsageError } from './errors.js';
 export const USAGE_EXIT_CODE = 2;
 
 /** The commands that take flags. */
-export type CommandName = 'agent' | 'mock' | 'record' | 'top' | 'validate' | 'inject';
+export type CommandName = 'agent' | 'mock' | 'record' | 'top' | 'validate' | 'inject' | 'rightsize';
 
 /**
  * A flag's environment variable (docs/contract.md, "CLI"). The agent, the sidecar a task
@@ -152,4 +152,17 @@ export function hostPortArg(text: string): HostPort {
 export function nonNegativeIntegerArg(text: string): number {
   if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return Number(text);
+}
+
+/**
+ * A commander argParser of an http:// or https:// URL (`--agent`, `--prometheus`), as `URL.href`;
+ * `whose` and `example` make the message: `expected the agent's http:// or https:// URL, such as …`.
+ */
+export function httpUrlArg(whose: string, example: string): (text: string) => string {
+  return (text) => {
+    const url = URL.canParse(text.trim()) ? new URL(text.trim()) : undefined;
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+      throw new InvalidArgumentError(`expected ${whose} http:// or https:// URL, such as ${example}`);
+    return url.href;
+  };
 }

@@ -34,6 +34,7 @@ export {
   percentileOf,
   type Recommendation,
   type RightsizeOptions,
+  recommendationSchema,
   repriceRecommendation,
   rightsize,
   SHORT_WINDOW_MS,

@@ -1,5 +1,12 @@
+import * as v from 'valibot';
 import { type PriceTable, priceTask, regionPrices } from './prices.js';
-import { type FargatePlatform, type FargateSize, fargateSizes, smallestSizeHolding } from './sizes.js';
+import {
+  FARGATE_PLATFORMS,
+  type FargatePlatform,
+  type FargateSize,
+  fargateSizes,
+  smallestSizeHolding,
+} from './sizes.js';
 import { MIN_CONTAINER_MEMORY_MIB } from './task-definition.js';
 
 /*
@@ -400,3 +407,47 @@ export function repriceRecommendation(recommendation: Recommendation, prices: Pr
     warnings: [...recommendation.warnings.filter((w) => !PRICING_WARNING.test(w)), ...priced.warnings],
   };
 }
+
+const pricedSizeSchema = v.object({
+  cpu: v.pipe(v.string(), v.regex(/^\d+$/)),
+  memory: v.pipe(v.string(), v.regex(/^\d+$/)),
+  dollarsPerHour: v.nullable(v.number()),
+});
+
+/**
+ * The {@link Recommendation} as JSON, for a reader of `GET /api/v1/rightsize` to check the
+ * answer at its edge (`taskscope rightsize --agent`). Fields added later pass through.
+ */
+export const recommendationSchema = v.object({
+  current: v.nullable(pricedSizeSchema),
+  recommended: pricedSizeSchema,
+  observed: v.object({
+    cpuP50Vcpu: v.number(),
+    cpuPercentileVcpu: v.number(),
+    cpuPeakVcpu: v.number(),
+    memoryPeakMiB: v.number(),
+    samples: v.number(),
+    tasks: v.number(),
+    windowStart: v.string(),
+    windowEnd: v.string(),
+  }),
+  percentile: v.number(),
+  headroomPercent: v.number(),
+  requiredCpuVcpu: v.number(),
+  requiredMemoryMiB: v.number(),
+  savingsDollarsPerMonth: v.nullable(v.number()),
+  undersized: v.boolean(),
+  platform: v.picklist(FARGATE_PLATFORMS),
+  region: v.string(),
+  pricedRegion: v.string(),
+  containers: v.array(
+    v.object({
+      name: v.string(),
+      cpu: v.number(),
+      memoryReservation: v.number(),
+      cpuPercentileVcpu: v.number(),
+      memoryPeakMiB: v.number(),
+    }),
+  ),
+  warnings: v.array(v.string()),
+}) satisfies v.GenericSchema<unknown, Recommendation>;

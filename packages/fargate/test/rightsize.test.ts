@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, test } from 'vitest';
 import {
   BUILT_IN_PRICES,
@@ -10,6 +11,7 @@ import {
   parsePriceTable,
   percentileOf,
   type RightsizeOptions,
+  recommendationSchema,
   repriceRecommendation,
   rightsize,
   type TaskUsage,
@@ -441,6 +443,7 @@ describe('properties', () => {
           if (r.undersized) expect(cpuUnits).toBeGreaterThanOrEqual(size.cpuUnits);
           if (r.undersized && size.cpuUnits < largest.cpuUnits)
             expect(cpuUnits).toBeGreaterThan(size.cpuUnits);
+          expect(v.is(recommendationSchema, JSON.parse(JSON.stringify(r)))).toBe(true);
           expect(r.containers.reduce((sum, c) => sum + c.cpu, 0)).toBeLessThanOrEqual(cpuUnits);
           expect(r.containers.reduce((sum, c) => sum + c.memoryReservation, 0)).toBeLessThanOrEqual(
             memoryMiB,

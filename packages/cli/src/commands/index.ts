@@ -14,6 +14,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> 
   inject: async () => (await import('./inject.js')).registerInjectCommand,
   mock: async () => (await import('./mock.js')).registerMockCommand,
   record: async () => (await import('./record.js')).registerRecordCommand,
+  rightsize: async () => (await import('./rightsize.js')).registerRightsizeCommand,
   top: async () => (await import('./top.js')).registerTopCommand,
   validate: async () => (await import('./validate.js')).registerValidateCommand,
 };

@@ -2,7 +2,7 @@ import { MetadataConfigError, resolveMetadataEndpoint } from '@taskscope/client'
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { addSwitch, envNameOf, option } from '../options.js';
+import { addSwitch, envNameOf, httpUrlArg, option } from '../options.js';
 import { SORT_KEYS, type SortKey } from './top/render.js';
 import type { ScreenStreams } from './top/screen.js';
 import { renderOnce, runLive, type TopSource } from './top/session.js';
@@ -47,7 +47,7 @@ export function registerTopCommand(program: Command, io: CliIo, deps: TopCommand
         'top',
         '--agent <url>',
         "read an agent's API, e.g. http://127.0.0.1:9780 (default: read the endpoint directly)",
-      ).argParser(parseAgentUrl),
+      ).argParser(httpUrlArg("the agent's", 'http://127.0.0.1:9780')),
     )
     .addOption(
       option(
@@ -132,22 +132,6 @@ function onceWidth(
   if (output.isTTY === true && output.columns) return output.columns;
   const columns = Number(env['COLUMNS']);
   return Number.isInteger(columns) && columns > 0 ? columns : 80;
-}
-
-function parseAgentUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new InvalidArgumentError(
-      "expected the agent's http:// or https:// URL, such as http://127.0.0.1:9780",
-    );
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
-    throw new InvalidArgumentError(
-      "expected the agent's http:// or https:// URL, such as http://127.0.0.1:9780",
-    );
-  return url.href;
 }
 
 /** The endpoint's base URL, checked as the agent checks its own (`resolveMetadataEndpoint`). */
