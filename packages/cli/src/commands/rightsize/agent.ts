@@ -1,5 +1,5 @@
 import { type Recommendation, recommendationSchema } from '@taskscope/fargate';
-import { formatDurationMs, summarizeIssues } from '@taskscope/input';
+import { formatDurationMs, safeParseInput, summarizeIssues } from '@taskscope/input';
 import { ApiErrorSchema } from '@taskscope/sdk';
 import * as v from 'valibot';
 import { RightsizeError, UsageError } from '../../errors.js';
@@ -71,7 +71,7 @@ export async function fromAgent(
       );
     throw new RightsizeError(`the agent at ${url} answered ${response.status}: ${message}`);
   }
-  const parsed = v.safeParse(recommendationSchema, body);
+  const parsed = safeParseInput(recommendationSchema, body);
   if (!parsed.success) {
     const { path, expected } = summarizeIssues(parsed.issues, body);
     throw new RightsizeError(

@@ -6,7 +6,7 @@ import {
   rightsize,
   type TaskUsage,
 } from '@taskscope/fargate';
-import { formatDurationMs, summarizeIssues } from '@taskscope/input';
+import { formatDurationMs, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import { RightsizeError } from '../../errors.js';
 import type { RightsizeRequest } from '../rightsize.js';
@@ -132,7 +132,7 @@ async function queryRange(
     throw new RightsizeError(
       `Prometheus at ${base} refused ${promql}: ${failed.output.errorType}: ${failed.output.error}`,
     );
-  const parsed = v.safeParse(matrixSchema, json);
+  const parsed = safeParseInput(matrixSchema, json);
   if (!parsed.success) {
     const { path, expected } = summarizeIssues(parsed.issues, json);
     throw new RightsizeError(
