@@ -12,12 +12,12 @@ import {
 } from '@taskscope/test-support';
 import { getJson } from './http.js';
 
-/** A real Prometheus server scraping one target. */
+/** A real Prometheus server scraping its targets. */
 export interface PrometheusServer {
   readonly url: string;
   /** An instant query; resolves to the vector's samples. */
   query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
-  /** Resolves once the target's `up` is 1 (discovery is throttled to about 5 s: poll, never sleep). */
+  /** Resolves once every target's `up` is 1 (discovery is throttled to about 5 s: poll, never sleep). */
   waitUntilUp(timeoutMs?: number): Promise<void>;
   /** Process output so far, for failure messages. */
   log(): string;
@@ -40,7 +40,8 @@ async function portFromTheOs(): Promise<number> {
 
 /**
  * Starts `/usr/bin/prometheus` on 127.0.0.1 with a temporary config and storage directory,
- * scraping `targetUrl` (the agent's `/metrics`) every `scrapeIntervalS` seconds.
+ * scraping `targetUrl` (an agent's `/metrics`, or several agents' with the same path) every
+ * `scrapeIntervalS` seconds, all in one job.
  *
  * The target is already listening (the agent bound port 0 and reported its port) before the
  * config is written. Prometheus' own port cannot be had race-free: it cannot listen on :0 and
@@ -49,10 +50,14 @@ async function portFromTheOs(): Promise<number> {
  * ports picked, freed and reused later), Prometheus logs "address already in use" and exits:
  * it is then started again on a fresh port, up to LISTEN_ATTEMPTS times. Any other failure fails at once.
  */
-export async function startPrometheus(targetUrl: string, scrapeIntervalS = 1): Promise<PrometheusServer> {
+export async function startPrometheus(
+  targetUrl: string | readonly string[],
+  scrapeIntervalS = 1,
+): Promise<PrometheusServer> {
   const binary = requireBinary('prometheus', PROMETHEUS_APT_PACKAGE);
   const dir = mkdtempSync(join(tmpdir(), 'taskscope-e2e-prometheus-'));
-  const target = new URL(targetUrl);
+  const targets = (typeof targetUrl === 'string' ? [targetUrl] : targetUrl).map((url) => new URL(url));
+  const target = targets[0]!;
   writeFileSync(
     join(dir, 'prometheus.yml'),
     [
@@ -63,14 +68,14 @@ export async function startPrometheus(targetUrl: string, scrapeIntervalS = 1): P
       '  - job_name: taskscope',
       `    metrics_path: ${target.pathname}`,
       '    static_configs:',
-      `      - targets: ['${target.host}']`,
+      `      - targets: [${targets.map((t) => `'${t.host}'`).join(', ')}]`,
       '',
     ].join('\n'),
   );
   const logs: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const port = await portFromTheOs();
-    const started = spawnPrometheus(binary, dir, port);
+    const started = spawnPrometheus(binary, dir, port, targets.length);
     try {
       await waitFor(
         `Prometheus to be ready on 127.0.0.1:${port}`,
@@ -107,6 +112,7 @@ function spawnPrometheus(
   binary: string,
   dir: string,
   port: number,
+  targetCount: number,
 ): PrometheusServer & { child: ChildProcess } {
   const url = `http://127.0.0.1:${port}`;
   let output = '';
@@ -149,8 +155,8 @@ function spawnPrometheus(
     query,
     async waitUntilUp(timeoutMs = 30_000) {
       await waitFor(
-        `Prometheus to scrape its target successfully (up == 1)`,
-        async () => ((await query('up == 1')).length === 1 ? true : undefined),
+        `Prometheus to scrape its ${targetCount} target(s) successfully (up == 1)`,
+        async () => ((await query('up == 1')).length === targetCount ? true : undefined),
         { timeoutMs, intervalMs: 250, seen: () => output },
       );
     },
