@@ -1,5 +1,6 @@
+import { parsePriceTable } from '@taskscope/fargate';
 import { formatProblem, InputError } from '@taskscope/input';
-import { thrownBy } from '@taskscope/test-support';
+import { TEST_PRICE_TABLE, thrownBy } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, type AgentFlags, MAX_HISTORY_MS, readAgentConfig } from '../src/index.js';
@@ -297,16 +298,7 @@ describe('readAgentConfig', () => {
 });
 
 describe('--prices FILE', () => {
-  const TABLE = {
-    source: 'our rates',
-    retrievedOn: '2026-11-30',
-    regions: {
-      'us-east-1': {
-        'linux/x86_64': { dollarsPerVcpuHour: 0.04, dollarsPerGbHour: 0.004 },
-        dollarsPerEphemeralGbHour: 0,
-      },
-    },
-  };
+  const TABLE = TEST_PRICE_TABLE;
   const files: Record<string, string> = {
     'good.json': JSON.stringify(TABLE),
     'bad.json': JSON.stringify({
@@ -329,24 +321,9 @@ describe('--prices FILE', () => {
     readAgentConfig({ flags, env: { ECS_CONTAINER_METADATA_URI_V4: V4, ...env }, readFile });
 
   it('replaces the built-in table, from the flag or TASKSCOPE_PRICES', () => {
-    expect(read({ prices: 'good.json' }).prices).toEqual({
-      ...TABLE,
-      fallbackRegion: 'us-east-1',
-      regions: {
-        'us-east-1': {
-          platforms: {
-            'linux/x86_64': {
-              dollarsPerVcpuHour: 0.04,
-              dollarsPerGbHour: 0.004,
-              licenceDollarsPerVcpuHour: 0,
-              minimumBilledSeconds: null,
-            },
-          },
-          dollarsPerEphemeralGbHour: 0,
-        },
-      },
-    });
-    expect(read({}, { TASKSCOPE_PRICES: 'good.json' }).prices?.source).toBe('our rates');
+    // The file's table as @taskscope/fargate reads one (its own tests hold the reading).
+    expect(read({ prices: 'good.json' }).prices).toEqual(parsePriceTable(TABLE, 'any'));
+    expect(read({}, { TASKSCOPE_PRICES: 'good.json' }).prices?.source).toBe('our sheet');
     expect(read({}).prices).toBeUndefined();
   });
 

@@ -343,9 +343,10 @@ describe('/api/v1/rightsize', () => {
     const { status, headers, body } = await getJson<Recommendation>(`${url}/api/v1/rightsize`);
     expect([status, headers.get('cache-control')]).toEqual([200, 'no-store']);
     // The captured task: 0.25 vCPU, two containers at 0.05 vCPU each, every cycle the same.
+    // Already the smallest size: it stays.
+    expect(body.recommended).toEqual(body.current);
+    expect(body.current).toEqual({ cpu: '256', memory: '512', dollarsPerHour: 0.0123425 });
     expect(body).toMatchObject({
-      current: { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
-      recommended: { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
       observed: {
         cpuP50Vcpu: 0.1,
         cpuPercentileVcpu: 0.1,

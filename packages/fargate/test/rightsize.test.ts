@@ -149,15 +149,11 @@ describe('golden recommendations on scenario histories', () => {
       { name: 'app', cpu: constant(0.001), memoryMiB: constant(20) },
     ]);
     const recommendation = rightsize([idle], OPTIONS)!;
-    expect([
-      recommendation.current,
-      recommendation.recommended,
-      recommendation.savingsDollarsPerMonth,
-    ]).toEqual([
-      { cpu: '4096', memory: '8192', dollarsPerHour: 0.19748 },
-      { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
-      135.15,
-    ]);
+    expect(recommendation).toMatchObject({
+      current: { cpu: '4096', memory: '8192', dollarsPerHour: 0.19748 },
+      recommended: { cpu: '256', memory: '512', dollarsPerHour: 0.0123425 },
+      savingsDollarsPerMonth: 135.15,
+    });
     expect(recommendation.containers).toEqual([
       { name: 'app', cpu: 2, memoryReservation: 24, cpuPercentileVcpu: 0.001, memoryPeakMiB: 20 },
     ]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningAgent, readAgentConfig, startAgent } from '@taskscope/agent';
@@ -10,7 +10,7 @@ import {
   repriceRecommendation,
 } from '@taskscope/fargate';
 import { type MockServer, startMock } from '@taskscope/mock';
-import { waitFor } from '@taskscope/test-support';
+import { TEST_PRICE_TABLE, waitFor } from '@taskscope/test-support';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io.js';
@@ -18,16 +18,7 @@ import { main } from '../main.js';
 import { formatRecommendation } from './rightsize/format.js';
 
 const TOKEN = 'rightsize-t0ken';
-const PRICES = {
-  source: 'our sheet',
-  retrievedOn: '2026-11-30',
-  regions: {
-    'us-east-1': {
-      'linux/x86_64': { dollarsPerVcpuHour: 0.05, dollarsPerGbHour: 0.005 },
-      dollarsPerEphemeralGbHour: 0,
-    },
-  },
-};
+const PRICES = TEST_PRICE_TABLE;
 
 let mock: MockServer;
 let agent: RunningAgent;
@@ -187,72 +178,20 @@ describe('taskscope rightsize --agent', () => {
   });
 
   it('exit 2 with one line for a bad flag, combination or file', async () => {
-    const cases: [string[], string][] = [
-      [
-        [],
-        'taskscope: rightsize needs a source; expected --agent URL (one task) or --prometheus URL --family NAME (every task of a family)\n',
-      ],
-      [
-        ['--agent', agent.url, '--prometheus', 'http://127.0.0.1:9090'],
-        'taskscope: --agent and --prometheus cannot be combined; expected one: --agent reads one agent, --prometheus a family\n',
-      ],
-      [
-        ['--agent', agent.url, '--family', 'web'],
-        'taskscope: --family names the family Prometheus is asked about; expected it with --prometheus only\n',
-      ],
-      [
-        ['--agent', agent.url, '--scrape-interval', '15s'],
-        "taskscope: --scrape-interval is Prometheus's scrape interval; expected it with --prometheus only\n",
-      ],
-      [
-        ['--prometheus', 'http://127.0.0.1:9090', '--auth-token', 'x', '--family', 'web'],
-        'taskscope: --auth-token is the token of an agent; expected it with --agent only\n',
-      ],
-      [
-        ['--prometheus', 'http://127.0.0.1:9090'],
-        'taskscope: --prometheus needs --family NAME; expected the task-definition family whose tasks to size, such as web\n',
-      ],
-      [
-        ['--agent', agent.url, '--auth-token', TOKEN, '--window', '1h'],
-        `taskscope: --window is refused by the agent at ${agent.url}: window is "1h"; expected a duration from 1s to 15m (the agent's --history)\n`,
-      ],
-      [
-        ['--agent', agent.url, '--prices', join(dir, 'broken.json')],
-        `taskscope: price table ${join(dir, 'broken.json')} (--prices): field "retrievedOn" is "yesterday" (string); expected a date as YYYY-MM-DD\n`,
-      ],
-      [
-        ['--agent', agent.url, '--percentile', '0'],
-        "error: option '--percentile <n>' argument '0' is invalid. expected a number above 0 and at most 100, such as 50, 95 or 99.9\n",
-      ],
-      [
-        ['--agent', agent.url, '--headroom', 'lots'],
-        "error: option '--headroom <pct>' argument 'lots' is invalid. expected a percentage from 0 to 1000, such as 0, 20 or 50\n",
-      ],
-      [
-        ['--agent', agent.url, '--platform', 'macos'],
-        'error: option \'--platform <platform>\' argument \'macos\' is invalid. expected one of "linux/x86_64", "linux/arm64", "windows"\n',
-      ],
-      [
-        ['--agent', agent.url, '--format', 'yaml'],
-        'error: option \'--format <format>\' argument \'yaml\' is invalid. expected one of "text", "json"\n',
-      ],
-      [
-        ['--agent', agent.url, '--window', '400d'],
-        "error: option '--window <duration>' argument '400d' is invalid. expected a duration from 1s to 365d, such as 500ms, 10s or 1m\n",
-      ],
-      [
-        ['--prometheus', 'http://127.0.0.1:9090', '--family', 'web app'],
-        "error: option '--family <name>' argument 'web app' is invalid. expected a task-definition family: up to 255 letters, digits, hyphens and underscores\n",
-      ],
-      [
-        ['--agent', 'localhost:9780'],
-        "error: option '--agent <url>' argument 'localhost:9780' is invalid. expected the agent's http:// or https:// URL, such as http://127.0.0.1:9780\n",
-      ],
-    ];
-    for (const [argv, message] of cases) {
+    // Each `$` line of the golden file is run, and what it prints on stderr is compared with the
+    // lines under it; AGENT, TOKEN and DIR stand for this test's agent, token and folder.
+    const golden = readFileSync(new URL('../../test/rightsize-usage.golden.txt', import.meta.url), 'utf8');
+    const transcript: string[] = [];
+    for (const line of golden.split('\n').filter((text) => text.startsWith('$ taskscope rightsize'))) {
+      const argv = line
+        .split(' ')
+        .slice(3)
+        .map((word) => word.replace('AGENT', agent.url).replace('TOKEN', TOKEN).replace('DIR', dir));
       const { code, stderr } = await run(...argv);
-      expect([argv, code, stderr]).toEqual([argv, 2, message]);
+      expect([line, code]).toEqual([line, 2]);
+      transcript.push(line, stderr.trimEnd().replaceAll(agent.url, 'AGENT').replaceAll(dir, 'DIR'));
     }
+    expect(`${transcript.join('\n')}\n`).toBe(golden);
     process.env['TASKSCOPE_RIGHTSIZE_FAMILY'] = 'web';
     const fromEnv = await run('--agent', agent.url);
     expect(fromEnv.stderr).toBe(

@@ -80,11 +80,7 @@ export const PROMETHEUS_WINDOW_MS = 7 * 86_400_000;
 export const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
 
 /** `taskscope rightsize` (docs/contract.md, "taskscope rightsize"). */
-export function registerRightsizeCommand(
-  program: Command,
-  io: CliIo,
-  deps: RightsizeDeps = processDeps,
-): void {
+export function registerRightsizeCommand(program: Command, io: CliIo, deps = processDeps): void {
   const command = program
     .command('rightsize')
     .description(

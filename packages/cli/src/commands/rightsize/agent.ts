@@ -4,6 +4,7 @@ import { ApiErrorSchema } from '@taskscope/sdk';
 import * as v from 'valibot';
 import { RightsizeError, UsageError } from '../../errors.js';
 import type { RightsizeRequest } from '../rightsize.js';
+import { fetchText } from './http.js';
 
 /** A request to the agent that takes longer than this counts as unreachable, as in `top`. */
 export const AGENT_TIMEOUT_MS = 5_000;
@@ -32,30 +33,19 @@ export async function fromAgent(
   target.searchParams.set('percentile', String(request.percentile));
   target.searchParams.set('headroom', String(request.headroomPercent));
   if (request.platform !== undefined) target.searchParams.set('platform', request.platform);
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetchFn(target, {
+  const response = await fetchText(
+    `the agent at ${url}`,
+    target,
+    {
       headers: {
         Accept: 'application/json',
         ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
       },
-      signal: AbortSignal.timeout(AGENT_TIMEOUT_MS),
-    });
-    text = await response.text();
-  } catch (error) {
-    const reason =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `no answer within ${AGENT_TIMEOUT_MS / 1000} s`
-        : causeWords(error);
-    throw new RightsizeError(`the agent at ${url} cannot be reached (${reason})`, { cause: error });
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
+    },
+    AGENT_TIMEOUT_MS,
+    fetchFn,
+  );
+  const body = response.json;
   if (!response.ok) {
     const apiError = v.safeParse(ApiErrorSchema, body);
     const message = apiError.success ? apiError.output.message : `HTTP ${response.status}`;
@@ -79,10 +69,4 @@ export async function fromAgent(
     );
   }
   return parsed.output;
-}
-
-/** What failed under fetch's "fetch failed": `connect ECONNREFUSED 127.0.0.1:9780`. */
-export function causeWords(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause ?? error;
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -10,7 +10,7 @@ import { formatDurationMs, safeParseInput, summarizeIssues } from '@taskscope/in
 import * as v from 'valibot';
 import { RightsizeError } from '../../errors.js';
 import type { RightsizeRequest } from '../rightsize.js';
-import { causeWords } from './agent.js';
+import { fetchText } from './http.js';
 
 /*
  * `rightsize --prometheus URL --family NAME`: the agents' series of every task of a family, from
@@ -101,32 +101,23 @@ async function queryRange(
     end: String(query.end),
     step: `${query.stepSeconds}s`,
   });
-  let response: Response;
-  let text: string;
-  try {
-    // POST: a PromQL with its join is long, and the API takes the same form body.
-    response = await fetchFn(url, {
+  // POST: a PromQL with its join is long, and the API takes the same form body.
+  const response = await fetchText(
+    `Prometheus at ${base}`,
+    url,
+    {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(PROMETHEUS_TIMEOUT_MS),
-    });
-    text = await response.text();
-  } catch (error) {
-    const reason =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `no answer within ${PROMETHEUS_TIMEOUT_MS / 1000} s`
-        : causeWords(error);
-    throw new RightsizeError(`Prometheus at ${base} cannot be reached (${reason})`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
+    },
+    PROMETHEUS_TIMEOUT_MS,
+    fetchFn,
+  );
+  const { json } = response;
+  if (json === undefined)
     throw new RightsizeError(
       `Prometheus at ${base} answered ${response.status} with no JSON; is it Prometheus's HTTP API?`,
     );
-  }
   const failed = v.safeParse(errorSchema, json);
   if (failed.success)
     throw new RightsizeError(
@@ -150,6 +141,18 @@ function points(series: Series): [number, number][] {
 }
 
 const MIB = 1024 * 1024;
+/** A container in a step before its series say anything. */
+const NO_NUMBERS = {
+  cpuVcpu: null,
+  memoryMiB: null,
+  memoryLimitMiB: null,
+  startedAtMs: null,
+  restarts: null,
+};
+
+/** What the CLI adds to a recommendation from Prometheus: the agents' series do not carry the platform. */
+export const UNKNOWN_PLATFORM_WARNING =
+  'The platform is not in the series: priced as linux/x86_64; --platform names another.';
 
 /** The series as one usage per task (`task_arn`), each sample a step with the task's containers. */
 export function usageOfSeries(
@@ -185,14 +188,7 @@ export function usageOfSeries(
         let sample = step.get(name);
         if (sample === undefined) {
           if (!createsSample) continue;
-          sample = {
-            name,
-            cpuVcpu: null,
-            memoryMiB: null,
-            memoryLimitMiB: null,
-            startedAtMs: null,
-            restarts: null,
-          };
+          sample = { name, ...NO_NUMBERS };
           step.set(name, sample);
         }
         put(sample, value);
@@ -280,10 +276,7 @@ export async function fromPrometheus(
   // The agents' series do not say the platform; a sidecar knows its own, Prometheus does not.
   const warnings =
     request.platform === undefined
-      ? [
-          ...recommendation.warnings,
-          'The platform is not in the series: priced as linux/x86_64; --platform names another.',
-        ]
+      ? [...recommendation.warnings, UNKNOWN_PLATFORM_WARNING]
       : recommendation.warnings;
   return { ...recommendation, warnings, prometheus: query };
 }
