@@ -16,7 +16,7 @@ export {
 } from './otlp-receiver.js';
 export { MALFORMED_PAYLOAD_TIMES } from './payload-times.js';
 export { listenOnLoopback, REFUSED_PORT } from './ports.js';
-export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics } from './promtool.js';
+export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics, runPromtool } from './promtool.js';
 export { REPO_ROOT, type SourceProcess, spawnSource, TSX_LOADER } from './source-process.js';
 export { createStopper, type Stopper } from './stopper.js';
 export { thrownBy } from './thrown.js';

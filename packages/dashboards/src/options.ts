@@ -1,0 +1,123 @@
+import { inputErrorClass, problemsOf, safeParseInput } from '@taskscope/input';
+import * as v from 'valibot';
+
+/** Every code this package raises. Stable: branch on `code`, never on the message. */
+export const DASHBOARDS_ERROR_CODES = ['DASHBOARD_OPTIONS'] as const;
+
+/** Options a builder cannot use: an empty title, a data source UID with spaces, a region that is none. */
+export class DashboardOptionsError extends inputErrorClass(
+  'DashboardOptionsError',
+  'DASHBOARD_OPTIONS',
+  'dashboard options',
+) {}
+
+export const DEFAULT_GRAFANA_TITLE = 'taskscope: ECS tasks';
+export const DEFAULT_GRAFANA_UID = 'taskscope-ecs';
+/** The agent's EMF namespace unless `--emf-namespace` says otherwise (docs/contract.md, "CloudWatch"). */
+export const DEFAULT_NAMESPACE = 'ECS/Taskscope';
+
+/** Grafana's UIDs: "up to 40 characters, letters, digits, - and _" (Grafana HTTP API, data source and dashboard UIDs). */
+const UID = /^[A-Za-z0-9_-]{1,40}$/;
+export const UID_WORDS = 'a UID of 1 to 40 letters, digits, "-" or "_" (no spaces)';
+export function isGrafanaUid(text: string): boolean {
+  return UID.test(text);
+}
+
+export const TITLE_WORDS = 'a title that is not empty';
+export function isTitle(text: string): boolean {
+  return text.trim() !== '';
+}
+
+/**
+ * AWS region names (`us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`,
+ * `us-iso-east-1`): two letters, an optional partition word, a direction and a number.
+ */
+export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const REGION_WORDS = 'an AWS region name such as "us-east-1"';
+export function isRegion(text: string): boolean {
+  return REGION_PATTERN.test(text);
+}
+
+/**
+ * CloudWatch namespaces: 1 to 255 characters of letters, digits and `. - _ / # : `, not
+ * starting with `AWS/` (CloudWatch API reference, PutMetricData `Namespace`).
+ */
+const NAMESPACE = /^[A-Za-z0-9.\-_/#: ]{1,255}$/;
+export const NAMESPACE_WORDS =
+  'a CloudWatch namespace: 1 to 255 letters, digits, spaces or . - _ / # :, not starting with "AWS/" (such as "ECS/Taskscope")';
+export function isNamespace(text: string): boolean {
+  return NAMESPACE.test(text) && text.trim() !== '' && !text.startsWith('AWS/');
+}
+
+/** Dimension values (cluster, family): 1 to 1024 characters, none of them control characters (CloudWatch `Dimension.Value`). */
+const DIMENSION_VALUE = /^[^\p{Cc}]{1,1024}$/u;
+export const DIMENSION_VALUE_WORDS = 'a name of 1 to 1024 characters (no control characters)';
+export function isDimensionValue(text: string): boolean {
+  return DIMENSION_VALUE.test(text) && text.trim() !== '';
+}
+
+const text = (test: (text: string) => boolean, words: string) =>
+  v.pipe(v.string(words), v.check(test, words));
+
+const grafanaOptionsSchema = v.object({
+  title: v.optional(text(isTitle, TITLE_WORDS)),
+  datasourceUid: v.optional(text(isGrafanaUid, UID_WORDS)),
+  uid: v.optional(text(isGrafanaUid, UID_WORDS)),
+  rows: v.optional(v.array(v.unknown())),
+});
+
+const cloudwatchOptionsSchema = v.object({
+  namespace: v.optional(text(isNamespace, NAMESPACE_WORDS)),
+  region: text(isRegion, REGION_WORDS),
+  cluster: v.optional(text(isDimensionValue, DIMENSION_VALUE_WORDS)),
+  family: v.optional(text(isDimensionValue, DIMENSION_VALUE_WORDS)),
+  title: v.optional(text(isTitle, TITLE_WORDS)),
+  containerWidgets: v.optional(v.boolean()),
+});
+
+function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const result = safeParseInput(schema, input);
+  if (!result.success) throw new DashboardOptionsError(problemsOf(result.issues, input, [], schema));
+  return result.output;
+}
+
+/** The Grafana options, checked, with the defaults filled in. */
+export function parseGrafanaOptions(options: unknown): {
+  title: string;
+  datasourceUid: string | undefined;
+  uid: string;
+} {
+  const parsed = parse(grafanaOptionsSchema, options);
+  return {
+    title: parsed.title ?? DEFAULT_GRAFANA_TITLE,
+    datasourceUid: parsed.datasourceUid,
+    uid: parsed.uid ?? DEFAULT_GRAFANA_UID,
+  };
+}
+
+/** The CloudWatch options, checked, with the defaults filled in. */
+export function parseCloudwatchOptions(options: unknown): {
+  namespace: string;
+  region: string;
+  cluster: string | undefined;
+  family: string | undefined;
+  title: string | undefined;
+  containerWidgets: boolean;
+} {
+  const parsed = parse(cloudwatchOptionsSchema, options);
+  if (parsed.family !== undefined && parsed.cluster === undefined) {
+    // The EMF dimension sets are [ClusterName] and [ClusterName, TaskDefinitionFamily]: no
+    // metric has the family without the cluster.
+    throw new DashboardOptionsError([
+      { field: 'cluster', value: undefined, allowed: 'a cluster name whenever a family is given' },
+    ]);
+  }
+  return {
+    namespace: parsed.namespace ?? DEFAULT_NAMESPACE,
+    region: parsed.region,
+    cluster: parsed.cluster,
+    family: parsed.family,
+    title: parsed.title,
+    containerWidgets: parsed.containerWidgets ?? true,
+  };
+}
