@@ -80,14 +80,7 @@ test('the dashboard names only metrics the agent exports', async () => {
 
 test('every variable lists the task, and every panel query returns data; the CPU panel reads the truth', async () => {
   await prometheus.waitUntilUp();
-  await waitFor(
-    `more than ${WINDOW_S} s of scrapes`,
-    async () => {
-      const scrapes = await prometheus.query(`count_over_time(up[${2 * WINDOW_S}s])`);
-      return scrapes.length === 1 && scrapes[0]!.value >= WINDOW_S + 2 ? true : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
+  await prometheus.waitForScrapes(WINDOW_S);
 
   const variable = (name: string) =>
     String(dashboard.templating.list.find((v) => v.name === name)!.definition);

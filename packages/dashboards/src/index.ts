@@ -71,7 +71,9 @@ export {
   isRegion,
   isTitle,
   NAMESPACE_WORDS,
+  OPTION_RULES,
   REGION_WORDS,
+  type TextRule,
   TITLE_WORDS,
   UID_WORDS,
 } from './options.js';

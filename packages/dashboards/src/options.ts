@@ -56,22 +56,37 @@ export function isDimensionValue(text: string): boolean {
   return DIMENSION_VALUE.test(text) && text.trim() !== '';
 }
 
-const text = (test: (text: string) => boolean, words: string) =>
-  v.pipe(v.string(words), v.check(test, words));
+/** What a text option accepts and, in words, what is allowed: for a command line's own parsers. */
+export interface TextRule {
+  readonly accepts: (text: string) => boolean;
+  readonly allowed: string;
+}
+
+/** The text options of both builders, by option name (`cluster` and `family` are dimension values). */
+export const OPTION_RULES = {
+  title: { accepts: isTitle, allowed: TITLE_WORDS },
+  datasourceUid: { accepts: isGrafanaUid, allowed: UID_WORDS },
+  namespace: { accepts: isNamespace, allowed: NAMESPACE_WORDS },
+  region: { accepts: isRegion, allowed: REGION_WORDS },
+  cluster: { accepts: isDimensionValue, allowed: DIMENSION_VALUE_WORDS },
+  family: { accepts: isDimensionValue, allowed: DIMENSION_VALUE_WORDS },
+} as const satisfies Readonly<Record<string, TextRule>>;
+
+const text = (rule: TextRule) => v.pipe(v.string(rule.allowed), v.check(rule.accepts, rule.allowed));
 
 const grafanaOptionsSchema = v.object({
-  title: v.optional(text(isTitle, TITLE_WORDS)),
-  datasourceUid: v.optional(text(isGrafanaUid, UID_WORDS)),
-  uid: v.optional(text(isGrafanaUid, UID_WORDS)),
+  title: v.optional(text(OPTION_RULES.title)),
+  datasourceUid: v.optional(text(OPTION_RULES.datasourceUid)),
+  uid: v.optional(text(OPTION_RULES.datasourceUid)),
   rows: v.optional(v.array(v.unknown())),
 });
 
 const cloudwatchOptionsSchema = v.object({
-  namespace: v.optional(text(isNamespace, NAMESPACE_WORDS)),
-  region: text(isRegion, REGION_WORDS),
-  cluster: v.optional(text(isDimensionValue, DIMENSION_VALUE_WORDS)),
-  family: v.optional(text(isDimensionValue, DIMENSION_VALUE_WORDS)),
-  title: v.optional(text(isTitle, TITLE_WORDS)),
+  namespace: v.optional(text(OPTION_RULES.namespace)),
+  region: text(OPTION_RULES.region),
+  cluster: v.optional(text(OPTION_RULES.cluster)),
+  family: v.optional(text(OPTION_RULES.family)),
+  title: v.optional(text(OPTION_RULES.title)),
   containerWidgets: v.optional(v.boolean()),
 });
 

@@ -1,16 +1,4 @@
-import {
-  containerCpuCores,
-  containerCpuRatioOfTask,
-  containerMemoryRatio,
-  diskBytesRate,
-  networkBytesRate,
-  pollErrorsRate,
-  series,
-  taskCpuCores,
-  taskCpuRatio,
-  taskMemoryRatio,
-  taskWorkingSetBytes,
-} from '../promql.js';
+import * as promql from '../promql.js';
 import {
   CONTAINER_SELECTOR,
   type PanelSpec,
@@ -45,8 +33,8 @@ export function taskRow(): RowSpec {
       unit: VCPU_UNIT,
       min: 0,
       queries: [
-        { expr: taskCpuCores(T, W), legend: '{{instance}} used' },
-        { expr: series('ecs_task_cpu_limit_vcpus', T), legend: '{{instance}} limit' },
+        { expr: promql.taskCpuCores(T, W), legend: '{{instance}} used' },
+        { expr: promql.series('ecs_task_cpu_limit_vcpus', T), legend: '{{instance}} limit' },
       ],
     }),
     timeSeriesPanel({
@@ -56,8 +44,8 @@ export function taskRow(): RowSpec {
       unit: 'bytes',
       min: 0,
       queries: [
-        { expr: taskWorkingSetBytes(T), legend: '{{instance}} working set' },
-        { expr: series('ecs_task_memory_limit_bytes', T), legend: '{{instance}} limit' },
+        { expr: promql.taskWorkingSetBytes(T), legend: '{{instance}} working set' },
+        { expr: promql.series('ecs_task_memory_limit_bytes', T), legend: '{{instance}} limit' },
       ],
     }),
     statPanel({
@@ -69,7 +57,7 @@ export function taskRow(): RowSpec {
       height: 6,
       min: 0,
       thresholds: UTILISATION_STEPS,
-      queries: [{ expr: `100 * (${taskCpuRatio(T, W)})`, legend: '{{instance}}' }],
+      queries: [{ expr: `100 * (${promql.taskCpuRatio(T, W)})`, legend: '{{instance}}' }],
     }),
     statPanel({
       title: 'Task memory % of limit',
@@ -80,7 +68,7 @@ export function taskRow(): RowSpec {
       height: 6,
       min: 0,
       thresholds: UTILISATION_STEPS,
-      queries: [{ expr: `100 * (${taskMemoryRatio(T)})`, legend: '{{instance}}' }],
+      queries: [{ expr: `100 * (${promql.taskMemoryRatio(T)})`, legend: '{{instance}}' }],
     }),
     statPanel({
       title: 'Task price',
@@ -89,7 +77,7 @@ export function taskRow(): RowSpec {
       unit: 'currencyUSD',
       width: 6,
       height: 6,
-      queries: [{ expr: series('ecs_task_price_dollars_per_hour', T), legend: '{{instance}} $/h' }],
+      queries: [{ expr: promql.series('ecs_task_price_dollars_per_hour', T), legend: '{{instance}} $/h' }],
     }),
     statPanel({
       title: 'Task cost in the time range',
@@ -100,7 +88,7 @@ export function taskRow(): RowSpec {
       height: 6,
       queries: [
         {
-          expr: `sum(increase(${series('ecs_task_estimated_cost_dollars_total', T)}[$__range]))`,
+          expr: `sum(increase(${promql.series('ecs_task_estimated_cost_dollars_total', T)}[$__range]))`,
           legend: 'cost',
         },
       ],
@@ -110,10 +98,10 @@ export function taskRow(): RowSpec {
       description:
         'Bytes per second received and transmitted on each network interface of the task. On awsvpc (Fargate) the interface belongs to the task: the figure is the whole task, never a sum over containers.',
       unit: 'Bps',
-      queries: [
-        { expr: networkBytesRate('receive', T, W), legend: '{{instance}} {{interface}} received' },
-        { expr: networkBytesRate('transmit', T, W), legend: '{{instance}} {{interface}} transmitted' },
-      ],
+      queries: (['receive', 'transmit'] as const).map((direction) => ({
+        expr: promql.networkBytesRate(direction, T, W),
+        legend: `{{instance}} {{interface}} ${direction === 'receive' ? 'received' : 'transmitted'}`,
+      })),
     }),
     timeSeriesPanel({
       title: 'Ephemeral storage used and allocated',
@@ -122,8 +110,11 @@ export function taskRow(): RowSpec {
       unit: 'bytes',
       min: 0,
       queries: [
-        { expr: series('ecs_task_ephemeral_storage_used_bytes', T), legend: '{{instance}} used' },
-        { expr: series('ecs_task_ephemeral_storage_allocated_bytes', T), legend: '{{instance}} allocated' },
+        { expr: promql.series('ecs_task_ephemeral_storage_used_bytes', T), legend: '{{instance}} used' },
+        {
+          expr: promql.series('ecs_task_ephemeral_storage_allocated_bytes', T),
+          legend: '{{instance}} allocated',
+        },
       ],
     }),
   ]);
@@ -137,7 +128,7 @@ export function containersRow(): RowSpec {
       description: 'CPU each container used, in vCPU (1 = one full vCPU), from its cumulative CPU seconds.',
       unit: VCPU_UNIT,
       min: 0,
-      queries: [{ expr: containerCpuCores(C, W), legend: '{{instance}} {{container_name}}' }],
+      queries: [{ expr: promql.containerCpuCores(C, W), legend: '{{instance}} {{container_name}}' }],
     }),
     timeSeriesPanel({
       title: "Container CPU % of the task's limit",
@@ -146,7 +137,10 @@ export function containersRow(): RowSpec {
       unit: 'percent',
       min: 0,
       queries: [
-        { expr: `100 * (${containerCpuRatioOfTask(C, T, W)})`, legend: '{{instance}} {{container_name}}' },
+        {
+          expr: `100 * (${promql.containerCpuRatioOfTask(C, T, W)})`,
+          legend: '{{instance}} {{container_name}}',
+        },
       ],
     }),
     timeSeriesPanel({
@@ -157,11 +151,11 @@ export function containersRow(): RowSpec {
       min: 0,
       queries: [
         {
-          expr: series('ecs_container_memory_working_set_bytes', C),
+          expr: promql.series('ecs_container_memory_working_set_bytes', C),
           legend: '{{instance}} {{container_name}} working set',
         },
         {
-          expr: series('ecs_container_memory_limit_bytes', C),
+          expr: promql.series('ecs_container_memory_limit_bytes', C),
           legend: '{{instance}} {{container_name}} limit',
         },
       ],
@@ -173,7 +167,9 @@ export function containersRow(): RowSpec {
       unit: 'percent',
       min: 0,
       thresholds: UTILISATION_STEPS,
-      queries: [{ expr: `100 * (${containerMemoryRatio(C)})`, legend: '{{instance}} {{container_name}}' }],
+      queries: [
+        { expr: `100 * (${promql.containerMemoryRatio(C)})`, legend: '{{instance}} {{container_name}}' },
+      ],
     }),
     timeSeriesPanel({
       title: 'Container restarts',
@@ -183,7 +179,7 @@ export function containersRow(): RowSpec {
       min: 0,
       queries: [
         {
-          expr: `increase(${series('ecs_container_restarts_total', C)}[${W}])`,
+          expr: `increase(${promql.series('ecs_container_restarts_total', C)}[${W}])`,
           legend: '{{instance}} {{container_name}}',
         },
       ],
@@ -194,8 +190,8 @@ export function containersRow(): RowSpec {
         "Bytes per second each container read from and wrote to block devices (all devices, the stats' read and write operations).",
       unit: 'Bps',
       queries: [
-        { expr: diskBytesRate('reads', C, W), legend: '{{instance}} {{container_name}} read' },
-        { expr: diskBytesRate('writes', C, W), legend: '{{instance}} {{container_name}} written' },
+        { expr: promql.diskBytesRate('reads', C, W), legend: '{{instance}} {{container_name}} read' },
+        { expr: promql.diskBytesRate('writes', C, W), legend: '{{instance}} {{container_name}} written' },
       ],
     }),
   ]);
@@ -211,7 +207,7 @@ export function agentRow(): RowSpec {
       unit: 'reqps',
       width: 8,
       min: 0,
-      queries: [{ expr: pollErrorsRate(T, W), legend: '{{instance}} {{endpoint}} {{reason}}' }],
+      queries: [{ expr: promql.pollErrorsRate(T, W), legend: '{{instance}} {{endpoint}} {{reason}}' }],
     }),
     timeSeriesPanel({
       title: 'Samples: fresh and duplicate',
@@ -222,7 +218,7 @@ export function agentRow(): RowSpec {
       min: 0,
       queries: [
         {
-          expr: `sum by (job, instance, result) (rate(${series('taskscope_samples_total', T)}[${W}]))`,
+          expr: `sum by (job, instance, result) (rate(${promql.series('taskscope_samples_total', T)}[${W}]))`,
           legend: '{{instance}} {{result}}',
         },
       ],
@@ -235,7 +231,7 @@ export function agentRow(): RowSpec {
       width: 8,
       min: 0,
       queries: [0.5, 0.99].map((quantile) => ({
-        expr: `histogram_quantile(${quantile}, sum by (job, instance, endpoint, le) (rate(${series('taskscope_poll_duration_seconds_bucket', T)}[${W}])))`,
+        expr: `histogram_quantile(${quantile}, sum by (job, instance, endpoint, le) (rate(${promql.series('taskscope_poll_duration_seconds_bucket', T)}[${W}])))`,
         legend: `{{instance}} {{endpoint}} p${quantile * 100}`,
       })),
     }),
