@@ -78,7 +78,20 @@ const grafanaOptionsSchema = v.object({
   title: v.optional(text(OPTION_RULES.title)),
   datasourceUid: v.optional(text(OPTION_RULES.datasourceUid)),
   uid: v.optional(text(OPTION_RULES.datasourceUid)),
-  rows: v.optional(v.array(v.unknown())),
+  rows: v.optional(
+    v.array(
+      v.looseObject({
+        title: v.string(),
+        // The grid is 24 columns wide; a wider panel would overlap the next line.
+        panels: v.array(
+          v.looseObject({
+            width: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24))),
+            height: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+          }),
+        ),
+      }),
+    ),
+  ),
 });
 
 const cloudwatchOptionsSchema = v.object({

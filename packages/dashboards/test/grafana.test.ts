@@ -161,6 +161,13 @@ describe('the taskscope Grafana dashboard', () => {
     );
   });
 
+  test('refuses a panel wider than the grid', () => {
+    const wide = statPanel({ title: 'wide', description: 'too wide', unit: 'short', width: 25, queries: [] });
+    expect(() => grafanaDashboard({ rows: [row('r', [wide])] })).toThrow(
+      /field "rows.0.panels.0.width" is 25 \(number\); expected/,
+    );
+  });
+
   test('the README example adds its panel after the default rows, with the next id', () => {
     const defaults = grafanaDashboard({ rows: defaultRows() });
     expect(customPanelExample.panels.length).toBe(defaults.panels.length + 2);
