@@ -28,6 +28,7 @@ COPY --from=prune /src/out/json/ ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/packages/input/dist ./packages/input/dist
 COPY --from=build /app/packages/fargate/dist ./packages/fargate/dist
+COPY --from=build /app/packages/dashboards/dist ./packages/dashboards/dist
 COPY --from=build /app/packages/wire/dist ./packages/wire/dist
 COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/packages/core/dist ./packages/core/dist

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AGENT_ERROR_CODES } from '@taskscope/agent';
 import { CLI_ERROR_CODES } from '@taskscope/cli';
 import { METADATA_CLIENT_ERROR_CODES } from '@taskscope/client';
+import { DASHBOARDS_ERROR_CODES } from '@taskscope/dashboards';
 import { EXPORTERS_ERROR_CODES } from '@taskscope/exporters';
 import { FARGATE_ERROR_CODES } from '@taskscope/fargate';
 import { MOCK_ERROR_CODES } from '@taskscope/mock';
@@ -21,6 +22,7 @@ const EXPORTED = new Set<string>([
   ...MOCK_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...FARGATE_ERROR_CODES,
+  ...DASHBOARDS_ERROR_CODES,
 ]);
 
 /** Rows of the README's "Errors" table: code and origin, in order. */
@@ -61,7 +63,7 @@ test('every code a package writes in its sources is one it exports', () => {
     }
     for (const file of files) {
       for (const match of readFileSync(file, 'utf8').matchAll(
-        /'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI|FARGATE)_[A-Z_]+)'/g,
+        /'((?:TMDS|AGENT|OTLP|EMF|MOCK|CLI|FARGATE|DASHBOARD)_[A-Z_]+)'/g,
       ))
         written.add(match[1]!);
     }

@@ -52,17 +52,7 @@ test('promtool check metrics finds nothing to report in the text exposition', as
 
 test('Prometheus scrapes the agent and rate() of its counters equals the true rates', async () => {
   await prometheus.waitUntilUp();
-  // The window must be full of scrapes: a window that reaches back before the first scrape
-  // makes rate() extrapolate by half an interval only (Prometheus' extrapolatedRate), which
-  // reads a few percent low.
-  await waitFor(
-    `more than ${WINDOW_S} s of scrapes`,
-    async () => {
-      const scrapes = await prometheus.query(`count_over_time(up[${2 * WINDOW_S}s])`);
-      return scrapes.length === 1 && scrapes[0]!.value >= WINDOW_S + 3 ? true : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
+  await prometheus.waitForScrapes(WINDOW_S);
   const truth = await stack.truth();
   const cpu = await prometheus.query(`rate(ecs_container_cpu_usage_seconds_total[${WINDOW_S}s])`);
   expect(cpu.map((r) => r.metric.container_name).sort()).toEqual(['app', 'sidecar']);

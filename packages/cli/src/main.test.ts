@@ -22,7 +22,7 @@ it('lists every command in the top-level help, exit 0', async () => {
 
 it('rejects an unknown command with exit 2, names it, suggests the closest and lists the commands', async () => {
   const commands =
-    'commands: agent, demo, inject, mock, record, rightsize, top, validate; options: --version, --help; taskscope --help tells more\n';
+    'commands: agent, dashboards, demo, inject, mock, record, rightsize, top, validate; options: --version, --help; taskscope --help tells more\n';
   for (const [argv, message] of [
     [['agnet'], "error: unknown command 'agnet'\n(Did you mean agent?)\n"],
     // A --help after a command that does not exist printed the top-level help, exit 0.

@@ -27,18 +27,31 @@ export async function createProgram(argv: readonly string[] = [], io: CliIo = pr
       `commands: ${commands.join(', ')}; options: --version, --help; taskscope --help tells more`,
     ),
   );
-  for (const command of program.commands) {
+  for (const command of descendantsOf(program)) {
+    const name = commandPath(command);
     const flags = [...command.options.map((option) => option.long), '--help'].filter(Boolean);
+    const subcommands = command.commands.map((sub) => sub.name());
+    const allowed =
+      subcommands.length > 0
+        ? `commands of ${name}: ${subcommands.join(', ')}; taskscope ${name} --help tells more`
+        : `options of ${name}: ${flags.join(', ')}; taskscope ${name} --help tells more`;
     command
-      .exitOverride(
-        explainUnknown(
-          io,
-          `options of ${command.name()}: ${flags.join(', ')}; taskscope ${command.name()} --help tells more`,
-        ),
-      )
+      .exitOverride(explainUnknown(io, allowed))
       .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
   return program;
+}
+
+/** Every command below `program`, subcommands (`dashboards grafana`) included. */
+function descendantsOf(program: Command): Command[] {
+  return program.commands.flatMap((command) => [command, ...descendantsOf(command)]);
+}
+
+/** `dashboards grafana` for a subcommand, `top` for a command. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /**

@@ -23,7 +23,15 @@ import { UsageError } from './errors.js';
 export const USAGE_EXIT_CODE = 2;
 
 /** The commands that take flags. */
-export type CommandName = 'agent' | 'mock' | 'record' | 'top' | 'validate' | 'inject' | 'rightsize';
+export type CommandName =
+  | 'agent'
+  | 'mock'
+  | 'record'
+  | 'top'
+  | 'validate'
+  | 'inject'
+  | 'rightsize'
+  | 'dashboards';
 
 /**
  * A flag's environment variable (docs/contract.md, "CLI"). The agent, the sidecar a task

@@ -17,7 +17,7 @@ export {
 export { MALFORMED_PAYLOAD_TIMES } from './payload-times.js';
 export { listenOnLoopback, REFUSED_PORT } from './ports.js';
 export { TEST_PRICE_TABLE } from './prices.js';
-export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics } from './promtool.js';
+export { PROMETHEUS_APT_PACKAGE, promtoolCheckMetrics, runPromtool } from './promtool.js';
 export { REPO_ROOT, type SourceProcess, spawnSource, TSX_LOADER } from './source-process.js';
 export { createStopper, type Stopper } from './stopper.js';
 export { thrownBy } from './thrown.js';

@@ -19,6 +19,12 @@ export interface PrometheusServer {
   query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
   /** Resolves once every target's `up` is 1 (discovery is throttled to about 5 s: poll, never sleep). */
   waitUntilUp(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once more than `windowS` seconds of scrapes are stored (at a 1 s scrape interval):
+   * a rate() window that reaches back before the first scrape extrapolates by half an interval
+   * only (Prometheus' extrapolatedRate) and reads a few percent low.
+   */
+  waitForScrapes(windowS: number): Promise<void>;
   /** Process output so far, for failure messages. */
   log(): string;
   close(): Promise<void>;
@@ -158,6 +164,16 @@ function spawnPrometheus(
         `Prometheus to scrape its ${targetCount} target(s) successfully (up == 1)`,
         async () => ((await query('up == 1')).length === targetCount ? true : undefined),
         { timeoutMs, intervalMs: 250, seen: () => output },
+      );
+    },
+    async waitForScrapes(windowS) {
+      await waitFor(
+        `more than ${windowS} s of scrapes`,
+        async () => {
+          const scrapes = await query(`count_over_time(up[${2 * windowS}s])`);
+          return scrapes.length === 1 && scrapes[0]!.value >= windowS + 3 ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, seen: () => output },
       );
     },
     log: () => output,

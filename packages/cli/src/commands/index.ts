@@ -10,6 +10,7 @@ type Register = (program: Command, io: CliIo) => void;
  */
 export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import('./agent.js')).registerAgentCommand,
+  dashboards: async () => (await import('./dashboards.js')).registerDashboardsCommand,
   demo: async () => (await import('./demo.js')).registerDemoCommand,
   inject: async () => (await import('./inject.js')).registerInjectCommand,
   mock: async () => (await import('./mock.js')).registerMockCommand,

@@ -1,0 +1,3 @@
+import { defineTaskscopeConfig } from '../../vitest.shared.ts';
+
+export default defineTaskscopeConfig();
