@@ -120,6 +120,7 @@ export async function startAgent(
   if (config.exporters.includes('otlp')) {
     otlp = await createOtlpExporter({
       getSnapshot: store.latest,
+      getCost: costNow,
       env: config.otelEnv,
       onError: (error) => {
         // An unreachable collector fails every export: warn when the reason changes.
@@ -156,7 +157,7 @@ export async function startAgent(
       logReady(metrics, poller?.state().cadence);
       logPricedRegion(metrics);
       try {
-        emf?.emit(metrics, cycles);
+        if (emf !== undefined) emf.emit(metrics, cycles, taskCostOf(metrics, pricing, clock.now()));
       } catch (error) {
         logger.error(errorFields(logger, error), 'EMF emit failed');
       }

@@ -27,13 +27,19 @@ async function run(scenario: string) {
     },
   });
   const config = readAgentConfig({
-    flags: { metadataUrl: Object.values(mock.v4Urls)[0]!, listen: '127.0.0.1:0', interval: '200ms' },
+    flags: {
+      metadataUrl: Object.values(mock.v4Urls)[0]!,
+      listen: '127.0.0.1:0',
+      interval: '200ms',
+      exporters: 'prometheus,emf',
+    },
     env: {},
   });
+  const emf: Record<string, unknown>[] = [];
   const agent = started.track(
     await startAgent(config, {
       logger: createAgentLogger('info', stream),
-      stdout: () => {},
+      stdout: (line) => emf.push(JSON.parse(line)),
       platform: 'linux/x86_64',
     }),
     (it) => it.stop(),
@@ -42,7 +48,7 @@ async function run(scenario: string) {
   const metadata = (await (await fetch(`${Object.values(mock.v4Urls)[0]!}/task`)).json()) as {
     PullStartedAt: string;
   };
-  return { agent, lines, pullStartedAtMs: Date.parse(metadata.PullStartedAt) };
+  return { agent, lines, emf, pullStartedAtMs: Date.parse(metadata.PullStartedAt) };
 }
 
 const sampleOf = (body: string, name: string): number => {
@@ -53,7 +59,7 @@ const sampleOf = (body: string, name: string): number => {
 
 describe('the cost meter', () => {
   it('fargate-web, 1 vCPU and 2 GiB in us-east-1: the price and the cost so far in the snapshot and in /metrics', async () => {
-    const { agent, pullStartedAtMs } = await run('fargate-web');
+    const { agent, emf, pullStartedAtMs } = await run('fargate-web');
     const dollarsPerHour = 1 * 0.04048 + 2 * 0.004445;
     const snapshot = agent.snapshot();
     const nowMs = Date.parse(snapshot.generatedAt);
@@ -79,6 +85,15 @@ describe('the cost meter', () => {
     expect(sampleOf(body, 'ecs_task_estimated_cost_dollars_total')).toBeGreaterThanOrEqual(
       snapshot.cost!.estimatedDollarsSoFar,
     );
+
+    // EMF: every Task event carries the price, and the cost so far at its poll.
+    const tasks = emf.filter((event) => event['Type'] === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const event of tasks) {
+      expect(event['TaskPriceDollarsPerHour']).toBeCloseTo(dollarsPerHour, 12);
+      expect(event['EstimatedCostDollars']).toBeGreaterThanOrEqual((dollarsPerHour * 60) / 3600);
+      expect(event['EstimatedCostDollars']).toBeLessThanOrEqual(snapshot.cost!.estimatedDollarsSoFar + 1e-9);
+    }
   });
 
   it('fargate-10 in eu-west-1, which the built-in table has no rates for: us-east-1 rates, said once in the log and in the snapshot', async () => {
@@ -95,8 +110,11 @@ describe('the cost meter', () => {
   });
 
   it('ec2-bridge: no task price on EC2, so no cost and no cost series', async () => {
-    const { agent } = await run('ec2-bridge');
+    const { agent, emf } = await run('ec2-bridge');
     expect(agent.snapshot().cost).toBeNull();
+    expect(
+      emf.filter((event) => 'TaskPriceDollarsPerHour' in event || 'EstimatedCostDollars' in event),
+    ).toEqual([]);
     const body = await (await fetch(agent.metricsUrl)).text();
     expect(body).not.toMatch(/^ecs_task_price_dollars_per_hour /m);
     expect(body).not.toMatch(/^ecs_task_estimated_cost_dollars_total /m);

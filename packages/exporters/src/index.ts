@@ -1,3 +1,4 @@
+export type { TaskCostSample } from './cost.js';
 export {
   createEmfEmitter,
   EMF_NAMESPACE,
@@ -50,6 +51,5 @@ export {
   type PrometheusSample,
   type PrometheusTranslateOptions,
   TASK_LABEL_NAMES,
-  type TaskCostSample,
   translatePrometheus,
 } from './prometheus/translate.js';

@@ -69,6 +69,28 @@ describe('translateEmf', () => {
     ]);
   });
 
+  it('adds the cost meter to the Task event: the price, and the cost so far when a pull start gave one', () => {
+    const costOf = (cost: { dollarsPerHour: number; estimatedDollarsSoFar?: number } | undefined) => {
+      const [task] = translateEmf(fargateTask(), { namespace: NS, containerMetrics: false, cost });
+      const declared = task!._aws.CloudWatchMetrics[0]!.Metrics.slice(10);
+      return [declared, task!['TaskPriceDollarsPerHour'], task!['EstimatedCostDollars']];
+    };
+    expect(costOf({ dollarsPerHour: 0.0123425, estimatedDollarsSoFar: 0.000205708 })).toEqual([
+      [
+        { Name: 'TaskPriceDollarsPerHour', Unit: 'None' },
+        { Name: 'EstimatedCostDollars', Unit: 'None' },
+      ],
+      0.0123425,
+      0.000205708,
+    ]);
+    expect(costOf({ dollarsPerHour: 0.0123425 })).toEqual([
+      [{ Name: 'TaskPriceDollarsPerHour', Unit: 'None' }],
+      0.0123425,
+      undefined,
+    ]);
+    expect(costOf(undefined)).toEqual([[], undefined, undefined]);
+  });
+
   it('leaves the ServiceName dimension set out when the service is unknown', () => {
     const task = fargateTask();
     const { serviceName: _, ...identity } = task.identity;
@@ -278,8 +300,9 @@ describe('createEmfEmitter', () => {
   it('writes one valid JSON line per event, ending in a newline', () => {
     const lines: string[] = [];
     const emitter = createEmfEmitter({ namespace: NS, containerMetrics: true, write: (l) => lines.push(l) });
-    emitter.emit(fargateTask());
+    emitter.emit(fargateTask(), undefined, { dollarsPerHour: 0.0123425, estimatedDollarsSoFar: 0.000205708 });
     expect(lines.length).toBe(2);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ Type: 'Task', EstimatedCostDollars: 0.000205708 });
     for (const line of lines) {
       expect(line.endsWith('}\n')).toBe(true);
       expect(emfProblems(line.slice(0, -1))).toEqual([]);

@@ -13,6 +13,7 @@ import {
 } from '@taskscope/test-support';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskCostSample } from '../src/cost.js';
 import { OTLP_SHUTDOWN_BUDGET_MS, OtlpConfigError, readOtlpConfig } from '../src/otlp/config.js';
 import { createOtlpExporter, type OtlpExporter } from '../src/otlp/exporter.js';
 import { msToHrTime, translateOtlp } from '../src/otlp/translate.js';
@@ -51,11 +52,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup(env: Record<string, string>, snapshot: () => TaskMetrics | undefined) {
+async function setup(
+  env: Record<string, string>,
+  snapshot: () => TaskMetrics | undefined,
+  cost: () => TaskCostSample | undefined = () => undefined,
+) {
   const receiver = await startOtlpReceiver();
   const errors: Error[] = [];
   const exporter = createOtlpExporter({
     getSnapshot: snapshot,
+    getCost: cost,
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env },
     onError: (e) => errors.push(e),
   });
@@ -83,6 +89,7 @@ describe('OTLP over http/protobuf (default)', () => {
         OTEL_SERVICE_NAME: 'checkout-infra',
       },
       () => snapshot,
+      () => ({ dollarsPerHour: 0.0123425, estimatedDollarsSoFar: 0.000205708 }),
     );
     const request = await flush(exporter, receiver);
     expect(request.method).toBe('POST');
@@ -127,6 +134,11 @@ describe('OTLP over http/protobuf (default)', () => {
     expect(metric(first, 'aws.ecs.task.network.io')!.points.map((p) => [p.attributes, p.value])).toEqual([
       [{ 'network.interface.name': 'eth1', 'network.io.direction': 'receive' }, 129_045_374],
       [{ 'network.interface.name': 'eth1', 'network.io.direction': 'transmit' }, 3_170_520],
+    ]);
+    // The cost meter: the price as a gauge, the cost as a counter running from the image pull.
+    expect(metric(first, 'aws.ecs.task.price')!.points.map((p) => p.value)).toEqual([0.0123425]);
+    expect(metric(first, 'aws.ecs.task.cost')!.points).toMatchObject([
+      { attributes: {}, startTimeUnixNano: ns(snapshot.imagePull!.startedAtMs!), value: 0.000205708 },
     ]);
     expect(metric(first, 'container.uptime')!.points[0]!.value).toBeCloseTo(
       (READ_AT_MS - STARTED_AT_MS) / 1000,
@@ -415,6 +427,49 @@ describe('readOtlpConfig', () => {
         expect(message).not.toContain(secret);
       }),
     );
+  });
+});
+
+describe('the cost meter as OTLP', () => {
+  const names = (t: ReturnType<typeof translateOtlp>) => t.scopeMetrics.metrics.map((m) => m.descriptor.name);
+  const points = (t: ReturnType<typeof translateOtlp>, name: string) =>
+    t.scopeMetrics.metrics.find((m) => m.descriptor.name === name)?.dataPoints;
+
+  it('has no price or cost point without a cost (EC2, no size), and the price alone without a pull start', () => {
+    const none = translateOtlp(fargateTask(), undefined, { temporality: 'cumulative', nowMs: READ_AT_MS });
+    expect(names(none).filter((n) => n.startsWith('aws.ecs.task.c') || n.endsWith('.price'))).toEqual([
+      'aws.ecs.task.cpu.limit',
+      'aws.ecs.task.cpu.limit.utilization',
+    ]);
+    const priceOnly = translateOtlp(fargateTask(), undefined, {
+      temporality: 'cumulative',
+      nowMs: READ_AT_MS,
+      cost: { dollarsPerHour: 0.0123425 },
+    });
+    expect(points(priceOnly, 'aws.ecs.task.price')!.map((p) => p.value)).toEqual([0.0123425]);
+    expect(points(priceOnly, 'aws.ecs.task.cost')).toBeUndefined();
+  });
+
+  it('sends the cost as deltas between collections when delta temporality is asked', () => {
+    const task = fargateTask();
+    const at = (nowMs: number, dollars: number, state?: ReturnType<typeof translateOtlp>['state']) =>
+      translateOtlp(task, state, {
+        temporality: 'delta',
+        nowMs,
+        cost: { dollarsPerHour: 0.0123425, estimatedDollarsSoFar: dollars },
+      });
+    const first = at(READ_AT_MS, 0.000205708);
+    // First sight of a counter: no interval yet, so no delta point.
+    expect(points(first, 'aws.ecs.task.cost')).toBeUndefined();
+    const second = at(READ_AT_MS + 60_000, 0.000411416, first.state);
+    expect(points(second, 'aws.ecs.task.cost')).toEqual([
+      {
+        startTime: msToHrTime(READ_AT_MS),
+        endTime: msToHrTime(READ_AT_MS + 60_000),
+        attributes: {},
+        value: 0.000411416 - 0.000205708,
+      },
+    ]);
   });
 });
 

@@ -25,11 +25,16 @@ const limitMetrics = (resource: string, unit: string): OtlpContractRows => ({
   [`${resource}.limit.utilization`]: ['1', 'gauge'],
 });
 
-/** The task's own metrics, `aws.ecs.task.*`: its one awsvpc interface, and its size in CPU and memory. */
+/**
+ * The task's own metrics, `aws.ecs.task.*`: its one awsvpc interface, its size in CPU and
+ * memory, and on Fargate the cost meter's price and cost so far.
+ */
 const TASK_METRICS: OtlpContractRows = {
   'network.io': ['By', 'counter'],
   ...limitMetrics('cpu', '{cpu}'),
   ...limitMetrics('memory', 'By'),
+  price: ['{USD}/h', 'gauge'],
+  cost: ['{USD}', 'counter'],
 };
 
 const prefixed = (prefix: string, metrics: OtlpContractRows) =>

@@ -1,6 +1,7 @@
 import type { TaskMetrics } from '@taskscope/core';
 import { describeFound, InputError, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
+import type { TaskCostSample } from '../cost.js';
 import { type EmfPollScope, translateEmf } from './translate.js';
 
 /**
@@ -42,9 +43,10 @@ export interface EmfEmitter {
   /**
    * Write the EMF lines of one poll: with a scope, its closed refresh cycles and advanced
    * containers (nothing when both are empty); without one, the sample as a whole, which must
-   * then be fresh (a duplicate carries no new interval).
+   * then be fresh (a duplicate carries no new interval). With `cost` (the agent's cost meter
+   * now), the Task events also carry the task's price and cost so far.
    */
-  emit(metrics: TaskMetrics, scope?: EmfPollScope): void;
+  emit(metrics: TaskMetrics, scope?: EmfPollScope, cost?: TaskCostSample): void;
 }
 
 /** Thin adapter over {@link translateEmf}: one JSON document per line. */
@@ -60,8 +62,8 @@ export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
   }
   const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics };
   return {
-    emit(metrics, scope) {
-      for (const event of translateEmf(metrics, translateOptions, scope))
+    emit(metrics, scope, cost) {
+      for (const event of translateEmf(metrics, { ...translateOptions, cost }, scope))
         options.write(`${JSON.stringify(event)}\n`);
     },
   };

@@ -1,4 +1,5 @@
 import type { ContainerMetrics, CycleStep, RefreshCycle, TaskMetrics } from '@taskscope/core';
+import type { TaskCostSample } from '../cost.js';
 
 /** The CloudWatch units this translator uses (a subset of the EMF specification's list). */
 export type EmfUnit = 'None' | 'Megabytes' | 'Bytes' | 'Bytes/Second' | 'Percent';
@@ -27,6 +28,8 @@ export interface EmfTranslateOptions {
   readonly namespace: string;
   /** Also emit one `"Type":"Container"` event per container with stats. */
   readonly containerMetrics: boolean;
+  /** The task's price and cost now, as two more Task metrics; without it they are left out. */
+  readonly cost?: TaskCostSample | undefined;
 }
 
 /**
@@ -59,7 +62,11 @@ const percent = (ratio: number | undefined): number | undefined =>
 const mebibytes = (bytes: number | undefined): number | undefined =>
   bytes === undefined ? undefined : bytes / MIB;
 
-function taskValues(m: TaskMetrics, cycle: RefreshCycle | undefined): Values {
+function taskValues(
+  m: TaskMetrics,
+  cycle: RefreshCycle | undefined,
+  cost: TaskCostSample | undefined,
+): Values {
   const t = m.totals;
   // Bytes: the cycle's own intervals (each container's once), not the sum of every container's
   // latest interval, which repeats those of containers that have not refreshed since.
@@ -76,6 +83,10 @@ function taskValues(m: TaskMetrics, cycle: RefreshCycle | undefined): Values {
     ['StorageWriteBytes', 'Bytes', storageWriteBytes],
     ['CpuUtilization', 'Percent', percent(t.cpuUtilization)],
     ['MemoryUtilization', 'Percent', percent(t.memoryUtilization)],
+    // Container Insights has no cost metric: taskscope's names, in its style. CloudWatch has no
+    // currency unit, so `None`, with the currency in the name.
+    ['TaskPriceDollarsPerHour', 'None', cost?.dollarsPerHour],
+    ['EstimatedCostDollars', 'None', cost?.estimatedDollarsSoFar],
   ];
 }
 
@@ -241,7 +252,7 @@ export function translateEmf(
         options.namespace,
         dimensions,
         { Type: 'Task', ...properties },
-        taskValues(metrics, cycle),
+        taskValues(metrics, cycle, options.cost),
       ),
     );
   }

@@ -24,6 +24,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { TaskMetrics } from '@taskscope/core';
+import type { TaskCostSample } from '../cost.js';
 import { OTLP_SHUTDOWN_BUDGET_MS, type OtlpConfig, readOtlpConfig } from './config.js';
 import { encodeMetricsRequest } from './protobuf.js';
 import { type OtlpState, translateOtlp } from './translate.js';
@@ -32,6 +33,8 @@ import { type OtlpState, translateOtlp } from './translate.js';
 export interface OtlpExporterOptions {
   /** The latest computed snapshot; read at each collection. */
   readonly getSnapshot: () => TaskMetrics | undefined;
+  /** The task's price and cost now (the agent's cost meter), read at each collection. */
+  readonly getCost?: () => TaskCostSample | undefined;
   /** The environment to read `OTEL_*` from (the agent passes `process.env`). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Called with each failed export (unreachable collector, HTTP 4xx/5xx, timeout). */
@@ -155,6 +158,7 @@ export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
       const translation = translateOtlp(snapshot, state, {
         temporality: config.temporality,
         nowMs: Date.now(),
+        cost: options.getCost?.(),
       });
       state = translation.state;
       // The task's identity is detected data and wins over OTEL_RESOURCE_ATTRIBUTES, as the

@@ -7,6 +7,7 @@ import type {
   ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { ContainerMetrics, TaskMetrics } from '@taskscope/core';
+import type { TaskCostSample } from '../cost.js';
 import { OTLP_SCOPE } from './scope.js';
 
 /**
@@ -29,6 +30,8 @@ export interface OtlpTranslateOptions {
   readonly temporality: OtlpTemporality;
   /** Collection time, ms since the epoch: the timestamp of task points when no `read` is known. */
   readonly nowMs: number;
+  /** The task's price and cost at `nowMs`, for the two cost metrics; without it they have no point. */
+  readonly cost?: TaskCostSample | undefined;
 }
 
 interface SeriesState {
@@ -176,6 +179,20 @@ const METRIC_SPECS = {
     unit: '1',
     kind: 'gauge',
     description: 'Working set of the task divided by its memory limit.',
+  },
+  // UCUM has no currency: OTel's convention for a unit outside it is an annotation in braces.
+  taskPrice: {
+    name: 'aws.ecs.task.price',
+    unit: '{USD}/h',
+    kind: 'gauge',
+    description: "On-demand price of the task's Fargate size, in US dollars an hour (Fargate only).",
+  },
+  taskCost: {
+    name: 'aws.ecs.task.cost',
+    unit: '{USD}',
+    kind: 'counter',
+    description:
+      'Estimated on-demand cost of the task since its image pull started, one-minute minimum, in US dollars (Fargate only).',
   },
 } satisfies Record<string, MetricSpec>;
 
@@ -490,7 +507,18 @@ export function translateOtlp(
       undefined,
       NO_ATTRIBUTES,
     ),
+    // The cost is the meter's figure at collection time, not at a `read`; it runs from the
+    // image pull's start, when billing starts (docs/contract.md, "Fargate sizes and prices").
+    sum(
+      METRIC.taskCost,
+      previous.task[2],
+      options.cost?.estimatedDollarsSoFar,
+      options.nowMs,
+      metrics.imagePull?.startedAtMs,
+      NO_ATTRIBUTES,
+    ),
   ];
+  gauge(METRIC.taskPrice, options.cost?.dollarsPerHour, options.nowMs, NO_ATTRIBUTES);
   gauge(METRIC.taskCpuUtilization, metrics.totals.cpuUtilization, taskTimeMs, NO_ATTRIBUTES);
   gauge(METRIC.taskMemoryUtilization, metrics.totals.memoryWorkingSetUtilization, taskTimeMs, NO_ATTRIBUTES);
 

@@ -1,5 +1,6 @@
 import type { TaskMetrics } from '@taskscope/core';
 import { Counter, collectDefaultMetrics, Gauge, Registry, type RegistryContentType } from 'prom-client';
+import type { TaskCostSample } from '../cost.js';
 import { negotiateExposition } from './negotiate.js';
 import { createSelfTelemetry, type SelfTelemetry } from './self-telemetry.js';
 import {
@@ -7,7 +8,6 @@ import {
   type PrometheusFamily,
   type PrometheusSample,
   prometheusLabelNames,
-  type TaskCostSample,
   translatePrometheus,
 } from './translate.js';
 

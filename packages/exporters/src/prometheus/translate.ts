@@ -1,4 +1,5 @@
 import type { TaskMetrics } from '@taskscope/core';
+import type { TaskCostSample } from '../cost.js';
 
 /** One exposition sample: label values by name, and the value in the family's base unit. */
 export interface PrometheusSample {
@@ -14,13 +15,6 @@ export interface PrometheusFamily {
   /** Every label name a sample of this family may carry, in exposition order. */
   readonly labelNames: readonly string[];
   readonly samples: readonly PrometheusSample[];
-}
-
-/** The task's on-demand price and cost so far in US dollars (the agent's cost meter; Fargate only). */
-export interface TaskCostSample {
-  readonly dollarsPerHour: number;
-  /** Since `PullStartedAt`, with the platform's minimum; absent without a pull start. */
-  readonly estimatedDollarsSoFar?: number | undefined;
 }
 
 /** Options of {@link translatePrometheus}. */
