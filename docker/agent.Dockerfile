@@ -46,5 +46,6 @@ EXPOSE 9780
 # ECS ignores Docker's HEALTHCHECK; the task definition's healthCheck runs the same command.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9780/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "/app/packages/cli/dist/bin.js"]
+# --single-threaded-gc: AGENT_NODE_OPTIONS in packages/cli/src/commands/v8-flags.ts says why.
+ENTRYPOINT ["node", "--single-threaded-gc", "/app/packages/cli/dist/bin.js"]
 CMD ["agent"]

@@ -2,6 +2,7 @@ import { createServer, get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { AGENT_NODE_OPTIONS } from '@taskscope/cli';
 import { createSseParser } from '@taskscope/sdk';
 import { fixed, table } from './measure.js';
 import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
@@ -38,6 +39,8 @@ const OTLP_INTERVAL_MS = Number(process.env['TASKSCOPE_BENCH_OTLP_INTERVAL_MS'] 
  * the agent's own (the CLI's v8-flags.ts yields to them), so they change what is measured.
  */
 const AGENT_NODE_ARGS = (process.env['TASKSCOPE_BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+/** The node options the Docker image starts the agent with (its ENTRYPOINT; docker.test.ts). */
+const IMAGE_NODE_OPTIONS = AGENT_NODE_OPTIONS;
 
 const GOALS = {
   cpuPercent: 0.5,
@@ -137,6 +140,7 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
     const agent = startChild(
       'agent',
       [
+        ...IMAGE_NODE_OPTIONS,
         ...AGENT_NODE_ARGS,
         CLI,
         'agent',
@@ -214,7 +218,7 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       `\nIssue #4: the agent on fargate-10 (1 s refresh), prometheus + otlp (export every ${OTLP_INTERVAL_MS / 1000} s) + emf, --interval auto`,
     );
     log(
-      `Node ${process.version}; ${fixed(elapsedS, 0)} s measured after ${WARMUP_MS / 1000} s warm-up; processes are children of this bench\n`,
+      `Node ${process.version}; ${fixed(elapsedS, 0)} s measured after ${WARMUP_MS / 1000} s warm-up; processes are children of this bench; the agent runs as the image's ENTRYPOINT starts it (node ${[...IMAGE_NODE_OPTIONS, ...AGENT_NODE_ARGS].join(' ')})\n`,
     );
     log(
       table(

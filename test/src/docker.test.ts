@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AGENT_NODE_OPTIONS } from '@taskscope/cli';
 import { startMock } from '@taskscope/mock';
 import { expect, it } from 'vitest';
 
@@ -38,7 +39,13 @@ it('the image carries the dist of every package the CLI runs and starts its bin 
   expect([...copied].sort()).toEqual([...runtimeWorkspaces('@taskscope/cli')].sort());
   const bin = manifest('packages/cli/package.json').bin?.['taskscope'];
   expect(bin).toBe('./dist/bin.js');
-  expect(dockerfile).toContain('ENTRYPOINT ["node", "/app/packages/cli/dist/bin.js"]');
+  // Started with the sidecar's node options, the ones the agent benchmark measures it with.
+  expect(dockerfile).toContain(
+    `ENTRYPOINT ${JSON.stringify(['node', ...AGENT_NODE_OPTIONS, '/app/packages/cli/dist/bin.js'])}`.replaceAll(
+      '","',
+      '", "',
+    ),
+  );
   expect(dockerfile).toMatch(/^EXPOSE 9780$/m);
   expect(dockerfile).toContain('turbo@2.11.11 prune @taskscope/cli --docker');
   // A current LTS line (Node 24 is Active LTS in November 2026).

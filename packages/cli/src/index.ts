@@ -1,3 +1,4 @@
+export { AGENT_NODE_OPTIONS, AGENT_V8_FLAGS } from './commands/v8-flags.js';
 export {
   CLI_ERROR_CODES,
   type CliErrorCode,
