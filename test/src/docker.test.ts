@@ -37,8 +37,11 @@ it('the image carries the dist of every package the CLI runs and starts its bin 
     [...dockerfile.matchAll(/COPY --from=build \/app\/packages\/([^/]+)\/dist /g)].map((m) => m[1]),
   );
   expect([...copied].sort()).toEqual([...runtimeWorkspaces('@taskscope/cli')].sort());
+  // The bin is a shim so that npm links it before the first build (packages/cli/README.md); the
+  // image copies only dist, so it starts the build the shim runs.
   const bin = manifest('packages/cli/package.json').bin?.['taskscope'];
-  expect(bin).toBe('./dist/bin.js');
+  expect(bin).toBe('./bin/taskscope.js');
+  expect(read('packages/cli/bin/taskscope.js')).toContain("new URL('../dist/bin.js', import.meta.url)");
   // Started with the sidecar's node options, the ones the agent benchmark measures it with.
   expect(dockerfile).toContain(
     `ENTRYPOINT ${JSON.stringify(['node', ...AGENT_NODE_OPTIONS, '/app/packages/cli/dist/bin.js'])}`.replaceAll(
