@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -206,5 +207,40 @@ describe('the bin npm links at install time', () => {
     const after = await run(process.execPath, [join(temp, 'bin', 'taskscope.js'), '--help']);
     expect(after.stdout).toBe(await help([]));
     expect(after.stdout).toMatch(/^Usage: taskscope /);
+  });
+
+  it('builds a never-built checkout on the first run, its output on stderr, then runs the command', async () => {
+    // A checkout's layout with a stand-in for Turborepo that writes the dist a build would.
+    const root = join(temp, 'checkout');
+    cpSync(shim, join(root, 'packages', 'cli', 'bin', 'taskscope.js'));
+    writeFileSync(join(root, 'packages', 'cli', 'package.json'), JSON.stringify({ type: 'module' }));
+    const turbo = join(root, 'node_modules', '.bin', 'turbo');
+    cpSync(shim, turbo);
+    writeFileSync(
+      turbo,
+      [
+        '#!/bin/sh',
+        'echo "turbo $* telemetry=$TURBO_TELEMETRY_DISABLED in $(pwd)"',
+        'mkdir -p packages/cli/dist',
+        `echo 'console.log("ran", process.argv.slice(2).join(" "))' > packages/cli/dist/bin.js`,
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const first = await run(process.execPath, [
+      join(root, 'packages', 'cli', 'bin', 'taskscope.js'),
+      'top',
+      '--help',
+    ]);
+    expect(first.stdout).toBe('ran top --help\n');
+    expect(first.stderr).toBe(
+      'taskscope: first run in this checkout, building the CLI (about 30 s, once)\n' +
+        `turbo run build --filter=@taskscope/cli... --output-logs=errors-only telemetry=1 in ${realpathSync(root)}\n`,
+    );
+    // Built now: no second build.
+    const second = await run(process.execPath, [
+      join(root, 'packages', 'cli', 'bin', 'taskscope.js'),
+      'demo',
+    ]);
+    expect([second.stdout, second.stderr]).toEqual(['ran demo\n', '']);
   });
 });
