@@ -55,6 +55,48 @@ const MISNAMED_DEFAULT_METRICS = [
   'nodejs_active_resources_total',
 ];
 
+/**
+ * The gauges prom-client reads from its `monitorEventLoopDelay` histogram. It resets that
+ * histogram at every scrape, and with a 1 s resolution a scrape less than a second after the
+ * previous one (or after start) finds it empty: Node then reports a NaN mean and stddev, a min
+ * of 2^63 ns and zeros for the rest (Node's `IntervalHistogram` docs), none of them a delay.
+ */
+const EVENT_LOOP_DELAY_GAUGES = [
+  'nodejs_eventloop_lag_min_seconds',
+  'nodejs_eventloop_lag_max_seconds',
+  'nodejs_eventloop_lag_mean_seconds',
+  'nodejs_eventloop_lag_stddev_seconds',
+  'nodejs_eventloop_lag_p50_seconds',
+  'nodejs_eventloop_lag_p90_seconds',
+  'nodejs_eventloop_lag_p99_seconds',
+];
+
+/**
+ * Leaves the event-loop delay gauges out of a scrape whose histogram held no sample (a NaN mean
+ * is how an empty one shows), and drops any non-finite value they carry, so `/metrics` never
+ * serves NaN or Inf. Each gauge's `get()` is wrapped instead of filtering the rendered text:
+ * it costs an array check per gauge, not a pass over the whole exposition. prom-client sets
+ * all seven from `nodejs_eventloop_lag_seconds`'s collect, which the registry runs first.
+ */
+function omitEmptyEventLoopDelay(registry: Registry<RegistryContentType>): void {
+  const mean = registry.getSingleMetric('nodejs_eventloop_lag_mean_seconds');
+  if (mean === undefined) return;
+  const meanGet = mean.get.bind(mean);
+  for (const name of EVENT_LOOP_DELAY_GAUGES) {
+    const gauge = registry.getSingleMetric(name);
+    if (gauge === undefined) continue;
+    const get = gauge.get.bind(gauge);
+    gauge.get = async () => {
+      const [metric, meanMetric] = await Promise.all([get(), meanGet()]);
+      const empty = !meanMetric.values.every((sample) => Number.isFinite(sample.value));
+      return {
+        ...metric,
+        values: empty ? [] : metric.values.filter((sample) => Number.isFinite(sample.value)),
+      } as typeof metric;
+    };
+  }
+}
+
 function buildRegistry(
   contentType: RegistryContentType,
   taskLabels: boolean,
@@ -69,6 +111,7 @@ function buildRegistry(
       eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS,
     });
     for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+    omitEmptyEventLoopDelay(registry);
   }
   for (const spec of PROMETHEUS_FAMILIES) {
     const labelNames = prometheusLabelNames(spec, taskLabels);
