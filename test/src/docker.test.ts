@@ -43,12 +43,8 @@ it('the image carries the dist of every package the CLI runs and starts its bin 
   expect(bin).toBe('./bin/taskscope.js');
   expect(read('packages/cli/bin/taskscope.js')).toContain("new URL('../dist/bin.js', import.meta.url)");
   // Started with the sidecar's node options, the ones the agent benchmark measures it with.
-  expect(dockerfile).toContain(
-    `ENTRYPOINT ${JSON.stringify(['node', ...AGENT_NODE_OPTIONS, '/app/packages/cli/dist/bin.js'])}`.replaceAll(
-      '","',
-      '", "',
-    ),
-  );
+  const entrypoint = ['node', ...AGENT_NODE_OPTIONS, '/app/packages/cli/dist/bin.js'];
+  expect(dockerfile).toContain(`ENTRYPOINT [${entrypoint.map((part) => JSON.stringify(part)).join(', ')}]`);
   expect(dockerfile).toMatch(/^EXPOSE 9780$/m);
   expect(dockerfile).toContain('turbo@2.11.11 prune @taskscope/cli --docker');
   // A current LTS line (Node 24 is Active LTS in November 2026).

@@ -1,5 +1,4 @@
 import { createMetadataClient } from '@taskscope/client';
-import type { TaskMetrics } from '@taskscope/core';
 import {
   createEmfEmitter,
   createOtlpExporter,
@@ -14,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from './clock.js';
 import { createCollector, METADATA_MAX_AGE_MS } from './collect.js';
 import type { AgentConfig } from './config.js';
-import { type Pricing, processPlatform, taskCostOf } from './cost.js';
+import { type Pricing, processPlatform, type TaskCostFigures, taskCostOf } from './cost.js';
 import { AgentListenError } from './errors.js';
 import { createSnapshotFeed, type SnapshotFeed } from './feed.js';
 import { createAgentLogger, createReadyLog, errorFields, logStartNotices } from './logger.js';
@@ -135,10 +134,8 @@ export async function startAgent(
   const logReady = createReadyLog(logger, config);
   // Said once: a region the price table has no rates for is priced at another region's.
   let pricedRegionLogged = false;
-  const logPricedRegion = (metrics: TaskMetrics) => {
-    if (pricedRegionLogged) return;
-    const figures = taskCostOf(metrics, pricing, clock.now());
-    if (figures === undefined) return;
+  const logPricedRegion = (figures: TaskCostFigures | undefined) => {
+    if (pricedRegionLogged || figures === undefined) return;
     pricedRegionLogged = true;
     if (figures.fallbackFrom !== undefined)
       logger.warn(
@@ -155,9 +152,11 @@ export async function startAgent(
     signal: aborter.signal,
     onPoll: (metrics, cycles) => {
       logReady(metrics, poller?.state().cadence);
-      logPricedRegion(metrics);
+      // Priced once a poll: the region log and the EMF Task events read the same figures.
+      const cost = taskCostOf(metrics, pricing, clock.now());
+      logPricedRegion(cost);
       try {
-        if (emf !== undefined) emf.emit(metrics, cycles, taskCostOf(metrics, pricing, clock.now()));
+        emf?.emit(metrics, cycles, cost);
       } catch (error) {
         logger.error(errorFields(logger, error), 'EMF emit failed');
       }
