@@ -31,7 +31,7 @@ import {
   resolveMetadataEndpoint,
 } from './resolve.js';
 import { shorten } from './shorten.js';
-import { Pool, requestThrough } from './undici.js';
+import { createDispatcherTransport, createHttpTransport } from './transport.js';
 
 // Read at run time so src (tests) and dist (published) report the same version.
 const { version: PACKAGE_VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -43,7 +43,7 @@ export const DEFAULT_USER_AGENT = `taskscope/${PACKAGE_VERSION}`;
 export const DEFAULT_TIMEOUT_MS = 2000;
 
 /**
- * undici's own default, kept explicit: the endpoint is a Go server with a 5 s read timeout
+ * The endpoint is a Go server with a 5 s read timeout
  * and no idle timeout, so Go closes idle connections after 5 s (IdleTimeout falls back to
  * ReadTimeout; docs/endpoint.md §2). Closing ours first avoids writing a request into a
  * socket the server is closing, which surfaces as a reset.
@@ -152,7 +152,7 @@ const TIMEOUT_CODES = new Set([
 ]);
 
 /**
- * A client for the task metadata endpoint on undici: one keep-alive pool, a per-request
+ * A client for the task metadata endpoint on node:http (or a given undici dispatcher): one keep-alive connection, a per-request
  * timeout, validated payloads and typed errors (`MetadataClientError` and its `code`).
  * Resolves the endpoint like the agent does unless `metadataUrl` is given.
  */
@@ -167,11 +167,10 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
   );
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const base = new URL(endpoint.baseUrl);
-  const ownPool =
+  const transport =
     options.dispatcher === undefined
-      ? new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: keepAliveTimeoutMs })
-      : undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? ownPool!;
+      ? createHttpTransport(base, { connections, keepAliveTimeoutMs })
+      : createDispatcherTransport(options.dispatcher, base);
   const paths = endpointPaths(endpoint.version);
   const { onFieldIssue } = options;
   let closed = false;
@@ -196,15 +195,13 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
     const signal = timer.signal;
     const startedMs = performance.now();
     try {
-      const response = await requestThrough(dispatcher, {
-        origin: base.origin,
-        path: `${base.pathname === '/' ? '' : base.pathname}${relativePath}`,
-        method: 'GET',
-        headers: { 'user-agent': userAgent, accept: 'application/json' },
-        signal,
-      });
       // The timer keeps running through the body: a server that stalls mid-body times out too.
-      const text = await response.body.text();
+      const response = await transport.get(
+        `${base.pathname === '/' ? '' : base.pathname}${relativePath}`,
+        { 'user-agent': userAgent, accept: 'application/json' },
+        signal,
+      );
+      const { text } = response;
       const durationMs = performance.now() - startedMs;
       return {
         url,
@@ -297,7 +294,7 @@ export function createMetadataClient(options: MetadataClientOptions = {}): Metad
     async close() {
       if (closed) return;
       closed = true;
-      await ownPool?.close();
+      await transport.close();
     },
   };
 }

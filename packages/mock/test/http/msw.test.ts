@@ -1,3 +1,4 @@
+import { createMetadataClient } from '@taskscope/client';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMetadataHandlers, createMetadataMock } from '../../src/msw.js';
@@ -23,6 +24,22 @@ describe('msw handlers (the README example)', () => {
     process.env.ECS_CONTAINER_METADATA_URI_V4 = mock.v4Urls['app'];
     expect(mock.v4Urls['app']).toMatch(/^http:\/\/169\.254\.170\.2\/v4\//);
     expect(await memoryLimitMiB()).toBe(2048);
+  });
+
+  it('answers @taskscope/client too: its own transport is node:http, which msw intercepts', async () => {
+    const mock = createMetadataMock({ scenario: 'fargate-web' });
+    server.use(...mock.handlers);
+    const client = createMetadataClient({ metadataUrl: mock.v4Urls['app'] });
+    try {
+      const task = await client.taskMetadata();
+      expect(task.Containers?.map((c) => c.Name)).toEqual(['app', 'worker', 'taskscope']);
+      const stats = await client.taskStats();
+      const ids = task.Containers!.map((c) => c.DockerId!);
+      expect(Object.keys(stats).sort()).toEqual([...ids].sort());
+      expect(Object.values(stats).every((entry) => entry === null || typeof entry.read === 'string')).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 });
 
