@@ -36,7 +36,8 @@ describe('msw handlers (the README example)', () => {
       const stats = await client.taskStats();
       const ids = task.Containers!.map((c) => c.DockerId!);
       expect(Object.keys(stats).sort()).toEqual([...ids].sort());
-      expect(Object.values(stats).every((entry) => entry === null || typeof entry.read === 'string')).toBe(true);
+      const reads = Object.values(stats).map((entry) => (entry === null ? null : typeof entry.read));
+      expect(reads.every((read) => read === null || read === 'string')).toBe(true);
     } finally {
       await client.close();
     }
