@@ -9,6 +9,7 @@ ARG NODE_IMAGE=node:24.21.0-bookworm-slim@sha256:0e0ff40c39bc087845bfb27465a0df4
 
 # 1. Prune the monorepo to the CLI and what it depends on (turbo prune keeps the lockfile consistent).
 FROM ${NODE_IMAGE} AS prune
+ENV TURBO_TELEMETRY_DISABLED=1
 WORKDIR /src
 COPY . .
 RUN npx --yes turbo@2.11.11 prune @taskscope/cli --docker

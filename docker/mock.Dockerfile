@@ -9,6 +9,7 @@
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim@sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6
 
 FROM ${NODE_IMAGE} AS prune
+ENV TURBO_TELEMETRY_DISABLED=1
 WORKDIR /src
 COPY . .
 RUN npx --yes turbo@2.11.11 prune @taskscope/cli --docker

@@ -139,7 +139,10 @@ async function replay(dockerfile: string, root: string): Promise<Replayed> {
   expect(pruneRuns).toHaveLength(1);
   expect(pruneRuns[0]).toMatch(/\bturbo@[\d.]+ prune @taskscope\/cli --docker$/);
   // Both images prune alike; the same command runs once and each copies its output.
-  const pruned = await prunedOnce(pruneRuns[0]!);
+  const pruneEnv = Object.fromEntries(
+    prune!.filter((i) => i.getKeyword() === 'ENV').map((i) => argumentsOf(i).split('=') as [string, string]),
+  );
+  const pruned = await prunedOnce(pruneRuns[0]!, pruneEnv);
   cpSync(pruned, join(root, pruneWorkdir, 'out'), { recursive: true });
 
   // The runtime stage, instruction by instruction.
@@ -186,13 +189,14 @@ async function replay(dockerfile: string, root: string): Promise<Replayed> {
 
 const prunes = new Map<string, Promise<string>>();
 
-/** The folder `turbo prune` wrote, run once per distinct command. */
-function prunedOnce(command: string): Promise<string> {
-  let out = prunes.get(command);
+/** The folder `turbo prune` wrote, run once per distinct command and environment. */
+function prunedOnce(command: string, env: Record<string, string>): Promise<string> {
+  const key = JSON.stringify([command, env]);
+  let out = prunes.get(key);
   if (out === undefined) {
     const dir = join(work, `prune-${prunes.size}`);
-    out = sh(`${command} --out-dir ${dir}`, REPO, {}).then(() => dir);
-    prunes.set(command, out);
+    out = sh(`${command} --out-dir ${dir}`, REPO, env).then(() => dir);
+    prunes.set(key, out);
   }
   return out;
 }
