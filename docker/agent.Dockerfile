@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1.7
 # The taskscope sidecar image. Build from the repository root:
 #   docker build -f docker/agent.Dockerfile -t taskscope:dev .
-# The same image runs `taskscope mock` for local stacks (see docker/compose.yaml).
+# docker/README.md explains each choice: the base image, the labels, the read-only root.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Node 24 LTS on Debian 12, pinned to the multi-arch index (amd64, arm64, ppc64le) that
+# docker-library/repo-info records for this tag; Renovate or Dependabot can bump both together.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim@sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6
 
 # 1. Prune the monorepo to the CLI and what it depends on (turbo prune keeps the lockfile consistent).
 FROM ${NODE_IMAGE} AS prune
+ENV TURBO_TELEMETRY_DISABLED=1
 WORKDIR /src
 COPY . .
 RUN npx --yes turbo@2.11.11 prune @taskscope/cli --docker
@@ -16,7 +19,7 @@ FROM ${NODE_IMAGE} AS build
 ENV TURBO_TELEMETRY_DISABLED=1
 WORKDIR /app
 COPY --from=prune /src/out/json/ ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --no-audit --no-fund
 COPY --from=prune /src/out/full/ ./
 RUN npx turbo run build --filter=@taskscope/cli...
 
@@ -25,10 +28,18 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prune /src/out/json/ ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# turbo prune keeps the CLI's dev-only workspaces (test-support pulls in typescript, esbuild,
+# tsx) and npm ci installs every workspace's dependencies: they go before the install. The
+# dashboards workspace goes too: only `taskscope dashboards` loads it (a lazy import), and it
+# and its Grafana SDK are 11 MB the sidecar never reads; that command then says it is not in
+# this install. --omit=optional drops typescript, which valibot names as an optional peer.
+# The npm cache is a BuildKit cache mount, so no layer carries it.
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    rm -rf packages/test-support packages/fixtures packages/dashboards \
+    && npm ci --omit=dev --omit=optional --no-audit --no-fund \
+    && rm -rf node_modules/@taskscope/dashboards node_modules/@grafana
 COPY --from=build /app/packages/input/dist ./packages/input/dist
 COPY --from=build /app/packages/fargate/dist ./packages/fargate/dist
-COPY --from=build /app/packages/dashboards/dist ./packages/dashboards/dist
 COPY --from=build /app/packages/wire/dist ./packages/wire/dist
 COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/packages/core/dist ./packages/core/dist
@@ -40,11 +51,27 @@ COPY --from=build /app/packages/dashboard/index.js ./packages/dashboard/index.js
 COPY --from=build /app/packages/agent/dist ./packages/agent/dist
 COPY --from=build /app/packages/mock/dist ./packages/mock/dist
 COPY --from=build /app/packages/cli/dist ./packages/cli/dist
-# Runs as the image's unprivileged `node` user (uid 1000); the agent needs no privileges.
-USER node
+# Everything above is root's and read-only to the process: the agent writes no file (logs go
+# to stderr, EMF to stdout), so `readonlyRootFilesystem: true` works with no volume at all.
+# The base image's unprivileged `node` user, by number so that a runAsNonRoot check can verify it.
+USER 1000:1000
 EXPOSE 9780
-# ECS ignores Docker's HEALTHCHECK; the task definition's healthCheck runs the same command.
-HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+# Docker copies image labels onto each container (docker_sd_configs sees them); ECS discovery
+# reads the task definition's dockerLabels instead, which `taskscope inject` sets to the same.
+# CloudWatch agent and ADOT ecs_observer defaults:
+LABEL ECS_PROMETHEUS_EXPORTER_PORT="9780" \
+      ECS_PROMETHEUS_METRICS_PATH="/metrics"
+# prometheus-ecs-discovery (teralytics):
+LABEL PROMETHEUS_EXPORTER_PORT="9780" \
+      PROMETHEUS_EXPORTER_PATH="/metrics"
+LABEL org.opencontainers.image.title="taskscope" \
+      org.opencontainers.image.description="ECS/Fargate task metadata sidecar: Prometheus, OTLP and EMF metrics" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# The agent drains and exits 0 on SIGTERM within its shutdown budget (docs/contract.md).
+STOPSIGNAL SIGTERM
+# Exec form, no shell. ECS ignores Docker's HEALTHCHECK; the task definition's healthCheck that
+# `taskscope inject` writes runs the same command.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9780/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # --single-threaded-gc: AGENT_NODE_OPTIONS in packages/cli/src/commands/v8-flags.ts says why.
 ENTRYPOINT ["node", "--single-threaded-gc", "/app/packages/cli/dist/bin.js"]
