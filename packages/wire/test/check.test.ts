@@ -63,10 +63,15 @@ test('the stats fixtures include entries from cgroup v1, cgroup v2 and Windows',
   expect(labels).toContain('windows');
 });
 
-test.each(ENTRIES)('%s passes both valibot and the compiled check', (_label, entry) => {
-  expect(v.is(ContainerStatsSchema, entry)).toBe(true);
-  expect(isContainerStats(entry)).toBe(true);
-});
+test.each(ENTRIES)(
+  '%s passes both valibot and the compiled check (a variant/ fails both)',
+  (label, entry) => {
+    // The variants are real payloads given a wrong-typed field on purpose (payloads/README.md).
+    const passes = !label.startsWith('variants/');
+    expect(v.is(ContainerStatsSchema, entry)).toBe(passes);
+    expect(isContainerStats(entry)).toBe(passes);
+  },
+);
 
 test('the compiled check agrees with valibot on fixture entries corrupted at any depth', () => {
   fc.assert(

@@ -43,6 +43,8 @@ const KIND_BY_FIXTURE: Record<string, Kind> = {
   'prometheus-community-ecs_exporter/ec2_task_stats.json': 'taskStats',
   'prometheus-community-ecs_exporter/fargate_task_metadata.json': 'task',
   'prometheus-community-ecs_exporter/fargate_task_stats.json': 'taskStats',
+  // Windows stats with "None" where the first blkio list belongs (Datadog's Windows Fargate fixture).
+  'variants/windows_test_stats-io-service-bytes-none.json': 'containerStats',
 };
 
 const json = (name: string): unknown => loadFixture(name).json;
