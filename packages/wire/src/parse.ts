@@ -64,10 +64,11 @@ export interface ParseOptions {
 export type MetadataParseOptions = ParseOptions;
 
 /*
- * Fields whose problems cost only themselves. Nothing computed depends on a container's
- * health check, and a poll must not be lost to one of its keys: a bad key of `Health` is left
- * out, and so is a `Health` that is no object. Everything else still fails the payload. `*`
- * stands for any key; the longest pattern that fits an issue's path is the part left out.
+ * Metadata fields whose problems cost only themselves. Nothing computed depends on a
+ * container's health check, and a poll must not be lost to one of its keys: a bad key of
+ * `Health` is left out, and so is a `Health` that is no object. Everything else in metadata
+ * still fails the payload (stats: STATS_LENIENT below). `*` stands for any key; the most
+ * specific pattern that fits an issue's path is the part left out.
  */
 type PathPattern = readonly PropertyKey[];
 interface Lenient {
