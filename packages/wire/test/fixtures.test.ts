@@ -35,6 +35,8 @@ const KIND_BY_FIXTURE: Record<string, Kind> = {
   'awslabs-amazon-ecs-local-container-endpoints/examples-generic-task-metadata.json': 'task',
   // An override fragment holding only `Networks`: not a payload, and must be rejected as one.
   'awslabs-amazon-ecs-local-container-endpoints/examples-v4-container-metadata.json': 'fragment',
+  // Windows Fargate with "None" for every blkio list: the lists are left out, the keys stay.
+  'datadog-integrations-core/stats_windows.json': 'taskStats',
   'influxdata-telegraf/cgroupv2/meta.json': 'task',
   'influxdata-telegraf/cgroupv2/stats.json': 'taskStats',
   'influxdata-telegraf/metadata.golden': 'task',

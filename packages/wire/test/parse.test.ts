@@ -543,6 +543,21 @@ test('Windows stats with "None" for io_service_bytes_recursive: that list is lef
   expect(stats['other']).toBe(map.other);
 });
 
+test('DataDog Windows Fargate stats: each of the eight "None" lists is left out and told, the rest kept', () => {
+  const payload = fixture('datadog-integrations-core/stats_windows.json');
+  const [dockerId] = Object.keys(payload);
+  const { stats, issues } = leniently(payload);
+  const lists = Object.keys(payload[dockerId!].blkio_stats);
+  expect(lists).toHaveLength(8);
+  expect(issues.map((issue) => [issue.path, issue.value, issue.cost])).toEqual(
+    lists.map((list) => [`${dockerId}.blkio_stats.${list}`, 'None', 'field']),
+  );
+  expect(stats[dockerId!]?.blkio_stats).toEqual({});
+  const { blkio_stats: _lists, ...rest } = payload[dockerId!];
+  const { blkio_stats: _left, ...kept } = stats[dockerId!]!;
+  expect(kept).toEqual(rest);
+});
+
 test('only a payload that is not the document fails: not a map, or an entry that is not an object', () => {
   const cases: [unknown, string][] = [
     ['None', 'task stats: the payload is "None" (string); expected an object mapping DockerId to stats'],
