@@ -8,6 +8,7 @@ import {
 import { BUILT_IN_PRICES, type FargatePlatform } from '@taskscope/fargate';
 import { formatDurationMs } from '@taskscope/input';
 import type { Snapshot } from '@taskscope/sdk';
+import type { WirePayloadKind } from '@taskscope/wire';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from './clock.js';
@@ -20,6 +21,14 @@ import { createAgentLogger, createReadyLog, errorFields, logStartNotices } from 
 import { createPoller, type Poller } from './poller.js';
 import { createAgentServer } from './server.js';
 import { createSnapshotStore, type SnapshotStore } from './store.js';
+
+/** The `endpoint` label of a payload kind, as the poll's self-telemetry names it (collect.ts). */
+const ENDPOINT_OF_PAYLOAD: Record<WirePayloadKind, string> = {
+  'task metadata': 'task',
+  'task stats': 'task_stats',
+  'container metadata': 'container',
+  'container stats': 'container_stats',
+};
 
 /** The whole shutdown (poll, OTLP flush, EMF, HTTP close) finishes within this. */
 export const SHUTDOWN_BUDGET_MS = 4_500;
@@ -74,19 +83,29 @@ export async function startAgent(
   const store = createSnapshotStore();
   const aborter = new AbortController();
 
-  // A field the parse left out (a bad `Health` key) costs only that field; it is said once per
-  // field at warn, then at debug, as schema errors are (collect.ts): metadata is re-read often.
+  // A field the parse left out (a bad `Health` key, a wrong-typed stats field) costs only what
+  // is computed from it; it is counted each time and said once per field at warn, then at
+  // debug, as schema errors are (collect.ts): stats come every poll, metadata is re-read often.
   const fieldIssuesLogged = new Set<string>();
   const client = createMetadataClient({
     metadataUrl: config.metadata.baseUrl,
     timeoutMs: config.requestTimeoutMs,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     onFieldIssue: (issue, url) => {
+      // Called only once a poll runs, after `prometheus` below is set.
+      prometheus.selfTelemetry.countFieldDropped(ENDPOINT_OF_PAYLOAD[issue.payload], issue.cost);
       const key = `${issue.payload}:${issue.path}`;
       const first = !fieldIssuesLogged.has(key);
       fieldIssuesLogged.add(key);
       logger[first ? 'warn' : 'debug'](
-        { url, field: issue.path, value: issue.value, expected: issue.expected },
+        {
+          url,
+          field: issue.field,
+          value: issue.value,
+          expected: issue.expected,
+          leftOut: issue.path,
+          cost: issue.cost,
+        },
         'payload field left out; the rest of the answer is used',
       );
     },

@@ -70,9 +70,10 @@ export interface MetadataClientOptions extends ResolveMetadataEndpointOptions {
   /** How long an idle keep-alive connection is kept; default 4000 ms. */
   readonly keepAliveTimeoutMs?: number;
   /**
-   * Told of each field a metadata answer's parse left out (a bad key of a container's
-   * `Health`: wire's lenient fields) with the URL it came from; without it they are left out
-   * silently. The rest of the answer is returned as usual.
+   * Told of each part an answer's parse left out (wire's lenient fields: a bad key of a
+   * container's `Health` in metadata; a wrong-typed stats field, which costs the metric computed
+   * from it, or for `read` and `total_usage` that container's sample) with the URL it came from;
+   * without it they are left out silently. The rest of the answer is returned as usual.
    */
   readonly onFieldIssue?: (issue: WireFieldIssue, url: string) => void;
 }

@@ -257,18 +257,63 @@ test('an empty 200 body is malformed JSON, not "no sample"', async () => {
 });
 
 test('a payload of the wrong shape is TMDS_SCHEMA wrapping the WireSchemaError, path kept', async () => {
-  const drifted = structuredClone(FARGATE_STATS.json) as Record<string, { cpu_stats: { cpu_usage: object } }>;
-  drifted[V4_ID]!.cpu_stats.cpu_usage = { totalUsage: 1 };
+  // A stats entry that is no object is not the document: the poll fails. (A bad field inside
+  // an entry costs only that field: the test below.)
+  const drifted = structuredClone(FARGATE_STATS.json) as Record<string, unknown>;
+  drifted[V4_ID] = 'None';
   reply(`/v4/${V4_ID}/task/stats`, 200, JSON.stringify(drifted));
   const error = (await rejectionOf(v4Client().taskStats())) as errors.MetadataSchemaError;
   expect(error).toBeInstanceOf(errors.MetadataSchemaError);
   expect(error.code).toBe('TMDS_SCHEMA');
-  expect(error.path).toBe(`${V4_ID}.cpu_stats.cpu_usage.total_usage`);
+  expect(error.path).toBe(V4_ID);
   expect(error.cause).toBeInstanceOf(WireSchemaError);
   expect(error.message).toBe(
-    `GET ${ORIGIN}/v4/${V4_ID}/task/stats: task stats: field "${V4_ID}.cpu_stats.cpu_usage.total_usage" is missing; expected a number`,
+    `GET ${ORIGIN}/v4/${V4_ID}/task/stats: task stats: field "${V4_ID}" is "None" (string); expected an object (a container's stats) or null`,
   );
   expect(error.retryable).toBe(false);
+});
+
+test('a wrong-typed stats field costs only itself: onFieldIssue is told with the URL, for task and container stats', async () => {
+  const drifted = structuredClone(FARGATE_STATS.json) as Record<
+    string,
+    Record<string, Record<string, unknown>>
+  >;
+  drifted[V4_ID]!['blkio_stats']!['io_service_bytes_recursive'] = 'None';
+  reply(`/v4/${V4_ID}/task/stats`, 200, JSON.stringify(drifted));
+  reply(`/v4/${V4_ID}/stats`, 200, JSON.stringify(drifted[V4_ID]));
+  const told: { path: string; value: unknown; expected: string; cost: string; url: string }[] = [];
+  client = createMetadataClient({
+    env: { ECS_CONTAINER_METADATA_URI_V4: `${ORIGIN}/v4/${V4_ID}` },
+    dispatcher: agent,
+    onFieldIssue: ({ path, value, expected, cost }, url) => told.push({ path, value, expected, cost, url }),
+  });
+  const stats = await client.taskStats();
+  // The container keeps its CPU and memory; only the list is left out.
+  const entry = stats[V4_ID]!;
+  expect(entry.cpu_stats.cpu_usage.total_usage).toBe(
+    (FARGATE_STATS.json as Record<string, { cpu_stats: { cpu_usage: { total_usage: number } } }>)[V4_ID]!
+      .cpu_stats.cpu_usage.total_usage,
+  );
+  expect(entry.memory_stats?.usage).toBeGreaterThan(0);
+  expect(entry.blkio_stats).not.toHaveProperty('io_service_bytes_recursive');
+  const one = await client.containerStats();
+  expect(one?.blkio_stats).not.toHaveProperty('io_service_bytes_recursive');
+  expect(told).toEqual([
+    {
+      path: `${V4_ID}.blkio_stats.io_service_bytes_recursive`,
+      value: 'None',
+      expected: 'an array',
+      cost: 'field',
+      url: `${ORIGIN}/v4/${V4_ID}/task/stats`,
+    },
+    {
+      path: 'blkio_stats.io_service_bytes_recursive',
+      value: 'None',
+      expected: 'an array',
+      cost: 'field',
+      url: `${ORIGIN}/v4/${V4_ID}/stats`,
+    },
+  ]);
 });
 
 test('a bad Health key costs only itself: onFieldIssue is told with the URL, the rest is returned', async () => {

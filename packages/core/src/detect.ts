@@ -40,19 +40,26 @@ export function detectNetworkMode(metadata: TaskMetadata): NetworkMode {
 
 /**
  * The cgroup flavour, from the shape of `memory_stats` (docs/endpoint.md §5):
- * Windows has `privateworkingset` (or processes) and no `usage`; v1 has `cache` and
- * `total_*` keys; v2 has `anon`/`file`/`inactive_file` and no `cache`. Without memory
- * keys, the case of the block I/O ops, then v1's `percpu_usage`, decide.
+ * Windows has `privateworkingset` (or processes) and no `usage`, or `privateworkingset` and
+ * no `stats` map; v1 has `cache` and `total_*` keys; v2 has `anon`/`file`/`inactive_file`
+ * and no `cache`. Without memory keys, the case of the block I/O ops, then v1's
+ * `percpu_usage`, decide.
  */
 export function detectCgroup(stats: ContainerStats): CgroupVersion {
   const memory = stats.memory_stats;
   const usage = memory?.usage;
+  const keys = memory?.stats;
   // `usage` must be absent too: the ECS agent's synthetic unix_test_stats.json sets
   // `privateworkingset` next to Linux fields, and real Linux Docker never sends it.
   if (usage === undefined || usage === null) {
     if (typeof memory?.privateworkingset === 'number' || (stats.num_procs ?? 0) > 0) return 'windows';
+  } else if (typeof memory?.privateworkingset === 'number' && (keys === undefined || keys === null)) {
+    // Docker on Windows may send `usage` and `max_usage` too, and `num_procs` 0: DataDog's
+    // Windows Fargate payload (integrations-core ecs_fargate/tests/fixtures/stats_windows.json)
+    // has all three next to `privateworkingset`. It never has the cgroup `stats` map, which the
+    // synthetic Linux input above does.
+    return 'windows';
   }
-  const keys = memory?.stats;
   if (keys) {
     if ('cache' in keys) return 'v1';
     for (const key in keys) if (key.startsWith('total_')) return 'v1';

@@ -192,6 +192,21 @@ describe('detectCgroup', () => {
       'windows',
     ],
     [
+      'windows by privateworkingset next to usage, without a stats map (DataDog Windows Fargate)',
+      (s: Json) => {
+        s.memory_stats = { usage: 210485248, max_usage: 211410944, privateworkingset: 140673024 };
+        s.num_procs = 0;
+      },
+      'windows',
+    ],
+    [
+      'not windows: privateworkingset next to usage and a stats map (the ECS agent synthetic input)',
+      (s: Json) => {
+        s.memory_stats = { usage: 30, stats: { cache: 20, rss: 10 }, privateworkingset: 10 };
+      },
+      'v1',
+    ],
+    [
       'windows by num_procs',
       (s: Json) => {
         s.memory_stats = { commitbytes: 1 };

@@ -143,8 +143,15 @@ describe('createPrometheusEndpoint', () => {
     endpoint.selfTelemetry.observePoll('task_stats', 0.012);
     endpoint.selfTelemetry.countPollError('task', 'http_503');
     endpoint.selfTelemetry.countSample('fresh');
+    endpoint.selfTelemetry.countFieldDropped('task_stats', 'field');
+    endpoint.selfTelemetry.countFieldDropped('task_stats', 'field');
+    endpoint.selfTelemetry.countFieldDropped('task_stats', 'sample');
     const scrape = await endpoint.scrape();
     expect(scrape.contentType).toBe(TEXT);
+    expect(samplesOf(scrape.body, 'taskscope_payload_fields_dropped_total')).toEqual([
+      'taskscope_payload_fields_dropped_total{endpoint="task_stats",cost="field"} 2',
+      'taskscope_payload_fields_dropped_total{endpoint="task_stats",cost="sample"} 1',
+    ]);
     expect(scrape.body).toContain('process_cpu_user_seconds_total');
     expect(scrape.body).toContain('nodejs_active_handles');
     expect(scrape.body).not.toContain('nodejs_active_handles_total');

@@ -4,6 +4,7 @@ export { effectiveLimit, MIB, NO_LIMIT_THRESHOLD } from './limits.js';
 export {
   isEmptyStats,
   type MetadataParseOptions,
+  type ParseOptions,
   parseContainerMetadata,
   parseContainerStats,
   parseTaskMetadata,

@@ -35,6 +35,8 @@ const KIND_BY_FIXTURE: Record<string, Kind> = {
   'awslabs-amazon-ecs-local-container-endpoints/examples-generic-task-metadata.json': 'task',
   // An override fragment holding only `Networks`: not a payload, and must be rejected as one.
   'awslabs-amazon-ecs-local-container-endpoints/examples-v4-container-metadata.json': 'fragment',
+  // Windows Fargate with "None" for every blkio list: the lists are left out, the keys stay.
+  'datadog-integrations-core/stats_windows.json': 'taskStats',
   'influxdata-telegraf/cgroupv2/meta.json': 'task',
   'influxdata-telegraf/cgroupv2/stats.json': 'taskStats',
   'influxdata-telegraf/metadata.golden': 'task',
@@ -43,6 +45,8 @@ const KIND_BY_FIXTURE: Record<string, Kind> = {
   'prometheus-community-ecs_exporter/ec2_task_stats.json': 'taskStats',
   'prometheus-community-ecs_exporter/fargate_task_metadata.json': 'task',
   'prometheus-community-ecs_exporter/fargate_task_stats.json': 'taskStats',
+  // Windows stats with "None" where the first blkio list belongs (Datadog's Windows Fargate fixture).
+  'variants/windows_test_stats-io-service-bytes-none.json': 'containerStats',
 };
 
 const json = (name: string): unknown => loadFixture(name).json;

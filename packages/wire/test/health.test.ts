@@ -113,8 +113,10 @@ describe('a wrong key costs that key only, named in the issues', () => {
       {
         payload: 'task metadata',
         path,
+        field: path,
         value,
         expected,
+        cost: 'field',
         message: `task metadata: field "${path}" is ${found(value)}; expected ${expected}; left out`,
       },
     ]);

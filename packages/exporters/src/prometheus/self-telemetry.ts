@@ -8,6 +8,12 @@ export interface SelfTelemetry {
   countPollError(endpoint: string, reason: string): void;
   /** One stats sample: `fresh` when a `read` advanced, `duplicate` when polled between two refreshes. */
   countSample(result: 'fresh' | 'duplicate'): void;
+  /**
+   * One part of an answer from `endpoint` that its parse left out because a field had the wrong
+   * type (wire's WireFieldIssue): `field` when it cost only the metric computed from it,
+   * `sample` when it cost that container's sample. Never a DockerId or a path: those are logged.
+   */
+  countFieldDropped(endpoint: string, cost: 'field' | 'sample'): void;
 }
 
 /** Poll latencies to the metadata endpoint: single-digit ms on a healthy task, seconds when it struggles. */
@@ -39,10 +45,18 @@ export function createSelfTelemetry(registries: readonly Registry<RegistryConten
       labelNames: ['result'],
       registers: [registry],
     }),
+    dropped: new Counter({
+      name: 'taskscope_payload_fields_dropped_total',
+      help: 'Parts of task metadata endpoint answers left out for a wrong-typed field, by endpoint and cost: field (only what is computed from it) or sample (that container sample).',
+      labelNames: ['endpoint', 'cost'],
+      registers: [registry],
+    }),
   }));
   // Both results exist from the first scrape on, so rate() and ratios work before the first
   // duplicate is ever seen (Prometheus instrumentation practice: initialise known label values).
   for (const s of sets) for (const result of ['fresh', 'duplicate']) s.samples.inc({ result }, 0);
+  // taskscope_payload_fields_dropped_total is not initialised: it shows from the first part left
+  // out, so a healthy task's scrape carries no series for it.
   return {
     observePoll(endpoint, durationSeconds) {
       for (const s of sets) s.duration.observe({ endpoint }, durationSeconds);
@@ -52,6 +66,9 @@ export function createSelfTelemetry(registries: readonly Registry<RegistryConten
     },
     countSample(result) {
       for (const s of sets) s.samples.inc({ result });
+    },
+    countFieldDropped(endpoint, cost) {
+      for (const s of sets) s.dropped.inc({ endpoint, cost });
     },
   };
 }
