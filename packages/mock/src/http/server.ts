@@ -24,6 +24,9 @@ export interface MockServer extends MockControls {
   close(): Promise<void>;
 }
 
+/** Encoded response bodies kept for reuse (see `encodeBody`). */
+const ENCODED_BODIES_KEPT = 16;
+
 /** Serves `source` over node:http (keep-alive on) until `close()`. */
 export async function startMockServer(
   source: PayloadSource,
@@ -36,12 +39,16 @@ export async function startMockServer(
 
   // Sources hand out the same text between refreshes; encoding it once per refresh rather than
   // once per request is most of what separates the mock from a bare server in the benchmark.
+  // A refresh makes every body before it useless, so the cache keeps the latest few only
+  // (oldest out first): a task's paths give a handful of distinct bodies a refresh. With 64
+  // entries cleared when full, a long run held up to 4 MiB of stale 33 KB stats bodies, a
+  // sawtooth the agent's soak test saw in the shared heap.
   const encoded = new Map<string, Buffer>();
   const encodeBody = (body: string): Buffer => {
     if (body.length < 1024) return Buffer.from(body);
     let buffer = encoded.get(body);
     if (buffer === undefined) {
-      if (encoded.size >= 64) encoded.clear();
+      if (encoded.size >= ENCODED_BODIES_KEPT) encoded.delete(encoded.keys().next().value!);
       buffer = Buffer.from(body);
       encoded.set(body, buffer);
     }
