@@ -87,6 +87,9 @@ export {
   usageOfSnapshots,
 } from './rightsize.js';
 export {
+  AGENT_PATHS,
+  AGENT_REQUEST_LIMITS,
+  type AgentRequestLimits,
   type AgentServer,
   type AgentServerOptions,
   acceptsGzip,

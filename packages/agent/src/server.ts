@@ -32,6 +32,8 @@ export interface AgentServerOptions {
   readonly sseMaxBufferedBytes?: number;
   /** How `/api/v1/rightsize` prices; default the built-in table on this process's platform. */
   readonly pricing?: Pricing;
+  /** Override some of {@link AGENT_REQUEST_LIMITS} (tests use short timeouts). */
+  readonly requestLimits?: Partial<AgentRequestLimits>;
 }
 
 export interface AgentServer {
@@ -55,7 +57,36 @@ export const SSE_MAX_BUFFERED_BYTES = 1 << 20;
 const SSE_RETRY_MS = 3_000;
 
 const API_PATHS = ['/api/v1/snapshot', '/api/v1/history', '/api/v1/stream', '/api/v1/rightsize'] as const;
-const ROUTES = new Set<string>(['/', '/metrics', '/healthz', '/readyz', ...API_PATHS]);
+/** Every path the agent answers (docs/contract.md "HTTP paths of the agent"): its route table. */
+export const AGENT_PATHS: readonly string[] = ['/', '/metrics', '/healthz', '/readyz', ...API_PATHS];
+const ROUTES = new Set<string>(AGENT_PATHS);
+
+export interface AgentRequestLimits {
+  readonly maxHeaderBytes: number;
+  readonly maxHeaderCount: number;
+  readonly maxUrlBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * Caps on what a request may hold, checked before anything else (the token included): the
+ * port is open to every container of the task and whatever its security group lets in, and no
+ * route reads a request body. The header block (request line included) is node's
+ * `maxHeaderSize`; past it node answers 431 itself. Documented in docs/security.md.
+ */
+export const AGENT_REQUEST_LIMITS = {
+  /** node:http `maxHeaderSize`: the request line and headers together. */
+  maxHeaderBytes: 16 * 1024,
+  /** More header fields than this: 431. Browsers send about 20. */
+  maxHeaderCount: 100,
+  /** A longer request target: 414. Well below the header block, so it is answered as 414. */
+  maxUrlBytes: 4096,
+  /** node:http `headersTimeout`: the whole header block must arrive within this. */
+  headersTimeoutMs: 10_000,
+  /** node:http `requestTimeout`: the whole request must arrive within this (a stream's response may last). */
+  requestTimeoutMs: 30_000,
+} as const satisfies AgentRequestLimits;
 
 /** `?token=…` (and `&token=…`) in a URL that goes into a log line: the value is never logged. */
 export function redactUrl(url: string | undefined): string | undefined {
@@ -85,6 +116,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const tokenDigest = options.authToken === undefined ? undefined : sha256(options.authToken);
   const dashboard = loadDashboard(options.dashboardDir ?? dashboardDistDir);
   const streams = new Set<StreamClient>();
+  const limits: AgentRequestLimits = { ...AGENT_REQUEST_LIMITS, ...options.requestLimits };
 
   const tokenMatches = (token: string | undefined): boolean =>
     // Digests have equal length whatever was sent, so timingSafeEqual never throws and the
@@ -102,9 +134,19 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    const refused = refuseOversized(request, limits);
+    if (refused !== undefined) {
+      logger.debug(
+        { method: request.method, status: refused.status, remoteAddress: request.socket.remoteAddress },
+        'request over a limit',
+      );
+      // The rest of what it sent is not read: the connection cannot carry another request.
+      response.setHeader('Connection', 'close');
+      return sendError(response, refused.status, refused.error);
+    }
     const url = new URL(request.url ?? '/', 'http://agent');
     const path = url.pathname;
-    response.setHeader('X-Content-Type-Options', 'nosniff');
     if (path !== '/healthz' && !authorized(request, url)) {
       logger.debug(
         { method: request.method, url: redactUrl(request.url), remoteAddress: request.socket.remoteAddress },
@@ -335,14 +377,25 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     }
   });
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      logger.error({ err: error, url: redactUrl(request.url) }, 'request failed');
-      if (!response.headersSent)
-        sendError(response, 500, { error: 'internal error', message: 'see the agent log' });
-      else response.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often node looks for connections past those timeouts (default 30 s).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        logger.error({ err: error, url: redactUrl(request.url) }, 'request failed');
+        if (!response.headersSent)
+          sendError(response, 500, { error: 'internal error', message: 'see the agent log' });
+        else response.destroy();
+      });
+    },
+  );
+  // One more than the cap, so a request over it is seen (node drops the fields past the count).
+  server.maxHeadersCount = limits.maxHeaderCount + 1;
+  server.headersTimeout = limits.headersTimeoutMs;
 
   return {
     server,
@@ -368,6 +421,54 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     },
     streamClients: () => streams.size,
   };
+}
+
+/** The 414, 431 or 413 a request over {@link AGENT_REQUEST_LIMITS} gets, or undefined. */
+function refuseOversized(
+  request: IncomingMessage,
+  limits: AgentRequestLimits,
+): { status: number; error: ApiError } | undefined {
+  const urlBytes = Buffer.byteLength(request.url ?? '');
+  if (urlBytes > limits.maxUrlBytes) {
+    return {
+      status: 414,
+      error: {
+        error: 'uri too long',
+        message: `the request URL is ${urlBytes} bytes; at most ${limits.maxUrlBytes} are allowed`,
+        parameter: 'url',
+        value: String(urlBytes),
+        allowed: `at most ${limits.maxUrlBytes} bytes`,
+      },
+    };
+  }
+  const headerCount = request.rawHeaders.length / 2;
+  if (headerCount > limits.maxHeaderCount) {
+    return {
+      status: 431,
+      error: {
+        error: 'request header fields too large',
+        message: `the request has more than ${limits.maxHeaderCount} header fields`,
+        parameter: 'headers',
+        value: `more than ${limits.maxHeaderCount}`,
+        allowed: `at most ${limits.maxHeaderCount} header fields`,
+      },
+    };
+  }
+  const declared = request.headers['content-length'];
+  const chunked = request.headers['transfer-encoding'] !== undefined;
+  if (chunked || (declared !== undefined && Number(declared) !== 0)) {
+    return {
+      status: 413,
+      error: {
+        error: 'content too large',
+        message: 'no path of the agent takes a request body',
+        parameter: 'body',
+        value: chunked ? 'chunked' : `${declared} bytes`,
+        allowed: 'no body',
+      },
+    };
+  }
+  return undefined;
 }
 
 /** `Last-Event-ID`: the id (ms) of the last event a reconnecting EventSource received. */
@@ -429,8 +530,12 @@ function sendText(response: ServerResponse, status: number, body: string): void 
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': bytes.length,
+  });
+  response.end(bytes);
 }
 
 /** Every 4xx/5xx body is the SDK's ApiError. */

@@ -7,6 +7,14 @@ export {
   type EmfEmitterOptions,
 } from './emf/emitter.js';
 export {
+  EMF_MAX_DIMENSION_NAME_CHARS,
+  EMF_MAX_DIMENSION_VALUE_CHARS,
+  EMF_MAX_DIMENSIONS_PER_SET,
+  type EmfDropCounts,
+  isDimensionName,
+  isDimensionValue,
+} from './emf/limits.js';
+export {
   EMF_MAX_DIMENSION_KEYS,
   EMF_MAX_LINE_BYTES,
   EMF_MAX_METRICS_PER_DIRECTIVE,

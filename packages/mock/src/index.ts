@@ -26,6 +26,8 @@ export {
 } from './http/handler.js';
 export {
   type ListenAddress,
+  MOCK_REQUEST_LIMITS,
+  type MockRequestLimits,
   type MockServer,
   type MockServerOptions,
   startMockServer,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,7 +50,7 @@ export function registerRecordCommand(program: Command, io: CliIo): void {
     oppositeDescription: 'scrub AWS account ids (the default)',
   });
   command.action(async (flags: RecordFlags) => {
-    const lines = await record(flags);
+    const lines = await record(flags, (line) => io.stderr(`${line}\n`));
     io.stdout(`recorded ${lines} responses from ${flags.from} to ${flags.out}\n`);
   });
 }
@@ -63,16 +64,29 @@ function mustAnswer200(api: string, path: string): boolean {
   return api === 'v2' ? path === '/metadata' || path === '/stats' : true;
 }
 
-async function record(flags: RecordFlags): Promise<number> {
+/**
+ * A container id that may go into a v2 path: Docker's 64 hex digits on EC2, `<task id>-<n>` on
+ * Fargate. Anything else (a `/`, `..`, `%2F`, a query) would steer the capture to another path
+ * of the endpoint or off it, so it is not captured.
+ */
+const CONTAINER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+async function record(flags: RecordFlags, warn: (line: string) => void): Promise<number> {
   const api = apiVersionOf(flags.from);
   const scrub = flags.keepIds ? (text: string) => text : createAccountScrubber();
   const client = createMetadataClient({ metadataUrl: flags.from.replace(/\/+$/, ''), timeoutMs: 5000 });
   // Written beside --out and renamed onto it only once every sample is in: a failed record
   // leaves nothing behind (and never a header-only or half file under the name asked for).
-  const partial = join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.partial`);
+  // A name nobody can guess, created exclusively ('wx': O_CREAT|O_EXCL): a file or symlink
+  // planted at it makes the open fail instead of being written through. The rename at the end
+  // replaces --out itself, so a symlink there is replaced, never followed.
+  const partial = join(
+    dirname(flags.out),
+    `.${basename(flags.out)}.${process.pid}.${randomBytes(6).toString('hex')}.partial`,
+  );
   let file: Awaited<ReturnType<typeof open>>;
   try {
-    file = await open(partial, 'w');
+    file = await open(partial, 'wx', 0o644);
   } catch (error) {
     await client.close();
     throw new UsageError(
@@ -116,7 +130,15 @@ async function record(flags: RecordFlags): Promise<number> {
       // v2 has no calling container: each container is captured by id, as /metadata lists them.
       const task = await capture('/metadata');
       await capture('/stats');
-      for (const path of recordedPaths('v2', dockerIdsOf(task.json)).slice(2)) await capture(path);
+      const ids = dockerIdsOf(task.json);
+      for (const id of ids.filter((id) => !CONTAINER_ID.test(id))) {
+        if (sample === 0)
+          warn(
+            `record: not capturing container ${JSON.stringify(id)} of ${flags.from}/metadata: a DockerId is letters, digits, . _ - (at most 128)`,
+          );
+      }
+      const safe = ids.filter((id) => CONTAINER_ID.test(id));
+      for (const path of recordedPaths('v2', safe).slice(2)) await capture(path);
     }
     complete = true;
   } finally {

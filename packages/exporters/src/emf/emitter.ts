@@ -2,6 +2,7 @@ import type { TaskMetrics } from '@taskscope/core';
 import { describeFound, InputError, safeParseInput, summarizeIssues } from '@taskscope/input';
 import * as v from 'valibot';
 import type { TaskCostSample } from '../cost.js';
+import type { EmfDropCounts } from './limits.js';
 import { type EmfPollScope, translateEmf } from './translate.js';
 
 /**
@@ -47,6 +48,8 @@ export interface EmfEmitter {
    * now), the Task events also carry the task's price and cost so far.
    */
   emit(metrics: TaskMetrics, scope?: EmfPollScope, cost?: TaskCostSample): void;
+  /** What CloudWatch's dimension rules made it leave out since it was created (docs/security.md). */
+  dropped(): Readonly<EmfDropCounts>;
 }
 
 /** Thin adapter over {@link translateEmf}: one JSON document per line. */
@@ -60,11 +63,13 @@ export function createEmfEmitter(options: EmfEmitterOptions): EmfEmitter {
     }
     throw new EmfConfigError(options.namespace, summarizeIssues(parsed.issues, options.namespace).expected);
   }
-  const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics };
+  const dropped: EmfDropCounts = { droppedDimensionSets: 0, droppedEvents: 0 };
+  const translateOptions = { namespace: parsed.output, containerMetrics: options.containerMetrics, dropped };
   return {
     emit(metrics, scope, cost) {
       for (const event of translateEmf(metrics, { ...translateOptions, cost }, scope))
         options.write(`${JSON.stringify(event)}\n`);
     },
+    dropped: () => ({ ...dropped }),
   };
 }

@@ -1,5 +1,6 @@
 import type { ContainerMetrics, CycleStep, RefreshCycle, TaskMetrics } from '@taskscope/core';
 import type { TaskCostSample } from '../cost.js';
+import { type EmfDropCounts, usableDimensionSets } from './limits.js';
 
 /** The CloudWatch units this translator uses (a subset of the EMF specification's list). */
 export type EmfUnit = 'None' | 'Megabytes' | 'Bytes' | 'Bytes/Second' | 'Percent';
@@ -30,6 +31,8 @@ export interface EmfTranslateOptions {
   readonly containerMetrics: boolean;
   /** The task's price and cost now, as two more Task metrics; without it they are left out. */
   readonly cost?: TaskCostSample | undefined;
+  /** Counts what CloudWatch's dimension rules made the translator leave out (./limits.ts). */
+  readonly dropped?: EmfDropCounts | undefined;
 }
 
 /**
@@ -212,6 +215,10 @@ export function emfEvents(
   return out;
 }
 
+const CONTAINER_DIMENSIONS: readonly (readonly string[])[] = [
+  ['ClusterName', 'TaskDefinitionFamily', 'ContainerName'],
+];
+
 /**
  * Translate one fresh sample into CloudWatch EMF documents (docs/contract.md "CloudWatch"). Pure.
  * A Task event with Container Insights names and units; with `containerMetrics`, a Container
@@ -245,13 +252,23 @@ export function translateEmf(
   });
   const out: EmfEvent[] = [];
   const cycles: readonly (RefreshCycle | undefined)[] = scope ? scope.closed : [undefined];
+  const taskMembers = { Type: 'Task', ...properties };
+  const taskSets = usableDimensionSets(
+    dimensions,
+    taskMembers,
+    cycles.length > 0 ? options.dropped : undefined,
+  );
   for (const cycle of cycles) {
+    if (taskSets.length === 0) {
+      if (options.dropped) options.dropped.droppedEvents++;
+      continue;
+    }
     out.push(
       ...emfEvents(
         cycle?.readAtMs ?? readAtMs,
         options.namespace,
-        dimensions,
-        { Type: 'Task', ...properties },
+        taskSets,
+        taskMembers,
         taskValues(metrics, cycle, options.cost),
       ),
     );
@@ -261,19 +278,17 @@ export function translateEmf(
       // `null`/`{}` stats: no Container event at all; a container that has not refreshed
       // since its last event: none either (its interval was reported then).
       if (c.stats === undefined || (scope && !scope.advanced.includes(c.name))) continue;
-      out.push(
-        ...emfEvents(
-          c.stats.readAtMs,
-          options.namespace,
-          [['ClusterName', 'TaskDefinitionFamily', 'ContainerName']],
-          {
-            Type: 'Container',
-            ...properties,
-            ...defined({ ContainerName: c.name, ContainerId: c.dockerId, Image: c.image }),
-          },
-          containerValues(metrics, c),
-        ),
-      );
+      const members = {
+        Type: 'Container',
+        ...properties,
+        ...defined({ ContainerName: c.name, ContainerId: c.dockerId, Image: c.image }),
+      };
+      const sets = usableDimensionSets(CONTAINER_DIMENSIONS, members, options.dropped);
+      if (sets.length === 0) {
+        if (options.dropped) options.dropped.droppedEvents++;
+        continue;
+      }
+      out.push(...emfEvents(c.stats.readAtMs, options.namespace, sets, members, containerValues(metrics, c)));
     }
   }
   return out;

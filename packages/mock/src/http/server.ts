@@ -12,7 +12,40 @@ export type ListenAddress = string | { readonly host: string; readonly port: num
 export interface MockServerOptions extends Omit<RequestHandlerOptions, 'source'> {
   /** Default `127.0.0.1:0`. */
   readonly listen?: ListenAddress;
+  /** Override some of {@link MOCK_REQUEST_LIMITS} (tests use short timeouts). */
+  readonly requestLimits?: Partial<MockRequestLimits>;
 }
+
+export interface MockRequestLimits {
+  readonly maxHeaderBytes: number;
+  readonly maxHeaderCount: number;
+  readonly maxUrlBytes: number;
+  readonly maxBodyBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * Caps on what a request may hold, checked before routing, throttling and faults: a mock run
+ * with `--listen 0.0.0.0:…` is open to its network. Documented in the package README.
+ */
+export const MOCK_REQUEST_LIMITS = {
+  /** node:http `maxHeaderSize`: the request line and headers together; past it node answers 431. */
+  maxHeaderBytes: 16 * 1024,
+  /** More header fields than this: 431. */
+  maxHeaderCount: 100,
+  /** A longer request target: 414 (well below the header block, so it is seen as such). */
+  maxUrlBytes: 4096,
+  /** A larger body, on any path (only the control API reads one): 413. */
+  maxBodyBytes: MAX_CONTROL_BODY_BYTES,
+  /** node:http `headersTimeout`: the whole header block must arrive within this. */
+  headersTimeoutMs: 10_000,
+  /**
+   * node:http `requestTimeout`: the whole request must arrive within this. It covers receiving
+   * the request only, so `slow` and `timeout` faults (an answer held back) are not cut short.
+   */
+  requestTimeoutMs: 30_000,
+} as const satisfies MockRequestLimits;
 
 /** A running mock endpoint. */
 export interface MockServer extends MockControls {
@@ -55,18 +88,38 @@ export async function startMockServer(
     return buffer;
   };
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    const url = req.url ?? '/';
-    if (handler.isControlPath(url)) {
-      readBody(req, MAX_CONTROL_BODY_BYTES, (body, tooLarge) => {
-        answer(req, res, body, tooLarge);
+  const limits: MockRequestLimits = { ...MOCK_REQUEST_LIMITS, ...options.requestLimits };
+  const server = createServer(
+    {
+      keepAlive: true,
+      maxHeaderSize: limits.maxHeaderBytes,
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      // How often node looks for connections past those timeouts (default 30 s).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      const url = req.url ?? '/';
+      const refused = refuseOversized(req, limits);
+      if (refused !== undefined) {
+        refuse(res, refused.status, refused.text);
+        return;
+      }
+      const control = handler.isControlPath(url);
+      if (!control && !hasBody(req)) {
+        answer(req, res, undefined, false);
+        return;
+      }
+      readBody(req, limits.maxBodyBytes, (body, tooLarge) => {
+        if (control) answer(req, res, body, tooLarge);
+        else if (tooLarge) refuse(res, 413, `request body is larger than ${limits.maxBodyBytes} bytes\n`);
+        // The endpoint's paths take no body: one under the cap is read and ignored.
+        else answer(req, res, undefined, false);
       });
-    } else {
-      answer(req, res, undefined, false);
-    }
-  });
-  // The real agent's read and write timeouts are 5 s; a mock must not cut slow-fault tests short.
-  server.requestTimeout = 0;
+    },
+  );
+  // One more than the cap, so a request over it is seen (node drops the fields past the count).
+  server.maxHeadersCount = limits.maxHeaderCount + 1;
 
   const answer = (req: IncomingMessage, res: ServerResponse, body: string | undefined, tooLarge: boolean) => {
     const forwarded = req.headers['x-forwarded-for'];
@@ -142,6 +195,38 @@ export async function startMockServer(
       return closing;
     },
   };
+}
+
+/** A plain-text refusal; the rest of the request is not read, so the connection closes. */
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    Connection: 'close',
+  });
+  res.end(text);
+}
+
+/** The 414 or 431 a request over the caps gets, or undefined. */
+function refuseOversized(
+  req: IncomingMessage,
+  limits: MockRequestLimits,
+): { status: number; text: string } | undefined {
+  const urlBytes = Buffer.byteLength(req.url ?? '');
+  if (urlBytes > limits.maxUrlBytes) {
+    return {
+      status: 414,
+      text: `request URL is ${urlBytes} bytes; at most ${limits.maxUrlBytes} are allowed\n`,
+    };
+  }
+  if (req.rawHeaders.length / 2 > limits.maxHeaderCount) {
+    return { status: 431, text: `more than ${limits.maxHeaderCount} request header fields\n` };
+  }
+  return undefined;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0;
 }
 
 function readBody(
