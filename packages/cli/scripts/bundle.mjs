@@ -22,8 +22,11 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Flat: bin.js and its chunks side by side.
+  // Flat: bin.mjs and its chunks side by side. `.mjs`, so node reads them as ES modules
+  // wherever they are copied, with no package.json saying `"type": "module"` above them
+  // (without one, node 20.18 fails on them, and later versions parse each file twice).
   chunkNames: '[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   // A separate .map next to each file, for debugging (`node --enable-source-maps`); node does
   // not read it unless asked, so it costs nothing at run time.
   sourcemap: 'linked',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { TASK_DEFINITIONS_DIR } from '@taskscope/fixtures';
 import { type MockServer, startMock } from '@taskscope/mock';
 import { REFUSED_PORT, waitFor } from '@taskscope/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -31,7 +32,7 @@ let bin = '';
 beforeAll(() => {
   copyDir = mkdtempSync(join(tmpdir(), 'taskscope-bundle-'));
   cpSync(join(cliDir, 'bundle'), copyDir, { recursive: true });
-  bin = join(copyDir, 'bin.js');
+  bin = join(copyDir, 'bin.mjs');
 });
 afterAll(() => rmSync(copyDir, { recursive: true, force: true }));
 
@@ -53,8 +54,8 @@ async function runBundle(args: readonly string[]): Promise<{ stdout: string; std
   return run(process.execPath, [bin, ...args], { cwd: copyDir });
 }
 
-test('the build writes the bundle: bin.js, its chunks, source maps, the dashboard page and the licences', () => {
-  for (const file of ['bin.js', 'bin.js.map', 'dist/index.html', 'THIRD_PARTY_LICENSES.txt'])
+test('the build writes the bundle: bin.mjs, its chunks, source maps, the dashboard page and the licences', () => {
+  for (const file of ['bin.mjs', 'bin.mjs.map', 'dist/index.html', 'THIRD_PARTY_LICENSES.txt'])
     expect(existsSync(join(cliDir, 'bundle', file)), file).toBe(true);
   for (const file of Object.keys(contents)) {
     expect(existsSync(join(cliDir, 'bundle', file)), file).toBe(true);
@@ -79,6 +80,23 @@ describe('every command loads from the bundle', () => {
       const { stdout, stderr } = await runBundle([name, '--help']);
       expect(stderr).toBe('');
       expect(stdout).toMatch(new RegExp(`^Usage: taskscope ${name} `));
+    });
+  }
+});
+
+describe('the bundle prints what the tsc output prints', () => {
+  const described = join(TASK_DEFINITIONS_DIR, 'aws-aws-cli/ecs-describe-task-definition.json');
+  const cases = [
+    ['dashboards', 'grafana', '--datasource', 'P1809F7CD0C75ACF3'],
+    ['dashboards', 'cloudwatch', '--region', 'eu-west-1', '--cluster', 'prod'],
+    ['inject', described],
+    ['validate', described, '--format', 'json'],
+  ];
+  for (const args of cases) {
+    test(args.slice(0, 2).join(' '), async () => {
+      const bundled = await runBundle(args);
+      expect(bundled.stdout.length).toBeGreaterThan(0);
+      expect(bundled).toEqual(await run(process.execPath, [join(cliDir, 'dist', 'bin.js'), ...args]));
     });
   }
 });
@@ -158,7 +176,7 @@ test('the bundled agent serves /metrics with real series from the mock, and / se
 
   // Without the otlp exporter, the chunks holding the OpenTelemetry SDK are never loaded.
   const loaded = loadedBundleFiles(moduleLog);
-  expect(loaded).toContain('bin.js');
+  expect(loaded).toContain('bin.mjs');
   const sdkFiles = filesHolding('@opentelemetry/sdk-metrics');
   expect(sdkFiles.length).toBeGreaterThan(0);
   for (const file of sdkFiles) expect(loaded).not.toContain(file);
