@@ -1,6 +1,9 @@
-import { createRequire } from 'node:module';
 import { exitCodeOf, isTaskscopeError } from '@taskscope/input';
 import { Command, CommanderError } from 'commander';
+// src/main.ts and dist/main.js are both one level below the package's manifest. A JSON import,
+// not createRequire: a bundler inlines it, where a require call is left to run time and
+// would resolve from the bundle's own directory.
+import manifest from '../package.json' with { type: 'json' };
 import { COMMAND_LOADERS, registerCommands } from './commands/index.js';
 import { type CliIo, processIo } from './io.js';
 import { USAGE_EXIT_CODE } from './options.js';
@@ -9,8 +12,7 @@ import { USAGE_EXIT_CODE } from './options.js';
 export type { CliIo } from './io.js';
 export { processIo } from './io.js';
 
-// src/main.ts and dist/main.js are both one level below the package's manifest.
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const { version } = manifest;
 
 /** The program with the command `argv` names registered (every command when it names none). */
 export async function createProgram(argv: readonly string[] = [], io: CliIo = processIo): Promise<Command> {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import {
   type ContainerMetadata,
@@ -15,6 +14,8 @@ import {
   WireSchemaError,
 } from '@taskscope/wire';
 import type { Dispatcher } from 'undici';
+// A JSON import, not createRequire, so that a bundler (the CLI's) inlines the manifest.
+import manifest from '../package.json' with { type: 'json' };
 import {
   MetadataConfigError,
   MetadataConnectionError,
@@ -33,8 +34,8 @@ import {
 import { shorten } from './shorten.js';
 import { createDispatcherTransport, createHttpTransport } from './transport.js';
 
-// Read at run time so src (tests) and dist (published) report the same version.
-const { version: PACKAGE_VERSION } = createRequire(import.meta.url)('../package.json') as { version: string };
+// From the manifest, so src (tests), dist (published) and the CLI's bundle report the same version.
+const PACKAGE_VERSION = manifest.version;
 
 /** The `User-Agent` sent unless `userAgent` says otherwise. */
 export const DEFAULT_USER_AGENT = `taskscope/${PACKAGE_VERSION}`;

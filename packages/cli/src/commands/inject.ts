@@ -1,16 +1,17 @@
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { readAgentConfig } from '@taskscope/agent';
 import { CONTAINER_NAME_WORDS, isContainerName, unwrapTaskDefinition } from '@taskscope/fargate';
 import { type Command, InvalidArgumentError } from 'commander';
+// src/commands/ and dist/commands/ are both two levels below the package's manifest (a JSON
+// import, which the CLI's bundle inlines; main.ts says why).
+import manifest from '../../package.json' with { type: 'json' };
 import { InjectError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { nonNegativeIntegerArg, option } from '../options.js';
 import { DEFAULT_AGENT_PORT, injectSidecar } from './inject-sidecar.js';
 import { readTaskDefinitionFile } from './task-definition-file.js';
 
-// src/commands/ and dist/commands/ are both two levels below the package's manifest.
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = manifest;
 
 /** The image the sidecar runs unless `--image` says otherwise: this CLI's own release. */
 export const DEFAULT_IMAGE = `ghcr.io/taskscope/taskscope:${version}`;
