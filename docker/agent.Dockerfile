@@ -23,34 +23,13 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --no-audit --no-f
 COPY --from=prune /src/out/full/ ./
 RUN npx turbo run build --filter=@taskscope/cli...
 
-# 3. Production dependencies only, plus the compiled output.
+# 3. The CLI's bundle alone: one ESM file and its chunks, with every dependency inside and
+# no node_modules (packages/cli/README.md, "The bundle"). The OpenTelemetry SDK, the mock and
+# the Grafana builders are chunks of their own that `taskscope agent` loads only when asked.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=prune /src/out/json/ ./
-# turbo prune keeps the CLI's dev-only workspaces (test-support pulls in typescript, esbuild,
-# tsx) and npm ci installs every workspace's dependencies: they go before the install. The
-# dashboards workspace goes too: only `taskscope dashboards` loads it (a lazy import), and it
-# and its Grafana SDK are 11 MB the sidecar never reads; that command then says it is not in
-# this install. --omit=optional drops typescript, which valibot names as an optional peer.
-# The npm cache is a BuildKit cache mount, so no layer carries it.
-RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    rm -rf packages/test-support packages/fixtures packages/dashboards \
-    && npm ci --omit=dev --omit=optional --no-audit --no-fund \
-    && rm -rf node_modules/@taskscope/dashboards node_modules/@grafana
-COPY --from=build /app/packages/input/dist ./packages/input/dist
-COPY --from=build /app/packages/fargate/dist ./packages/fargate/dist
-COPY --from=build /app/packages/wire/dist ./packages/wire/dist
-COPY --from=build /app/packages/client/dist ./packages/client/dist
-COPY --from=build /app/packages/core/dist ./packages/core/dist
-COPY --from=build /app/packages/exporters/dist ./packages/exporters/dist
-COPY --from=build /app/packages/sdk/dist ./packages/sdk/dist
-# The dashboard is one built page and the module that says where it is.
-COPY --from=build /app/packages/dashboard/dist ./packages/dashboard/dist
-COPY --from=build /app/packages/dashboard/index.js ./packages/dashboard/index.js
-COPY --from=build /app/packages/agent/dist ./packages/agent/dist
-COPY --from=build /app/packages/mock/dist ./packages/mock/dist
-COPY --from=build /app/packages/cli/dist ./packages/cli/dist
+COPY --from=build /app/packages/cli/bundle/ ./
 # Everything above is root's and read-only to the process: the agent writes no file (logs go
 # to stderr, EMF to stdout), so `readonlyRootFilesystem: true` works with no volume at all.
 # The base image's unprivileged `node` user, by number so that a runAsNonRoot check can verify it.
@@ -73,6 +52,6 @@ STOPSIGNAL SIGTERM
 # `taskscope inject` writes runs the same command.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9780/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# --single-threaded-gc: AGENT_NODE_OPTIONS in packages/cli/src/commands/v8-flags.ts says why.
-ENTRYPOINT ["node", "--single-threaded-gc", "/app/packages/cli/dist/bin.js"]
+# The node options: AGENT_NODE_OPTIONS in packages/cli/src/commands/v8-flags.ts says why.
+ENTRYPOINT ["node", "--single-threaded-gc", "--max-semi-space-size=1", "/app/bin.mjs"]
 CMD ["agent"]

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { AGENT_NODE_OPTIONS } from '@taskscope/cli';
 import { createSseParser } from '@taskscope/sdk';
+import { AGENT_CLI, UNBUNDLED_CLI } from './cli.js';
 import { fixed, table } from './measure.js';
 import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
 
@@ -21,7 +22,8 @@ import { type Child, cpuSeconds, rssBytes, startChild } from './proc.js';
  * (history-cost.ts, in a child with the GC exposed).
  */
 
-const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+// The agent runs from the bundle, as the image starts it; the mock from tsc's output.
+const CLI = UNBUNDLED_CLI;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const WARMUP_MS = 12_000;
 const MEASURE_MS = Number(process.env['TASKSCOPE_BENCH_SECONDS'] ?? 60) * 1000;
@@ -142,7 +144,7 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       [
         ...IMAGE_NODE_OPTIONS,
         ...AGENT_NODE_ARGS,
-        CLI,
+        AGENT_CLI,
         'agent',
         '--metadata-url',
         v4,
@@ -218,7 +220,7 @@ export async function runAgentBench(log: (line: string) => void = console.log): 
       `\nIssue #4: the agent on fargate-10 (1 s refresh), prometheus + otlp (export every ${OTLP_INTERVAL_MS / 1000} s) + emf, --interval auto`,
     );
     log(
-      `Node ${process.version}; ${fixed(elapsedS, 0)} s measured after ${WARMUP_MS / 1000} s warm-up; processes are children of this bench; the agent runs as the image's ENTRYPOINT starts it (node ${[...IMAGE_NODE_OPTIONS, ...AGENT_NODE_ARGS].join(' ')})\n`,
+      `Node ${process.version}; ${fixed(elapsedS, 0)} s measured after ${WARMUP_MS / 1000} s warm-up; processes are children of this bench; the agent runs as the image's ENTRYPOINT starts it (node ${[...IMAGE_NODE_OPTIONS, ...AGENT_NODE_ARGS].join(' ')}, from the bundle)\n`,
     );
     log(
       table(
@@ -371,7 +373,13 @@ interface HistoryCost {
  */
 async function measureHistoryCost(): Promise<HistoryCost> {
   const run = async (mode: 'keep' | 'drop'): Promise<HistoryCost> => {
-    const child = startChild(`history cost (${mode})`, ['--expose-gc', `${HERE}history-cost.js`, mode]);
+    // With the image's node options: the young generation's cap decides what RSS the ring costs.
+    const child = startChild(`history cost (${mode})`, [
+      ...IMAGE_NODE_OPTIONS,
+      '--expose-gc',
+      `${HERE}history-cost.js`,
+      mode,
+    ]);
     try {
       return JSON.parse((await child.waitForLine(/^\{.*\}$/, 120_000))[0]) as HistoryCost;
     } finally {

@@ -18,8 +18,8 @@ import { CLI_BIN } from './helpers/cli.js';
 /*
  * No Docker engine runs in CI, so the images are not built here (docker-build.test.ts replays
  * their steps on the host). These check what a parser can: the runtime stage's user, signal,
- * health check, entrypoint, labels and port; that it copies every workspace package the CLI
- * runs; and that the compose stack wires the mock, the agent, Prometheus and Grafana together.
+ * health check, entrypoint, labels and port; that it copies only what the build makes (the
+ * agent's: the CLI's bundle alone); and that the compose stack wires the mock, the agent, Prometheus and Grafana together.
  */
 
 const root = new URL('../../', import.meta.url);
@@ -31,18 +31,6 @@ const manifest = (path: string) =>
     bin?: Record<string, string>;
     dependencies?: Record<string, string>;
   };
-
-/** Workspace packages the CLI needs at run time (production dependencies, transitively). */
-function runtimeWorkspaces(name: string, seen = new Set<string>()): Set<string> {
-  const dir = name.replace('@taskscope/', '');
-  seen.add(dir);
-  for (const dependency of Object.keys(manifest(`packages/${dir}/package.json`).dependencies ?? {})) {
-    if (dependency.startsWith('@taskscope/') && !seen.has(dependency.replace('@taskscope/', ''))) {
-      runtimeWorkspaces(dependency, seen);
-    }
-  }
-  return seen;
-}
 
 interface Image {
   readonly file: Dockerfile;
@@ -115,45 +103,50 @@ describe.each([
     expect(healthcheck[2]).toContain(`http://127.0.0.1:${port}/`);
   });
 
-  it('copies only files the build makes, into the folders its entrypoint runs from', () => {
+  it('copies only files the build makes, and its entrypoint is one of them', () => {
     const copies = dockerfile.runtime.filter((i): i is Copy => i.getKeyword() === 'COPY');
-    const fromBuild = copies.filter((c) => c.getFromFlag()?.getValue() === 'build');
+    const fromBuild = copies
+      .filter((c) => c.getFromFlag()?.getValue() === 'build')
+      .map((c) => c.getArguments().map((a) => a.getValue()) as [string, string]);
     expect(fromBuild.length).toBeGreaterThan(0);
-    for (const copy of fromBuild) {
-      const [source, destination] = copy.getArguments().map((a) => a.getValue());
+    for (const [source] of fromBuild) {
       // The build stage's WORKDIR is /app, a checkout built like this one.
       expect(source).toMatch(/^\/app\/packages\//);
-      expect(exists(source!.slice('/app/'.length)), `${source} exists after a build`).toBe(true);
-      expect(`/app/${destination!.replace(/^\.\//, '')}`).toBe(source);
+      expect(exists(source.slice('/app/'.length)), `${source} exists after a build`).toBe(true);
     }
-    const entrypoint = jsonForm(only(dockerfile, 'ENTRYPOINT'));
-    expect(entrypoint).toContain('/app/packages/cli/dist/bin.js');
+    // The script node runs, found through the COPY that puts it there (the runtime WORKDIR is /app).
+    const script = jsonForm(only(dockerfile, 'ENTRYPOINT')).find((part) => part.startsWith('/app/'))!;
+    const origin = fromBuild
+      .map(([source, destination]) => {
+        const target = `/app/${destination.replace(/^\.\/?/, '')}`.replace(/\/?$/, '/');
+        return script.startsWith(target)
+          ? `${source.replace(/\/?$/, '/')}${script.slice(target.length)}`
+          : '';
+      })
+      .find((path) => path !== '');
+    expect(origin, `a COPY --from=build puts ${script} in place`).toBeDefined();
+    expect(exists(origin!.slice('/app/'.length)), `${origin} exists after a build`).toBe(true);
   });
 });
 
 describe('the agent image', () => {
   const agent = image('docker/agent.Dockerfile');
 
-  it('carries the dist of every package the CLI runs but the dashboards one, and starts its bin', () => {
-    const copied = agent.runtime
-      .filter(
-        (i): i is Copy => i.getKeyword() === 'COPY' && (i as Copy).getFromFlag()?.getValue() === 'build',
-      )
-      .map((c) => /^\/app\/packages\/([^/]+)\//.exec(c.getArguments()[0]!.getValue())?.[1]);
-    const expected = [...runtimeWorkspaces('@taskscope/cli')].filter((name) => name !== 'dashboards');
-    expect([...new Set(copied)].sort()).toEqual(expected.sort());
-    // The bin is a shim so that npm links it before the first build (packages/cli/README.md); the
-    // image copies only dist, so it starts the build the shim runs.
-    expect(manifest('packages/cli/package.json').bin?.['taskscope']).toBe('./bin/taskscope.js');
-    expect(read('packages/cli/bin/taskscope.js')).toContain("new URL('../dist/bin.js', import.meta.url)");
+  it("is the CLI's bundle alone, started with the sidecar's node options", () => {
+    // One COPY of the bundle (every dependency inside it) and no install: no node_modules.
+    const copies = agent.runtime.filter((i): i is Copy => i.getKeyword() === 'COPY');
+    expect(
+      copies.map((c) => [c.getFromFlag()?.getValue(), ...c.getArguments().map((a) => a.getValue())]),
+    ).toEqual([['build', '/app/packages/cli/bundle/', './']]);
+    expect(agent.runtime.filter((i) => i.getKeyword() === 'RUN')).toEqual([]);
     // Started with the sidecar's node options, the ones the agent benchmark measures it with.
-    expect(jsonForm(only(agent, 'ENTRYPOINT'))).toEqual([
-      'node',
-      ...AGENT_NODE_OPTIONS,
-      '/app/packages/cli/dist/bin.js',
-    ]);
+    expect(jsonForm(only(agent, 'ENTRYPOINT'))).toEqual(['node', ...AGENT_NODE_OPTIONS, '/app/bin.mjs']);
     expect(jsonForm(only(agent, 'CMD'))).toEqual(['agent']);
     expect(healthcheckOf(agent)[2]).toContain('http://127.0.0.1:9780/healthz');
+    // The bin of the published package is a shim so that npm links it before the first build
+    // (packages/cli/README.md); the image does not use it.
+    expect(manifest('packages/cli/package.json').bin?.['taskscope']).toBe('./bin/taskscope.js');
+    expect(read('packages/cli/bin/taskscope.js')).toContain("new URL('../dist/bin.js', import.meta.url)");
   });
 
   it('has the Prometheus discovery labels, equal to the dockerLabels inject writes', () => {

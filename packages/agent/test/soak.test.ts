@@ -83,7 +83,13 @@ it(
     });
     let emfLines = 0;
     const agent = started.track(
-      await startAgent(config, { logger: silent, stdout: () => void (emfLines += 1), clock }),
+      await startAgent(config, {
+        logger: silent,
+        stdout: () => {
+          emfLines += 1;
+        },
+        clock,
+      }),
       (it) => it.stop(),
     );
 
@@ -92,7 +98,12 @@ it(
     const aborter = new AbortController();
     started.track(aborter, (it) => it.abort());
     const stream = await fetch(`${agent.url}api/v1/stream`, { signal: aborter.signal });
-    const parser = createSseParser({ onEvent: ({ data }) => void (JSON.parse(data), (events += 1)) });
+    const parser = createSseParser({
+      onEvent: ({ data }) => {
+        JSON.parse(data);
+        events += 1;
+      },
+    });
     void (async () => {
       const decoder = new TextDecoder();
       try {
