@@ -183,6 +183,7 @@ export async function renderMetricsReference(): Promise<string> {
   endpoint.selfTelemetry.observePoll('task_stats', 0.002);
   endpoint.selfTelemetry.countPollError('task_stats', 'timeout');
   endpoint.selfTelemetry.countSample('fresh');
+  endpoint.selfTelemetry.countFieldDropped('task_stats', 'field');
   const exposition = (await endpoint.scrape('text/plain')).body;
   const families = familiesOf(exposition);
   const task = families.filter((family) => family.name.startsWith('ecs_'));
