@@ -142,7 +142,14 @@ function containerSnapshot(
   if (memoryLimitBytes !== undefined) identity.memoryLimitBytes = memoryLimitBytes;
   const out: Mutable<ContainerSnapshot> = { identity };
   if (startedAtMs !== undefined) out.startedAt = container.StartedAt!;
-  if (stats) out.stats = stats;
+  // A sample read before the container's StartedAt belongs to its previous run. After a
+  // restart the metadata shows the new StartedAt at once, the stats only from the endpoint's
+  // next refresh; taken as the new run's, the old run's counters went out under the new start
+  // time and then went down within it (found by the agent's fault suite). Until a sample of
+  // the new run arrives the container has none, as a container that has just started.
+  const predatesRun =
+    stats !== undefined && startedAtMs !== undefined && payloadTimeToMs(stats.read) < startedAtMs;
+  if (stats && !predatesRun) out.stats = stats;
   return out;
 }
 

@@ -23,12 +23,24 @@ import {
  */
 
 /** The ECS agent's Windows stats as the `prometheus` container of ecs_exporter's Fargate task. */
+/**
+ * FARGATE's metadata with the container of `dockerId` started no later than `entry` was read:
+ * a sample read before its container's StartedAt belongs to an earlier run and is not used
+ * (normalize.ts), and these tasks graft samples of other captures into this one.
+ */
+function startedBy(dockerId: string, entry: Json): Json {
+  const metadata = structuredClone(FARGATE.metadata) as Json;
+  const container = metadata['Containers'].find((c: Json) => c['DockerId'] === dockerId);
+  if (container?.['StartedAt'] && Date.parse(container['StartedAt']) > Date.parse(entry['read'])) {
+    container['StartedAt'] = entry['read'];
+  }
+  return metadata;
+}
+
+const WINDOWS_STATS = loadFixture('aws-amazon-ecs-agent/windows_test_stats.json').json as Json;
 const WINDOWS: RawPoll = {
-  metadata: FARGATE.metadata,
-  stats: {
-    ...(FARGATE.stats as Json),
-    [FARGATE_IDS.prometheus]: loadFixture('aws-amazon-ecs-agent/windows_test_stats.json').json,
-  },
+  metadata: startedBy(FARGATE_IDS.prometheus, WINDOWS_STATS),
+  stats: { ...(FARGATE.stats as Json), [FARGATE_IDS.prometheus]: WINDOWS_STATS },
 };
 const TASKS: [string, RawPoll][] = [
   ['fargate', FARGATE],
@@ -45,7 +57,7 @@ const TASKS: [string, RawPoll][] = [
 function datadogTask(): RawPoll {
   const stats = loadFixture('datadog-integrations-core/stats_windows.json').json as Json;
   const [dockerId, entry] = Object.entries(stats)[0]!;
-  const metadata = structuredClone(FARGATE.metadata) as Json;
+  const metadata = startedBy(FARGATE_IDS.prometheus, entry);
   metadata['Containers'].find((c: Json) => c['Name'] === 'prometheus')['DockerId'] = dockerId;
   const task: Json = { ...(FARGATE.stats as Json), [dockerId]: entry };
   delete task[FARGATE_IDS.prometheus];
@@ -54,9 +66,9 @@ function datadogTask(): RawPoll {
 
 /** The ECS agent's synthetic Linux stats (cache and rss only, no precpu) in the same task. */
 function unixTask(): RawPoll {
-  const stats = loadFixture('aws-amazon-ecs-agent/unix_test_stats.json').json;
+  const stats = loadFixture('aws-amazon-ecs-agent/unix_test_stats.json').json as Json;
   return {
-    metadata: FARGATE.metadata,
+    metadata: startedBy(FARGATE_IDS.prometheus, stats),
     stats: { ...(FARGATE.stats as Json), [FARGATE_IDS.prometheus]: stats },
   };
 }
@@ -222,7 +234,10 @@ test('the Windows payload with "None" for io_service_bytes_recursive computes as
   const variant = loadFixture('variants/windows_test_stats-io-service-bytes-none.json').json;
   const issues: WireFieldIssue[] = [];
   const withNone = compute(
-    { metadata: FARGATE.metadata, stats: { ...(FARGATE.stats as Json), [FARGATE_IDS.prometheus]: variant } },
+    {
+      metadata: startedBy(FARGATE_IDS.prometheus, variant as Json),
+      stats: { ...(FARGATE.stats as Json), [FARGATE_IDS.prometheus]: variant },
+    },
     issues,
   );
   expect(issues.map((issue) => issue.path)).toEqual([
