@@ -48,11 +48,16 @@ it('a poll whose stats have "None" for a blkio list keeps that container’s CPU
   const windows = loadFixture('variants/windows_test_stats-io-service-bytes-none.json').json as Json;
   const stats = loadFixture(`${ECS_EXPORTER}/fargate_task_stats.json`).json as Json;
   stats[WINDOWS_ID] = windows;
+  // The grafted sample comes from another capture, read before this task's container started:
+  // core would take it for a previous run's (normalize.ts). The container starts by its read.
+  const metadata = loadFixture(`${ECS_EXPORTER}/fargate_task_metadata.json`).json as Json;
+  const grafted = metadata['Containers'].find((c: Json) => c['DockerId'] === WINDOWS_ID);
+  if (Date.parse(grafted['StartedAt']) > Date.parse(windows['read'])) grafted['StartedAt'] = windows['read'];
   const clock = createManualClock();
   const mock = started.track(
     await startMock({
       source: createStaticSource({
-        taskMetadata: loadFixture(`${ECS_EXPORTER}/fargate_task_metadata.json`).text,
+        taskMetadata: JSON.stringify(metadata),
         taskStats: JSON.stringify(stats),
       }),
       throttle: false,
