@@ -16,6 +16,9 @@ import { errorFields } from './logger.js';
 import type { PollResult } from './poller.js';
 import type { PolledEndpoint, SnapshotStore } from './store.js';
 
+/** A container's reset re-reads the metadata at most this often (see `resetRereadAtMs`). */
+export const RESET_REREAD_MIN_GAP_MS = 10_000;
+
 /** Task metadata is re-read at least this often even when nothing points at a change. */
 export const METADATA_MAX_AGE_MS = 60_000;
 
@@ -67,9 +70,13 @@ export function createCollector(options: CollectorOptions): Collector {
   let cycleState: CycleState | undefined;
   // The newest `read` of the latest closed refresh cycle: what the cadence learner follows.
   let cycleReadMs: number | undefined;
-  // Set while polls keep reporting the reset that already re-read the metadata, so a
-  // container that flaps cannot turn every poll into two requests.
-  let resetHandled = false;
+  // When the metadata was last re-read for each container's reset, so a container that flaps
+  // cannot turn every poll into two requests: at most one re-read per container per
+  // RESET_REREAD_MIN_GAP_MS. Per container and by time: a guard for the whole task, or one that
+  // took two good polls in a row for the same reset, let another restart go unseen (good polls
+  // can be a minute apart while the endpoint fails), and the new run's counters went out under
+  // the old StartedAt (the agent's fault suite).
+  const resetRereadAtMs = new Map<string, number>();
   let failing: string | undefined;
   let failedPolls = 0;
   const schemaPathsLogged = new Set<string>();
@@ -147,14 +154,16 @@ export function createCollector(options: CollectorOptions): Collector {
           fetchedNow = true;
         }
         let result = compute(current, stats, state);
-        const reset = result.metrics.containers.some((c) => c.reset);
-        if (reset && !fetchedNow && !resetHandled) {
+        const resets = result.metrics.containers.filter((c) => c.reset).map((c) => c.name);
+        const rereadDue = (name: string) =>
+          clock.now() - (resetRereadAtMs.get(name) ?? Number.NEGATIVE_INFINITY) >= RESET_REREAD_MIN_GAP_MS;
+        if (!fetchedNow && resets.some(rereadDue)) {
           // A restart moves StartedAt and RestartCount, which only the metadata carries; recompute
           // from the same previous state so the new run starts at the right time.
           current = await fetchMetadata(key);
           result = compute(current, stats, state);
         }
-        resetHandled = reset;
+        if (resets.length > 0) for (const name of resets) resetRereadAtMs.set(name, metadataAtMs);
         state = result.state;
         const { metrics } = result;
         const cycles = advanceCycle(metrics, cycleState);
