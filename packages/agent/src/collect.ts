@@ -163,7 +163,7 @@ export function createCollector(options: CollectorOptions): Collector {
           current = await fetchMetadata(key);
           result = compute(current, stats, state);
         }
-        if (resets.length > 0) for (const name of resets) resetRereadAtMs.set(name, metadataAtMs);
+        for (const name of resets) resetRereadAtMs.set(name, metadataAtMs);
         state = result.state;
         const { metrics } = result;
         const cycles = advanceCycle(metrics, cycleState);
